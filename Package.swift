@@ -1,0 +1,63 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Annotated State Spaces: HiPPO → LSSL → S4 → Mamba → Mamba-2, taught by running code.
+///
+/// Layering (the compiler enforces it):
+///   CFFTW, CLAPACK  — system libraries (FFTW3, OpenBLAS + LAPACKE)
+///   StateSpace      — the numerics and the models; no plotting, no command line
+///   Notebook        — the chapter harness (checks, figures, flags); depends on StateSpace
+///   ChapterNN       — one executable per chapter, written as a notebook
+let package = Package(
+    name: "AnnotatedStateSpaces",
+    products: [
+        .library(name: "StateSpace", targets: ["StateSpace"]),
+        .library(name: "Notebook", targets: ["Notebook"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CFFTW",
+            path: "Sources/CFFTW",
+            pkgConfig: "fftw3",
+            providers: [.apt(["libfftw3-dev"])]
+        ),
+        .systemLibrary(
+            name: "CLAPACK",
+            path: "Sources/CLAPACK",
+            pkgConfig: "lapacke",
+            providers: [.apt(["liblapacke-dev", "libopenblas-dev"])]
+        ),
+        .target(
+            name: "StateSpace",
+            dependencies: [
+                "CFFTW",
+                "CLAPACK",
+                .product(name: "Numerics", package: "swift-numerics"),
+            ]
+        ),
+        .target(
+            name: "Notebook",
+            dependencies: [
+                "StateSpace",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "Chapter00",
+            dependencies: ["StateSpace", "Notebook"],
+            path: "Chapters/Chapter00"
+        ),
+        .executableTarget(
+            name: "Bench",
+            dependencies: ["StateSpace", "Notebook", "CFFTW"],
+            path: "Benchmarks/Bench"
+        ),
+        .testTarget(name: "StateSpaceTests", dependencies: ["StateSpace"]),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
+        .testTarget(name: "ChapterTests", dependencies: []),
+    ]
+)

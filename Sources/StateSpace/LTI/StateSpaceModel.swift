@@ -1,0 +1,63 @@
+/// A continuous-time, single-input single-output linear time-invariant SSM:
+///
+///     x'(t) = A x(t) + B u(t)      (state equation)
+///     y(t)  = C x(t) + D u(t)      (observation equation)
+///
+/// with state x ∈ ℝᴺ. Shapes: A (N, N), B (N), C (N), D scalar.
+public struct StateSpaceModel: Sendable {
+    public let a: Matrix                                       // (N, N)
+    public let b: [Double]                                     // (N)
+    public let c: [Double]                                     // (N)
+    public let d: Double
+
+    /// - Throws: `notSquare`, `invalidParameter` (N = 0), `shapeMismatch` (B or C not of
+    ///   length N), `nonFinite`.
+    /// - Complexity: O(N²).
+    public init(a: Matrix, b: [Double], c: [Double], d: Double = 0) throws {
+        try a.requireSquare("A")
+        try requirePositive(a.rows, "state size N")
+        try requireCount(b.count, a.rows, "B (must have length N = \(a.rows))")
+        try requireCount(c.count, a.rows, "C (must have length N = \(a.rows))")
+        try a.requireFinite("A")
+        try requireFinite(b, "B")
+        try requireFinite(c, "C")
+        try requireFinite([d], "D")
+        self.a = a
+        self.b = b
+        self.c = c
+        self.d = d
+    }
+
+    /// N, the state size.
+    public var stateSize: Int { a.rows }
+
+    /// The recurrence for step Δ (see `DiscretizationMethod`).
+    /// - Throws: as `discretize(a:b:step:method:)`.
+    /// - Complexity: O(N³).
+    public func discretized(step: Double, method: DiscretizationMethod) throws -> DiscreteStateSpaceModel {
+        let (aBar, bBar) = try discretize(a: a, b: b, step: step, method: method)
+        return DiscreteStateSpaceModel(aBar: aBar, bBar: bBar, c: c, d: d, step: step, method: method)
+    }
+}
+
+/// The discrete recurrence x_k = Ā x_{k−1} + B̄ u_k, y_k = C x_k + D u_k (x_{−1} = 0), and its
+/// three equivalent views: recurrent (`scan`), convolutional (`kernel`, `convolve`) and matmul
+/// (`toeplitz`, `matmul`). Shapes: Ā (N, N), B̄ (N), C (N).
+public struct DiscreteStateSpaceModel: Sendable {
+    public let aBar: Matrix                                    // (N, N)
+    public let bBar: [Double]                                  // (N)
+    public let c: [Double]                                     // (N)
+    public let d: Double
+    /// Δ and the method that produced Ā, B̄ (for printing; the views do not use them).
+    public let step: Double
+    public let method: DiscretizationMethod
+
+    public var stateSize: Int { aBar.rows }
+
+    /// Throws `unstable` unless the spectral radius of Ā is < 1, i.e. unless the kernel decays.
+    /// - Complexity: O(N³).
+    public func requireStable() throws {
+        let radius = try spectralRadius(aBar, name: "Ā")
+        guard radius < 1 else { throw StateSpaceError.unstable(name: "Ā (\(method), Δ = \(step))", spectralRadius: radius) }
+    }
+}

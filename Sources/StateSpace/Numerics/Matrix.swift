@@ -1,0 +1,131 @@
+import Foundation
+
+/// A dense real matrix, row-major and contiguous: entry (i, j) is `elements[i * cols + j]`.
+///
+/// Arithmetic that matters for speed goes to BLAS/LAPACK (see `Matrix+BLAS.swift`,
+/// `LinearSolve.swift`, `Eigen.swift`); this file holds construction and elementwise access.
+public struct Matrix: Equatable, Sendable, CustomStringConvertible {
+    public let rows: Int
+    public let cols: Int
+    /// (rows, cols), row-major.
+    public var elements: [Double]
+
+    /// A matrix over `elements` stored row-major.
+    /// - Throws: `shapeMismatch` unless `elements.count == rows * cols`; `invalidParameter` for a
+    ///   negative size.
+    /// - Complexity: O(1).
+    public init(rows: Int, cols: Int, elements: [Double]) throws {
+        guard rows >= 0, cols >= 0 else {
+            throw StateSpaceError.invalidParameter(name: "rows×cols", value: "\(rows)×\(cols)", allowed: "sizes must be ≥ 0")
+        }
+        try requireCount(elements.count, rows * cols, "Matrix elements (\(rows)×\(cols))")
+        self.rows = rows
+        self.cols = cols
+        self.elements = elements
+    }
+
+    /// The rows×cols zero matrix.
+    /// - Complexity: O(rows·cols).
+    public init(zeros rows: Int, _ cols: Int) {
+        precondition(rows >= 0 && cols >= 0)
+        self.rows = rows
+        self.cols = cols
+        self.elements = [Double](repeating: 0, count: rows * cols)
+    }
+
+    /// A matrix from nested rows (for small literals in chapters and tests).
+    /// - Throws: `shapeMismatch` if the rows have different lengths.
+    /// - Complexity: O(rows·cols).
+    public init(_ nested: [[Double]]) throws {
+        let c = nested.first?.count ?? 0
+        for (i, row) in nested.enumerated() {
+            try requireCount(row.count, c, "row \(i) of the matrix literal")
+        }
+        try self.init(rows: nested.count, cols: c, elements: nested.flatMap { $0 })
+    }
+
+    /// The n×n identity.
+    /// - Complexity: O(n²).
+    public static func identity(_ n: Int) -> Matrix {
+        var m = Matrix(zeros: n, n)
+        for i in 0..<n { m[i, i] = 1 }
+        return m
+    }
+
+    /// The diagonal matrix with `diagonal` on its diagonal.
+    /// - Complexity: O(n²).
+    public static func diagonal(_ diagonal: [Double]) -> Matrix {
+        var m = Matrix(zeros: diagonal.count, diagonal.count)
+        for (i, d) in diagonal.enumerated() { m[i, i] = d }
+        return m
+    }
+
+    public var isSquare: Bool { rows == cols }
+
+    @inlinable
+    public subscript(i: Int, j: Int) -> Double {
+        get { elements[i * cols + j] }
+        set { elements[i * cols + j] = newValue }
+    }
+
+    /// Row i as an array. - Complexity: O(cols).
+    public func row(_ i: Int) -> [Double] { Array(elements[i * cols..<(i + 1) * cols]) }
+
+    /// Column j as an array. - Complexity: O(rows).
+    public func column(_ j: Int) -> [Double] { (0..<rows).map { self[$0, j] } }
+
+    /// Aᵀ. - Complexity: O(rows·cols).
+    public var transposed: Matrix {
+        var t = Matrix(zeros: cols, rows)
+        for i in 0..<rows { for j in 0..<cols { t[j, i] = self[i, j] } }
+        return t
+    }
+
+    /// ‖A‖₁ = max_j Σ_i |a_ij| (the norm the matrix exponential's scaling uses).
+    /// - Complexity: O(rows·cols).
+    public var oneNorm: Double {
+        var best = 0.0
+        for j in 0..<cols {
+            var s = 0.0
+            for i in 0..<rows { s += abs(self[i, j]) }
+            best = max(best, s)
+        }
+        return best
+    }
+
+    /// Throws unless the matrix is square. - Complexity: O(1).
+    public func requireSquare(_ name: String) throws {
+        guard isSquare else { throw StateSpaceError.notSquare(name: name, rows: rows, cols: cols) }
+    }
+
+    /// Throws at the first non-finite entry. - Complexity: O(rows·cols).
+    public func requireFinite(_ name: String) throws {
+        try StateSpace.requireFinite(elements, name)
+    }
+
+    public static func + (a: Matrix, b: Matrix) -> Matrix {
+        precondition(a.rows == b.rows && a.cols == b.cols, "Matrix +: shapes differ")
+        var c = a
+        for i in c.elements.indices { c.elements[i] += b.elements[i] }
+        return c
+    }
+
+    public static func - (a: Matrix, b: Matrix) -> Matrix {
+        precondition(a.rows == b.rows && a.cols == b.cols, "Matrix -: shapes differ")
+        var c = a
+        for i in c.elements.indices { c.elements[i] -= b.elements[i] }
+        return c
+    }
+
+    public static func * (s: Double, a: Matrix) -> Matrix {
+        var c = a
+        for i in c.elements.indices { c.elements[i] *= s }
+        return c
+    }
+
+    public var description: String {
+        (0..<rows).map { i in
+            row(i).map { String(format: "%12.6g", $0) }.joined(separator: " ")
+        }.joined(separator: "\n")
+    }
+}
