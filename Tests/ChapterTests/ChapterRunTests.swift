@@ -1,0 +1,122 @@
+import Foundation
+import Testing
+
+/// Runs the chapter executables exactly as a reader does and checks what they print, write
+/// and exit with. `swift test` builds every product first, so they sit beside the test bundle.
+
+/// The directory holding the built products (the test bundle's directory).
+func productsDirectory() -> URL {
+    let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+    var dir = exe.deletingLastPathComponent()
+    // On Linux the test runner is <products>/<Package>PackageTests.xctest (a file);
+    // elsewhere it may be inside a bundle: walk up until the chapters are found.
+    for _ in 0..<4 where !FileManager.default.fileExists(atPath: dir.appendingPathComponent("Chapter00").path) {
+        dir = dir.deletingLastPathComponent()
+    }
+    return dir
+}
+
+struct Run {
+    let status: Int32
+    let stdout: String
+    let stderr: String
+    var lastLine: String { stdout.split(separator: "\n").last.map(String.init) ?? "" }
+}
+
+func runChapter(_ name: String, _ arguments: [String], environment: [String: String]? = nil) throws -> Run {
+    let process = Process()
+    process.executableURL = productsDirectory().appendingPathComponent(name)
+    process.arguments = arguments
+    if let environment { process.environment = environment }
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    // Drain stderr on another thread while reading stdout here, so neither pipe fills up.
+    final class Box: @unchecked Sendable { var data = Data() }
+    let errBox = Box()
+    let group = DispatchGroup()
+    group.enter()
+    DispatchQueue.global().async { errBox.data = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    group.wait()
+    let errData = errBox.data
+    process.waitUntilExit()
+    return Run(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+               stderr: String(decoding: errData, as: UTF8.self))
+}
+
+func scratchDirectory() -> URL {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ass-chapter-\(UUID().uuidString)")
+    try! FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    return dir
+}
+
+/// Matches the one closing line every chapter prints, with no failures.
+func isGreenSummary(_ line: String, chapter: String) -> Bool {
+    line.wholeMatch(of: /Chapter\d\d: (\d+) passed, 0 failed/).map { $0.output.1 != "0" && line.hasPrefix(chapter) } ?? false
+}
+
+@Suite("Chapters run green", .serialized)
+struct ChapterRunTests {
+    @Test("Chapter00: every check passes, the summary line is last, exit status 0")
+    func chapter00Checks() throws {
+        let run = try runChapter("Chapter00", ["--no-plot"])
+        #expect(run.status == 0, "stderr: \(run.stderr)")
+        #expect(isGreenSummary(run.lastLine, chapter: "Chapter00"), "last line: \(run.lastLine)")
+        #expect(run.stdout.contains("recurrence vs exact continuous"))
+        #expect(!run.stdout.contains("✗"))
+    }
+
+    @Test("Chapter00 draws its figures as PNG + .dat + .gp", .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/gnuplot")))
+    func chapter00Figures() throws {
+        let dir = scratchDirectory()
+        let run = try runChapter("Chapter00", ["--plots-dir", dir.path])
+        #expect(run.status == 0, "stderr: \(run.stderr)")
+        for name in ["kernel", "position"] {
+            for ext in ["png", "dat", "gp"] {
+                #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("Chapter00/\(name).\(ext)").path), "\(name).\(ext)")
+            }
+        }
+    }
+
+    @Test("without gnuplot on PATH: checks still pass, .dat/.gp written, install hint printed")
+    func chapter00WithoutGnuplot() throws {
+        let dir = scratchDirectory()
+        var env = ProcessInfo.processInfo.environment
+        env["PATH"] = dir.path                                      // an empty directory: no gnuplot
+        let run = try runChapter("Chapter00", ["--plots-dir", dir.path], environment: env)
+        #expect(run.status == 0, "stderr: \(run.stderr)")
+        #expect(run.stdout.contains("gnuplot-nox"))
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("Chapter00").path)
+        #expect(Set(files) == ["kernel.dat", "kernel.gp", "position.dat", "position.gp"])
+    }
+
+    @Test("an unwritable --plots-dir: exit status 2 and a message naming the path")
+    func chapter00UnwritablePlots() throws {
+        let dir = scratchDirectory()
+        let file = dir.appendingPathComponent("a-file")
+        try Data().write(to: file)
+        let run = try runChapter("Chapter00", ["--plots-dir", file.path])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains(file.path) && run.stderr.contains("--plots-dir"), "stderr: \(run.stderr)")
+    }
+
+    @Test("--help lists the common flags; a bad flag is refused")
+    func chapter00Help() throws {
+        let help = try runChapter("Chapter00", ["--help"])
+        #expect(help.status == 0)
+        for flag in ["--seed", "--no-plot", "--ascii", "--plots-dir"] { #expect(help.stdout.contains(flag)) }
+        let bad = try runChapter("Chapter00", ["--seed", "x"])
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("seed"))
+    }
+
+    @Test("another seed gives other numbers and still passes")
+    func chapter00Seed() throws {
+        let a = try runChapter("Chapter00", ["--no-plot", "--seed", "1"])
+        let b = try runChapter("Chapter00", ["--no-plot", "--seed", "2"])
+        #expect(a.status == 0 && b.status == 0)
+        #expect(a.stdout != b.stdout)
+    }
+}

@@ -1,0 +1,118 @@
+import Foundation
+import Testing
+@testable import StateSpace
+
+@Suite("LTI SSM: recurrent, convolutional and matmul views")
+struct LTITests {
+    func model(n: Int, method: DiscretizationMethod) throws -> DiscreteStateSpaceModel {
+        try StateSpaceModel(a: randomStableMatrix(n, seed: 31), b: randomVector(n, seed: 32),
+                            c: randomVector(n, seed: 33), d: 0.7).discretized(step: 0.1, method: method)
+    }
+
+    @Test("scan = FFT convolution = Toeplitz matmul", arguments: DiscretizationMethod.allCases)
+    func threeViews(method: DiscretizationMethod) throws {
+        let ssm = try model(n: 6, method: method)
+        let u = randomVector(777, seed: 34)
+        let scanned = try ssm.scan(u)
+        // Exact identities in exact arithmetic; 1e-11 relative absorbs rounding over 777 steps.
+        #expect(relativeDifference(try ssm.convolve(u), scanned) <= 1e-11)
+        #expect(relativeDifference(try ssm.matmul(u), scanned) <= 1e-11)
+    }
+
+    @Test("kernel by stepping = C Āᵏ B̄ by matrix powers")
+    func kernelMatchesPowers() throws {
+        let ssm = try model(n: 4, method: .zoh)
+        let k = try ssm.kernel(length: 40)
+        for step in [0, 1, 2, 17, 39] {
+            let p = try matrixPower(ssm.aBar, step) * ssm.bBar
+            #expect(abs(k[step] - zip(ssm.c, p).reduce(0) { $0 + $1.0 * $1.1 }) <= 1e-14)
+        }
+    }
+
+    @Test("states: the last row is the state the output reads")
+    func statesMatchOutput() throws {
+        let ssm = try model(n: 3, method: .bilinear)
+        let u = randomVector(50, seed: 35)
+        let xs = try ssm.states(u)
+        let y = try ssm.scan(u)
+        for t in [0, 25, 49] {
+            let readout = zip(ssm.c, xs.row(t)).reduce(0) { $0 + $1.0 * $1.1 } + ssm.d * u[t]
+            #expect(abs(readout - y[t]) <= 1e-14)
+        }
+    }
+
+    @Test("stability: a stable A passes, an unstable Euler step is refused with the radius")
+    func stability() throws {
+        try model(n: 4, method: .zoh).requireStable()
+        let stiff = try StateSpaceModel(a: Matrix.diagonal([-100]), b: [1], c: [1])
+        let error = #expect(throws: StateSpaceError.self) { try stiff.discretized(step: 0.1, method: .euler).requireStable() }
+        #expect(error?.description.contains("spectral radius 9") == true)
+    }
+
+    @Test("bad input: mismatched B/C, NaN, empty sequence, non-positive kernel length")
+    func errors() throws {
+        #expect(throws: StateSpaceError.shapeMismatch(name: "C (must have length N = 2)", expected: "length 2", actual: "length 3")) {
+            try StateSpaceModel(a: Matrix.identity(2), b: [1, 1], c: [1, 1, 1])
+        }
+        #expect(throws: StateSpaceError.self) { try StateSpaceModel(a: Matrix.identity(1), b: [1], c: [1], d: .nan) }
+        let ssm = try model(n: 2, method: .zoh)
+        #expect(throws: StateSpaceError.self) { try ssm.scan([]) }
+        #expect(throws: StateSpaceError.nonFinite(name: "input u", index: 1, value: .infinity)) { try ssm.scan([0, .infinity]) }
+        #expect(throws: StateSpaceError.self) { try ssm.kernel(length: 0) }
+        #expect(throws: StateSpaceError.self) { try ssm.matmul([.infinity]) }
+    }
+}
+
+@Suite("Mass–spring–damper")
+struct MassSpringDamperTests {
+    @Test("closed-form solution = ZOH recurrence in every damping regime", arguments: [0.05, 0.5, 1.0, 2.5])
+    func exactMatchesRecurrence(zeta: Double) throws {
+        let k = 9.0, m = 1.0
+        let spring = try MassSpringDamper(mass: m, stiffness: k, damping: 2 * zeta * (k * m).squareRoot())
+        var force = [Double](repeating: 0, count: 600)
+        for i in 0..<600 { force[i] = Double((i / 37) % 3) - 1 }  // a held square-ish wave
+        let exact = try spring.exactPosition(force: force, step: 0.02)
+        let scanned = try spring.stateSpace.discretized(step: 0.02, method: .zoh).scan(force)
+        #expect(relativeDifference(scanned, exact) <= 1e-11)
+    }
+
+    @Test("step response settles at 1/k and starts at rest")
+    func stepLimits() throws {
+        let spring = try MassSpringDamper(mass: 2, stiffness: 5, damping: 3)
+        #expect(spring.stepResponse(at: 0) == 0)
+        #expect(abs(spring.stepResponse(at: 200) - 1 / 5.0) <= 1e-15)
+        #expect(abs(spring.stepResponse(at: 1e-4)) <= 1e-8)        // position ∝ t² at first
+    }
+
+    @Test("bad parameters are refused by name")
+    func errors() {
+        #expect(throws: StateSpaceError.self) { try MassSpringDamper(mass: 0, stiffness: 1, damping: 0) }
+        #expect(throws: StateSpaceError.invalidParameter(name: "damping c", value: "-1.0", allowed: "must be finite and ≥ 0")) {
+            try MassSpringDamper(mass: 1, stiffness: 1, damping: -1)
+        }
+        #expect(throws: StateSpaceError.self) { try MassSpringDamper(mass: 1, stiffness: 1, damping: 0).exactPosition(force: [1], step: -0.1) }
+    }
+}
+
+@Suite("SplitMix64")
+struct SplitMix64Tests {
+    @Test("same seed, same stream; different seeds, different streams")
+    func determinism() {
+        var a = SplitMix64(seed: 5), b = SplitMix64(seed: 5), c = SplitMix64(seed: 6)
+        let sa = (0..<10).map { _ in a.next() }, sb = (0..<10).map { _ in b.next() }, sc = (0..<10).map { _ in c.next() }
+        #expect(sa == sb)
+        #expect(sa != sc)
+    }
+
+    @Test("Gaussian samples have mean ≈ 0 and variance ≈ 1")
+    func gaussian() {
+        var rng = SplitMix64(seed: 1)
+        let n = 100_000
+        let x = (0..<n).map { _ in rng.nextGaussian() }
+        let mean = x.reduce(0, +) / Double(n)
+        let variance = x.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(n)
+        // Standard errors: 1/√n ≈ 0.003 for the mean, √(2/n) ≈ 0.0045 for the variance; 5σ bounds.
+        #expect(abs(mean) < 0.016)
+        #expect(abs(variance - 1) < 0.023)
+    }
+}
