@@ -53,7 +53,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "Bench",
-            dependencies: ["StateSpace", "Notebook", "CFFTW"],
+            dependencies: ["StateSpace", "Notebook", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/Bench"
         ),
         .testTarget(name: "StateSpaceTests", dependencies: ["StateSpace"]),

@@ -1,1 +1,54 @@
-print("x")
+/*:
+ # Bench — the measured costs behind the chapters
+
+ Run in release: `swift run -c release Bench` (all rows) or `--filter convolution`.
+ Every row is a median of ≥ 5 timed runs after a warm-up, and every ratio compares two
+ timings taken in the same run, on the same machine, interleaved — so a busy machine moves
+ both sides together. Debug builds are refused: their timings measure the compiler's
+ bounds checks, not the algorithms.
+ */
+import ArgumentParser
+import Foundation
+import Notebook
+import StateSpace
+
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Release-mode benchmarks for Annotated State Spaces.")
+
+    @Option(help: "Run only the groups whose name contains this (\(BenchGroup.all.map(\.name).joined(separator: ", "))).")
+    var filter: String?
+
+    @Option(help: "Timed repetitions per measurement (the median is reported; at least 5).")
+    var repetitions = 9
+
+    @Flag(help: "Run even in a debug build (the numbers will be meaningless).")
+    var allowDebug = false
+
+    func validate() throws {
+        guard repetitions >= 5 else { throw ValidationError("--repetitions must be ≥ 5, got \(repetitions)") }
+    }
+
+    func run() throws {
+        #if DEBUG
+        if !allowDebug {
+            throw ValidationError("this is a debug build: run `swift run -c release Bench` (or pass --allow-debug)")
+        }
+        #endif
+        for group in BenchGroup.all where filter.map({ group.name.contains($0) }) ?? true {
+            print("\n## \(group.name)\n")
+            try group.run(repetitions)
+        }
+    }
+}
+
+/// A named set of benchmark rows.
+struct BenchGroup: Sendable {
+    let name: String
+    let run: @Sendable (Int) throws -> Void
+
+    static let all: [BenchGroup] = [
+        BenchGroup(name: "convolution", run: convolutionBenchmarks),
+    ]
+}
+
+Bench.main()
