@@ -52,6 +52,11 @@ let package = Package(
             path: "Chapters/Chapter00"
         ),
         .executableTarget(
+            name: "Chapter01",
+            dependencies: ["StateSpace", "Notebook"],
+            path: "Chapters/Chapter01"
+        ),
+        .executableTarget(
             name: "Bench",
             dependencies: ["StateSpace", "Notebook", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/Bench"

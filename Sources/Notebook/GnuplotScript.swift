@@ -28,7 +28,7 @@ struct GnuplotScript {
         if figure.logY { lines.append("set logscale y") }
         switch figure.content {
         case let .lines(series):
-            lines += ["set grid", "set key outside below center horizontal"]
+            lines += ["set grid", "set key outside top center horizontal maxrows 3"]
             lines += figure.extraCommands
             let plots = series.enumerated().map { i, s in
                 "here.\"\(datName)\" index \(i) using 1:2 with \(s.style) title \"\(Self.escaped(s.title))\""

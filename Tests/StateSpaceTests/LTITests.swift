@@ -116,3 +116,48 @@ struct SplitMix64Tests {
         #expect(abs(variance - 1) < 0.023)
     }
 }
+
+@Suite("LTI: state views, final state, continuous solution")
+struct LTIStateViewTests {
+    let ssm = try! StateSpaceModel(a: randomStableMatrix(5, seed: 51), b: randomVector(5, seed: 52),
+                                   c: randomVector(5, seed: 53)).discretized(step: 0.05, method: .bilinear)
+
+    @Test("states by recurrence = by N FFT convolutions = by one GEMM with T(u)")
+    func stateViews() throws {
+        let u = randomVector(300, seed: 54)
+        let xs = try ssm.states(u)
+        #expect(relativeDifference(try ssm.statesByConvolution(u).elements, xs.elements) <= 1e-12)
+        #expect(relativeDifference(try ssm.statesByMatmul(u).elements, xs.elements) <= 1e-12)
+        #expect(try ssm.finalState(u) == xs.row(299))
+    }
+
+    @Test("RK4 continuous output = ZOH recurrence (exact for held input), error shrinking like h⁴")
+    func continuous() throws {
+        let model = try StateSpaceModel(a: randomStableMatrix(4, seed: 55), b: randomVector(4, seed: 56), c: randomVector(4, seed: 57))
+        let u = randomVector(50, seed: 58)
+        let zoh = try model.discretized(step: 0.1, method: .zoh).scan(u)
+        let coarse = relativeDifference(try model.continuousOutput(heldInput: u, holdInterval: 0.1, substeps: 2), zoh)
+        let fine = relativeDifference(try model.continuousOutput(heldInput: u, holdInterval: 0.1, substeps: 4), zoh)
+        #expect(fine <= 1e-5)
+        #expect(coarse / fine >= 12)                                 // ≈ 2⁴ = 16 for a fourth-order method
+        #expect(relativeDifference(try model.continuousOutput(heldInput: u, holdInterval: 0.1, substeps: 64), zoh) <= 1e-11)
+        #expect(throws: StateSpaceError.self) { try model.continuousOutput(heldInput: u, holdInterval: 0.1, substeps: 0) }
+    }
+
+    @Test("marginal stability (|μ| = 1) passes requireStable; growth does not")
+    func marginal() throws {
+        let rotation = try StateSpaceModel(a: try Matrix([[0, -1], [1, 0]]), b: [1, 0], c: [1, 0])
+        _ = try rotation.discretized(step: 0.1, method: .bilinear, requireStable: true)
+        #expect(throws: StateSpaceError.self) { try rotation.discretized(step: 0.1, method: .euler, requireStable: true) }
+    }
+
+    @Test("an explicitly given recurrence validates its shapes")
+    func explicitInit() {
+        #expect(throws: StateSpaceError.self) {
+            try DiscreteStateSpaceModel(aBar: Matrix.identity(2), bBar: [1], c: [1, 1], step: 1, method: .zoh)
+        }
+        #expect(throws: StateSpaceError.self) {
+            try DiscreteStateSpaceModel(aBar: Matrix.identity(1), bBar: [1], c: [1], step: -1, method: .zoh)
+        }
+    }
+}

@@ -36,3 +36,19 @@ public func toeplitzMatrix(kernel: [Double]) -> Matrix {
     }
     return t
 }
+
+extension DiscreteStateSpaceModel {
+    /// Every state by one matrix product: X = T(u)·𝒦, where T(u) (L, L) is the lower-triangular
+    /// Toeplitz matrix of the *input* (T_kj = u_{k−j}) and 𝒦 (L, N) the state kernel (row j =
+    /// Āʲ B̄). Convolution commutes, so this is the matmul form of all N state convolutions at
+    /// once — a single GEMM (cblas_dgemm).
+    /// - Parameter u: (L).
+    /// - Returns: (L, N).
+    /// - Throws: `invalidParameter` (L = 0), `nonFinite`.
+    /// - Complexity: O(L²·N) flops, O(L²) memory.
+    public func statesByMatmul(_ u: [Double]) throws -> Matrix {
+        try requirePositive(u.count, "sequence length L")
+        try requireFinite(u, "input u")
+        return toeplitzMatrix(kernel: u) * (try stateKernel(length: u.count))  // (L, L)·(L, N)
+    }
+}

@@ -29,6 +29,17 @@ extension DiscreteStateSpaceModel {
         return xs
     }
 
+    /// The last state x_{L−1} only (constant memory). `u` (L) → (N).
+    /// - Throws: as `scan(_:)`.
+    /// - Complexity: O(L·N²) time, O(N) memory.
+    public func finalState(_ u: [Double]) throws -> [Double] {
+        var last = [Double](repeating: 0, count: stateSize)       // (N)
+        try runRecurrence(u) { k, x in
+            if k == u.count - 1 { last = Array(x) }
+        }
+        return last
+    }
+
     /// Runs x_k = Ā x_{k−1} + B̄ u_k and hands each x_k (N) to `visit`.
     /// One `cblas_dgemv` per step into a second buffer, then a swap: no allocation in the loop.
     private func runRecurrence(_ u: [Double], _ visit: (Int, UnsafeBufferPointer<Double>) -> Void) throws {

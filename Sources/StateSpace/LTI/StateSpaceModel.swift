@@ -32,11 +32,15 @@ public struct StateSpaceModel: Sendable {
     public var stateSize: Int { a.rows }
 
     /// The recurrence for step Δ (see `DiscretizationMethod`).
-    /// - Throws: as `discretize(a:b:step:method:)`.
+    /// - Parameter requireStable: also throw `unstable` when the spectral radius of Ā is ≥ 1
+    ///   (forward Euler with too large a Δ, or an unstable A).
+    /// - Throws: as `discretize(a:b:step:method:)`; `unstable`.
     /// - Complexity: O(N³).
-    public func discretized(step: Double, method: DiscretizationMethod) throws -> DiscreteStateSpaceModel {
+    public func discretized(step: Double, method: DiscretizationMethod, requireStable: Bool = false) throws -> DiscreteStateSpaceModel {
         let (aBar, bBar) = try discretize(a: a, b: b, step: step, method: method)
-        return DiscreteStateSpaceModel(aBar: aBar, bBar: bBar, c: c, d: d, step: step, method: method)
+        let model = DiscreteStateSpaceModel(unchecked: aBar, bBar, c, d, step, method)
+        if requireStable { try model.requireStable() }
+        return model
     }
 }
 
@@ -54,10 +58,40 @@ public struct DiscreteStateSpaceModel: Sendable {
 
     public var stateSize: Int { aBar.rows }
 
-    /// Throws `unstable` unless the spectral radius of Ā is < 1, i.e. unless the kernel decays.
+    /// A recurrence given directly by its matrices (e.g. Ā = e^{ΔA} with B̄ = B to sample the
+    /// impulse response e^{kΔA}B, or a model discretised elsewhere).
+    /// - Throws: `notSquare`, `invalidParameter` (N = 0, Δ ≤ 0), `shapeMismatch`, `nonFinite`.
+    /// - Complexity: O(N²).
+    public init(aBar: Matrix, bBar: [Double], c: [Double], d: Double = 0, step: Double, method: DiscretizationMethod) throws {
+        try aBar.requireSquare("Ā")
+        try requirePositive(aBar.rows, "state size N")
+        try requireCount(bBar.count, aBar.rows, "B̄ (must have length N = \(aBar.rows))")
+        try requireCount(c.count, aBar.rows, "C (must have length N = \(aBar.rows))")
+        try requirePositive(step, "step Δ")
+        try aBar.requireFinite("Ā")
+        try requireFinite(bBar, "B̄")
+        try requireFinite(c, "C")
+        try requireFinite([d], "D")
+        self.init(unchecked: aBar, bBar, c, d, step, method)
+    }
+
+    init(unchecked aBar: Matrix, _ bBar: [Double], _ c: [Double], _ d: Double, _ step: Double, _ method: DiscretizationMethod) {
+        self.aBar = aBar
+        self.bBar = bBar
+        self.c = c
+        self.d = d
+        self.step = step
+        self.method = method
+    }
+
+    /// Throws `unstable` if the spectral radius of Ā exceeds 1 (beyond 1e-12 of rounding
+    /// slack): the state would then grow without bound. Marginal stability, |μ| = 1 (an
+    /// undamped oscillator, bilinear's image of an imaginary eigenvalue), is allowed.
     /// - Complexity: O(N³).
     public func requireStable() throws {
         let radius = try spectralRadius(aBar, name: "Ā")
-        guard radius < 1 else { throw StateSpaceError.unstable(name: "Ā (\(method), Δ = \(step))", spectralRadius: radius) }
+        guard radius <= 1 + 1e-12 else {
+            throw StateSpaceError.unstable(name: "Ā (\(method), Δ = \(step))", spectralRadius: radius)
+        }
     }
 }

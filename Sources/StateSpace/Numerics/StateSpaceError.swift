@@ -13,7 +13,7 @@ public enum StateSpaceError: Error, Equatable, CustomStringConvertible, Sendable
     case notSquare(name: String, rows: Int, cols: Int)
     /// LAPACK found an exactly zero pivot: the system has no unique solution.
     case singularMatrix(name: String, pivot: Int)
-    /// A discrete system whose state would grow: spectral radius of Ā ≥ 1.
+    /// A discrete system whose state would grow: spectral radius of Ā > 1.
     case unstable(name: String, spectralRadius: Double)
     /// A LAPACK routine reported failure (`info ≠ 0`) for a reason other than the above.
     case lapackFailure(routine: String, info: Int)
@@ -31,7 +31,7 @@ public enum StateSpaceError: Error, Equatable, CustomStringConvertible, Sendable
         case let .singularMatrix(name, pivot):
             return "\(name) is singular (zero pivot at row \(pivot)): the linear system has no unique solution"
         case let .unstable(name, radius):
-            return "\(name) is unstable: spectral radius \(radius) ≥ 1, so the state grows without bound; use a stable A (eigenvalues with negative real part) or a smaller step"
+            return "\(name) is unstable: spectral radius \(radius) > 1, so the state grows without bound; use a stable A (eigenvalues with negative real part) or a smaller step"
         case let .lapackFailure(routine, info):
             return "LAPACK \(routine) failed with info = \(info)"
         }

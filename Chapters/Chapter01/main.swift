@@ -1,0 +1,323 @@
+/*:
+ # Chapter 01 — HiPPO: memory as online polynomial projection
+
+ A recurrent model must squeeze the whole past of its input into a fixed-size state. HiPPO
+ (Gu, Dao, Ermon, Rudra & Ré, 2020) answers *how*, exactly: choose a measure μ over the past
+ (which part matters, and how much) and keep, at every instant, the coefficients of the best
+ polynomial approximation of the past under μ. Those coefficients c(t) obey a linear ODE,
+ c'(t) = A c(t) + B f(t), so the memory is a state space model — and the chapters that follow
+ (LSSL, S4) are about running exactly these A and B fast.
+
+ Glossary:
+ - N — state size = number of basis functions kept
+ - θ — window length of the translated measures (LegT, FouT)
+ - f — the input signal; c(t) (N) — the state, the coefficients of f's past
+ - g_n — the n-th basis function; f̂(s) = Σ_n c_n(t) g_n(s) is the reconstruction
+ - Δ, L — time step and number of steps
+
+ Run: `swift run Chapter01` (`--ascii` to see figures in the terminal, `--seed` for another
+ signal).
+ */
+import Foundation
+import Notebook
+import StateSpace
+
+let book = Notebook(chapter: "Chapter01", title: "HiPPO: memory as online polynomial projection",
+                    options: ChapterOptions.parseOrExit())
+
+book.run { book in
+    /*:
+     ## 1. Four memories
+
+     | measure | remembers | basis |
+     |---|---|---|
+     | LegS | the whole history [0, t], rescaled as t grows | Legendre on [0, t] |
+     | LegT | a sliding window [t − θ, t] | Legendre on the window |
+     | LagT | everything, fading like e^{−age} | Laguerre functions |
+     | FouT | a sliding window | Fourier on the window |
+
+     Each gives (A, B) in closed form (`legSTransition`, `legTTransition`, `lagTTransition`,
+     `fouTTransition`; the formulas and their derivations are in the doc comments). LegS is
+     lower triangular with diagonal −1…−N, so its eigenvalues are exactly −1, …, −N; FouT is a
+     rotation (skew-symmetric) minus a rank-one correction.
+     */
+    book.section("1. Four memories and their matrices")
+    let (legS8, legSB8) = try legSTransition(stateSize: 6)
+    book.prose("""
+        HiPPO keeps, at every instant, the coefficients of the best polynomial approximation of \
+        the input's past under a chosen measure. Those coefficients obey c' = A c + B f: the \
+        memory is a state space model. HiPPO-LegS for N = 6:
+        """)
+    book.show("A =\n" + legS8.description)
+    book.show("B = \(legSB8.map { String(format: "%.4f", $0) })")
+
+    let n64 = 64
+    let (legS, _) = try legSTransition(stateSize: n64)              // (64, 64)
+    let eigenvalues = try generalEigen(legS).values                 // (64)
+    book.check(.agreement("LegS N = 64: eigenvalues (LAPACK geev) = −1, −2, …, −N",
+                          eigenvalues.map(\.real).sorted(by: >), (1...n64).map { -Double($0) }, tolerance: 1e-12,
+                          reason: "A is triangular: after balancing LAPACK reads the eigenvalues off the diagonal, up to rounding"))
+    let theta = 1.0                                                 // window θ, seconds
+    let (fouT, fouTB) = try fouTTransition(stateSize: 33, window: theta)
+    let symmetricPart = (fouT + fouT.transposed).elements            // (33·33): A + Aᵀ
+    let e = fouTB.map { $0 * theta / 2 }                            // (33): g_n(0) = (1, √2, 0, √2, 0, …)
+    let rankOne = (0..<33 * 33).map { -4 / theta * e[$0 / 33] * e[$0 % 33] }  // (33·33): −(4/θ)·e·eᵀ
+    book.check(.agreement("FouT N = 33: A + Aᵀ = −(4/θ)·e·eᵀ (the rest of A is skew: a rotation)",
+                          symmetricPart, rankOne, tolerance: 1e-14,
+                          reason: "entrywise identity of the construction; only rounding of 2πk/θ"))
+
+    /*:
+     ## 2. What the state sees: the basis functions e^{tA}B
+
+     Kick the memory with a unit impulse at time 0; its state afterwards is e^{tA}B. Component
+     n is how strongly an event of age t registers in coefficient n — the basis functions as
+     the state sees them. For LegT, the ideal answer is the Legendre basis on the window read
+     backwards in time, (1/θ)·g_n(1 − 2t/θ) for t < θ, and 0 once the impulse has left the window;
+     the plot overlays it (dashed). The LTI LegS kernels stretch without end: an impulse is never
+     forgotten, only blurred. FouT's are sinusoids that switch off after θ.
+
+     We sample e^{tA}B on a grid by stepping v ← e^{ΔA}v (one matrix exponential, then
+     matrix-vector products) and check a few samples against e^{tA}B from a fresh matrix
+     exponential at that t.
+     */
+    book.section("2. The basis functions e^{tA}B")
+    book.prose("""
+        A unit impulse at time 0 leaves the state at e^{tA}B: component n is how an event of \
+        age t registers in coefficient n. For LegT the ideal is the window's Legendre basis \
+        read backwards, (1/θ)·g_n(1 − 2t/θ) while t < θ, then nothing.
+        """)
+    let basisStep = 1e-3, basisLength = 1500, shown = 4
+    let basisTimes = (0..<basisLength).map { Double($0) * basisStep }  // (1500)
+    for (name, measure, n) in [("legs", HiPPOMeasure.legS, 16), ("legt", .legT(window: theta), 16), ("fout", .fouT(window: theta), 17)] {
+        let (a, b) = try measure.transition(stateSize: n)
+        let impulse = try hippoImpulseResponse(a: a, b: b, step: basisStep, length: basisLength)  // (1500, N)
+        let probes = [1, 250, 999]
+        var stepped: [Double] = [], direct: [Double] = []
+        for k in probes {
+            stepped += impulse.row(k)
+            direct += try matrixExponential(Double(k) * basisStep * a) * b
+        }
+        book.check(.agreement("\(measure): e^{tA}B by stepping = by a fresh expm, t ∈ \(probes.map { Double($0) * basisStep })",
+                              stepped, direct, tolerance: 1e-10,
+                              reason: name == "legs" ? "k-fold products of e^{ΔA} vs one scaled-and-squared Padé: rounding grows with k and ‖A‖" : nil))
+        var series = (0..<shown).map { i in
+            Figure.Series("n = \(i)", x: basisTimes, y: impulse.column(i), style: "lines lw 2 lc \(i + 1)")
+        }
+        if name == "legt" {
+            let inside = basisTimes.filter { $0 < theta }
+            let ideal = legendreBasis(stateSize: shown, at: inside.map { 1 - 2 * $0 / theta })  // (P, 4)
+            series += (0..<shown).map { i in
+                Figure.Series("ideal n = \(i)", x: inside, y: ideal.column(i).map { $0 / theta }, style: "lines lw 1 dt 2 lc \(i + 1)")
+            }
+        }
+        try book.figure(Figure(name: "basis-\(name)", title: "\(measure), N = \(n): first \(shown) components of e^{tA}B",
+                               xLabel: "age t (s)", yLabel: "e^{tA}B", series: series))
+    }
+
+    /*:
+     ## 3. One memory, three ways
+
+     With a fixed step Δ, LegT (and LegS used as S4 uses it) is an LTI recurrence
+     c_k = Ā c_{k−1} + B̄ f_k. Its state is then a convolution of the input with the state kernel
+     Āᵏ B̄ (one kernel per coefficient, by FFT), and a matrix product: stacking the states,
+     C = T(f)·𝒦 where T(f) is the L×L lower-triangular Toeplitz matrix of the input and 𝒦 the L×N
+     kernel. Three computations, one state trajectory.
+
+     The *true* LegS is time-varying, c' = (1/t)(A c + B f): at step k its update depends on k,
+     not just on the distance between steps, so there is no kernel. The numbers: delay the input
+     by s steps; an LTI memory's states are delayed by exactly s steps, LegS's are not.
+     */
+    book.section("3. One memory, three ways (recurrence, FFT convolution, matmul)")
+    book.prose("""
+        With a fixed Δ the memory is an LTI recurrence, so its states are also N FFT \
+        convolutions with the state kernel Āᵏ B̄, and one GEMM T(f)·𝒦 with the Toeplitz matrix \
+        of the input. The true LegS, c' = (1/t)(A c + B f), is time-varying: no kernel exists, \
+        and delaying its input does not delay its state.
+        """)
+    var rng = book.rng
+    let signal = try BandLimitedSignal(maxFrequency: 30, rng: &rng)  // f: 32 sinusoids up to 30 Hz
+    let viewLength = 2048, viewStep = 1e-3
+    let viewInput = signal.sample((0..<viewLength).map { (Double($0) - 0.5) * viewStep })  // (2048), midpoint samples
+    for (measure, step) in [(HiPPOMeasure.legT(window: theta), viewStep), (.legS, 1.0 / Double(viewLength))] {
+        let (a, b) = try measure.transition(stateSize: n64)
+        let ssm = try StateSpaceModel(a: a, b: b, c: [Double](repeating: 0, count: n64))
+            .discretized(step: step, method: .bilinear, requireStable: true)
+        let byRecurrence = try ssm.states(viewInput)                // (L, N)
+        let byConvolution = try ssm.statesByConvolution(viewInput)  // (L, N)
+        let byMatmul = try ssm.statesByMatmul(viewInput)            // (L, N)
+        let why = "exact identities; rounding of L = 2048 accumulated products"
+        book.check(.agreement("\(measure) LTI, N = 64, L = 2048: FFT convolution = recurrence",
+                              byConvolution.elements, byRecurrence.elements, tolerance: 1e-10, reason: why))
+        book.check(.agreement("\(measure) LTI, N = 64, L = 2048: Toeplitz matmul = recurrence",
+                              byMatmul.elements, byRecurrence.elements, tolerance: 1e-10))
+    }
+    let delay = 300
+    let delayed = [Double](repeating: 0, count: delay) + viewInput[0..<(viewLength - delay)]  // (2048)
+    let (legSA, legSB) = try legSTransition(stateSize: n64)
+    let legSLTI = try StateSpaceModel(a: legSA, b: legSB, c: [Double](repeating: 0, count: n64))
+        .discretized(step: 1.0 / Double(viewLength), method: .bilinear)
+    let ltiShift = try delayError(states: legSLTI.states, input: viewInput, delayed: delayed, delay: delay)
+    let tvShift = try delayError(states: { try legSTimeVaryingStates(signal: $0, stateSize: n64) },
+                                 input: viewInput, delayed: delayed, delay: delay)
+    book.show(String(format: "delay the input by %d steps: LTI LegS state moves with it (error %.1e); time-varying LegS does not (error %.2f)",
+                     delay, ltiShift, tvShift))
+    book.check(.bound("LTI LegS: state of delayed input = delayed state (shift-invariant)", ltiShift, .lessOrEqual, 1e-12,
+                      reason: "a kernel exists, so delaying commutes with the memory up to rounding"))
+    book.check(.bound("time-varying LegS: delaying the input changes the state (no kernel exists)", tvShift, .greaterOrEqual, 0.05,
+                      reason: "LegS rescales its window to [0, t]: a delayed input is a different fraction of the history"))
+
+    /*:
+     ## 4. Remembering a signal
+
+     Feed a band-limited random signal (a seeded sum of 32 sinusoids up to 30 Hz, see
+     `BandLimitedSignal`) for 2 s, then ask each memory to reconstruct what it remembers from its
+     final state alone: LegT and FouT the last θ = 1 s, LegS the whole 2 s. Error falls as N
+     grows: N = 16 polynomials cannot follow 30 Hz over a second (you need a degree of roughly
+     π·f_max·θ ≈ 94; twice that for LegS's 2 s); N = 256 can. (FouT takes N + 1: whole
+     (cos, sin) pairs.)
+
+     Two pitfalls, both with numbers:
+     - **Time orientation.** LegT's coefficient basis is g_n(x) with x = +1 *now* and x = −1 at
+       θ ago. Read the window the wrong way round and the same state reconstructs nonsense.
+     - **The half step.** The recurrence treats sample f_k as the input over the step ending at
+       t_k. Feeding f(t_k) rather than f(t_k − Δ/2) delays the memory by Δ/2: an error ∝ Δ·|f'|
+       that no amount of N can remove. We sample at the midpoints; the chapter measures the
+       difference on a slow signal, where nothing else hides it.
+     */
+    book.section("4. Remembering a signal: reconstruction error vs N")
+    book.prose("""
+        A seeded band-limited signal (32 sinusoids up to 30 Hz) runs for 2 s through each \
+        memory (bilinear, Δ = 0.25 ms); each then reconstructs from its final state alone: LegT \
+        and FouT the last θ = 1 s, LegS the whole history. Errors are relative RMS over the \
+        reconstructed span.
+        """)
+    let duration = 2.0, step = 2.5e-4
+    let length = Int((duration / step).rounded()) + 1               // L = 8001
+    let times = (0..<length).map { Double($0) * step }              // (L): t_k
+    let now = times[length - 1]
+    let samples = signal.sample(times.map { $0 - step / 2 })        // (L): f(t_k − Δ/2), the midpoints
+    let truth = signal.sample(times)                                // (L): f(t_k), what we compare with
+    let window = times.indices.filter { times[$0] >= now - theta }  // the last θ
+    let windowTimes = window.map { times[$0] }, windowTruth = window.map { truth[$0] }
+
+    var rows: [[String]] = []
+    var errors: [String: [(n: Int, error: Double)]] = [:]
+    var figures: [String: (n: Int, values: [Double], flipped: [Double]?)] = [:]
+    let sizes = [16, 64, 256]
+    var progress = Progress("reconstruction sweep", total: sizes.count * 3)
+    for n in sizes {
+        for measure in [HiPPOMeasure.legT(window: theta), .fouT(window: theta), .legS] {
+            let stateSize = { if case .fouT = measure { return n + 1 } else { return n } }()  // FouT: whole (cos, sin) pairs
+            let final: [Double]                                     // (N): the state at t = now
+            let spanTimes: [Double], spanTruth: [Double]
+            if case .legS = measure {
+                final = try legSTimeVaryingStates(signal: samples, stateSize: stateSize).row(length - 1)
+                (spanTimes, spanTruth) = (times, truth)
+            } else {
+                let (a, b) = try measure.transition(stateSize: stateSize)
+                let ssm = try StateSpaceModel(a: a, b: b, c: [Double](repeating: 0, count: stateSize))
+                    .discretized(step: step, method: .bilinear, requireStable: true)
+                final = try ssm.finalState(samples)
+                (spanTimes, spanTruth) = (windowTimes, windowTruth)
+            }
+            let reconstruction = try measure.reconstruct(state: final, at: spanTimes, now: now)
+            let error = relativeRMS(reconstruction, spanTruth)
+            errors[measure.description, default: []].append((stateSize, error))
+            var flippedText = ""
+            var flipped: [Double]?
+            if case .legT = measure {
+                // The same state read with the window reversed: s ↦ (now − θ) + (now − s).
+                flipped = try measure.reconstruct(state: final, at: spanTimes.map { 2 * now - theta - $0 }, now: now)
+                flippedText = String(format: "flipped window: %.3f", relativeRMS(flipped!, spanTruth))
+            }
+            rows.append(["\(measure)", "\(stateSize)", String(format: "%.3e", meanSquare(reconstruction, spanTruth)),
+                         String(format: "%.3e", error), flippedText])
+            if n == 64 { figures[measure.description] = (stateSize, reconstruction, flipped) }
+            progress.advance()
+        }
+    }
+    book.table(header: ["memory", "N", "MSE", "relative RMS error", "pitfall"], rows: rows)
+    for (name, e) in errors.sorted(by: { $0.key < $1.key }) {
+        for (small, large) in zip(e, e.dropFirst()) {
+            book.check(.bound("\(name): error falls from N = \(small.n) to \(large.n) (\(String(format: "%.2e → %.2e", small.error, large.error)))",
+                              large.error / small.error, .lessOrEqual, 0.9,
+                              reason: small.n == 16 && name.hasPrefix("FouT") ? "falling means a ratio ≤ 0.9 (a real gain, not noise); FouT, the slowest, converges like N^{-1} (its periodic extension jumps at the window's edges)" : nil))
+        }
+    }
+    // The half-step pitfall, where it is not hidden by an unconverged N: a 5 Hz signal, LegT N = 64, Δ = 1 ms.
+    let slow = try BandLimitedSignal(maxFrequency: 5, rng: &rng)
+    let slowStep = 1e-3, slowLength = Int((duration / slowStep).rounded()) + 1
+    let slowTimes = (0..<slowLength).map { Double($0) * slowStep }     // (2001)
+    let slowWindow = slowTimes.filter { $0 >= now - theta }
+    let slowTruth = slow.sample(slowWindow)
+    let (legT64, legTB64) = try legTTransition(stateSize: 64, window: theta)
+    let legT64Model = try StateSpaceModel(a: legT64, b: legTB64, c: [Double](repeating: 0, count: 64))
+        .discretized(step: slowStep, method: .bilinear)
+    func slowError(offset: Double) throws -> Double {
+        let fed = slow.sample(slowTimes.map { $0 - offset })        // (2001)
+        let state = try legT64Model.finalState(fed)
+        return relativeRMS(try HiPPOMeasure.legT(window: theta).reconstruct(state: state, at: slowWindow, now: now), slowTruth)
+    }
+    let midpointError = try slowError(offset: slowStep / 2), endError = try slowError(offset: 0)
+    book.show(String(format: "half-step pitfall (5 Hz signal, LegT N = 64, Δ = 1 ms): samples f(t_k) give %.2e, midpoints f(t_k − Δ/2) give %.2e",
+                     endError, midpointError))
+    book.check(.bound("LegT: end-of-step samples err ≥ 5× more than midpoint samples (the Δ/2 delay)",
+                      endError / midpointError, .greaterOrEqual, 5,
+                      reason: "the delay costs ≈ (Δ/2)·|f'| ∝ Δ, bilinear's own error ∝ Δ²: at Δ = 1 ms the first dominates"))
+
+    let shade = "set object 1 rect from \(now - theta), graph 0 to \(now), graph 1 fc rgb '#eeeeee' fs solid 1.0 noborder behind"
+    for (name, measure) in [("legt", HiPPOMeasure.legT(window: theta)), ("fout", .fouT(window: theta)), ("legs", .legS)] {
+        guard let f = figures[measure.description] else { continue }
+        let span = name == "legs" ? times : windowTimes
+        var series = [
+            Figure.Series("signal f", x: times, y: truth, style: "lines lw 1 lc rgb 'gray40'"),
+            Figure.Series("\(measure) reconstruction, N = \(f.n)", x: span, y: f.values, style: "lines lw 2 lc rgb '#d62728'"),
+        ]
+        if let flipped = f.flipped {
+            series.append(.init("same state, window flipped (the bug)", x: span, y: flipped, style: "lines lw 1 dt 2 lc rgb '#1f77b4'"))
+        }
+        var figure = Figure(name: "reconstruction-\(name)", title: "\(measure): what the final state remembers (N = \(f.n))",
+                            xLabel: "t (s)", yLabel: "f(t)", series: series)
+        if name != "legs" { figure.extraCommands = [shade] }
+        try book.figure(figure)
+    }
+
+    /*:
+     ## Final check and what comes next
+
+     The memories are SSMs, so everything Chapter 00 showed holds for them: the LTI ones are a
+     recurrence, a convolution and a matrix at once (section 3). LegS is the odd one out —
+     time-varying, so no kernel — and that is why S4 *uses LegS's matrices as an LTI system*
+     with a learned Δ: it keeps the good memory and gains the convolution. Chapter 02 studies
+     that step Δ, and how to discretise.
+
+     ## Exercises
+     1. Shrink the window to θ = 0.25 s. How small can N be for LegT's error to stay under 1e-2?
+        Compare with the rule of thumb N ≈ π·f_max·θ.
+     2. Replace bilinear by `.zoh` in section 4. Which errors change, and why does ZOH not
+        remove the half-step bias on its own?
+     3. Change FouT's correction from 2·e·eᵀ to e·eᵀ (and B from 2e/θ to e/θ) in `FouT.swift`.
+        What happens to its error, and why does the Gibbs midpoint explain it?
+     */
+    book.exercise("Shrink the window to θ = 0.25 s. How small can N be for LegT's error to stay under 1e-2? Compare with N ≈ π·f_max·θ.")
+    book.exercise("Use .zoh instead of .bilinear in section 4. Which errors change, and why does ZOH not remove the half-step bias by itself?")
+    book.exercise("In FouT.swift, use e·eᵀ and B = e/θ instead of 2·e·eᵀ and 2e/θ. What happens to FouT's error, and how does the Gibbs midpoint explain it?")
+}
+
+/// ‖a − b‖₂ / ‖b‖₂.
+func relativeRMS(_ a: [Double], _ b: [Double]) -> Double {
+    (zip(a, b).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) } / b.reduce(0) { $0 + $1 * $1 }).squareRoot()
+}
+
+/// mean (a − b)².
+func meanSquare(_ a: [Double], _ b: [Double]) -> Double {
+    zip(a, b).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) } / Double(b.count)
+}
+
+/// Relative difference between the last state for `delayed` and the state `delay` steps
+/// earlier for `input`: 0 for a shift-invariant (LTI) memory.
+func delayError(states: ([Double]) throws -> Matrix, input: [Double], delayed: [Double], delay: Int) throws -> Double {
+    let original = try states(input)                                // (L, N)
+    let shifted = try states(delayed)                               // (L, N)
+    return relativeDifference(shifted.row(input.count - 1), original.row(input.count - 1 - delay))
+}
