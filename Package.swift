@@ -57,6 +57,11 @@ let package = Package(
             path: "Chapters/Chapter01"
         ),
         .executableTarget(
+            name: "Chapter02",
+            dependencies: ["StateSpace", "Notebook"],
+            path: "Chapters/Chapter02"
+        ),
+        .executableTarget(
             name: "Bench",
             dependencies: ["StateSpace", "Notebook", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/Bench"

@@ -24,8 +24,8 @@ struct GnuplotScript {
             "set xlabel \"\(Self.escaped(figure.xLabel))\"",
             "set ylabel \"\(Self.escaped(figure.yLabel))\"",
         ]
-        if figure.logX { lines.append("set logscale x") }
-        if figure.logY { lines.append("set logscale y") }
+        if figure.logX { lines += ["set logscale x", "set format x \"10^{%L}\""] }
+        if figure.logY { lines += ["set logscale y", "set format y \"10^{%L}\""] }
         switch figure.content {
         case let .lines(series):
             lines += ["set grid", "set key outside top center horizontal maxrows 3"]
