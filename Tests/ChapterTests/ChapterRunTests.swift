@@ -62,6 +62,7 @@ let chapters: [(name: String, figures: [String])] = [
     ("Chapter00", ["kernel", "position"]),
     ("Chapter01", ["basis-legs", "basis-legt", "basis-fout", "reconstruction-legt", "reconstruction-fout", "reconstruction-legs"]),
     ("Chapter02", ["three-views", "legs-kernels", "discretization-error"]),
+    ("Chapter03", ["s4-kernel", "cauchy-spectrum", "kernel-cost"]),
 ]
 
 @Suite("Chapters run green", .serialized)

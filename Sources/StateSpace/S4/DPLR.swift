@@ -1,0 +1,109 @@
+import Numerics
+
+/// A state matrix in diagonal-plus-low-rank form, in the basis that diagonalises its normal part:
+///
+///     A = V (Λ − P̃ P̃*) V*,   V unitary,   P̃ = V* P,   B̃ = V* B.
+///
+/// S4's route to it for HiPPO-LegS: A is *normal plus low rank* (NPLR). With P_n = √(n + ½),
+/// S = A + P Pᵀ is −½I plus a real skew-symmetric K (the √(2n+1)√(2k+1) terms split evenly
+/// between the triangles). −iK is Hermitian, so LAPACK's Hermitian eigensolver (zheev) gives
+/// −iK = V diag(μ) V* with V unitary — a perfectly conditioned change of basis, unlike the
+/// eigenvectors of A itself — and S = V (−½ + iμ) V*, i.e. Λ = −½ + iμ.
+///
+/// K is real, so its eigenvalues come in conjugate pairs ±iμ with eigenvectors v and v̄. We keep
+/// only the N/2 with μ > 0 (`lambda`, `p`, `b`, `vectors`); each stands for its partner, whose
+/// numbers are the conjugates. Every sum over the state is then a sum over pairs.
+public struct DPLR: Sendable {
+    /// N, the real state size (even).
+    public let stateSize: Int
+    /// Λ_n = −½ + iμ_n, μ_n > 0: (N/2).
+    public let lambda: [Complex<Double>]
+    /// P̃ = V*P: (N/2).
+    public let p: [Complex<Double>]
+    /// B̃ = V*B: (N/2).
+    public let b: [Complex<Double>]
+    /// The kept eigenvectors, column n for Λ_n: (N, N/2).
+    public let vectors: ComplexMatrix
+    /// The real P and B that were transformed: (N) each.
+    public let realP: [Double]
+    public let realB: [Double]
+
+    /// The DPLR form of HiPPO-LegS (`legSTransition`).
+    /// - Parameter stateSize: N, even and ≥ 2 (conjugate pairs are assumed).
+    /// - Throws: `invalidParameter` for odd or non-positive N; `lapackFailure`.
+    /// - Complexity: O(N³) (one Hermitian eigendecomposition).
+    public static func legS(stateSize n: Int) throws -> DPLR {
+        try requirePositive(n, "state size N")
+        guard n % 2 == 0 else {
+            throw StateSpaceError.invalidParameter(name: "state size N (S4 DPLR)", value: "\(n)",
+                                                   allowed: "must be even: eigenvalues are kept in conjugate pairs")
+        }
+        let (a, b) = try legSTransition(stateSize: n)                 // (N, N), (N)
+        let p = legSLowRankFactor(stateSize: n)                       // (N)
+        var skew = ComplexMatrix(zeros: n, n)                         // (N, N): −iK, K = A + PPᵀ + ½I
+        for i in 0..<n {
+            for j in 0..<n {
+                let k = a[i, j] + p[i] * p[j] + (i == j ? 0.5 : 0)
+                skew[i, j] = Complex(0, -k)
+            }
+        }
+        let (mu, v) = try hermitianEigen(skew, name: "−i(A + PPᵀ + ½I)")  // ascending: −μ…, +μ…
+        let kept = Array(n / 2..<n)                                   // μ > 0
+        var vectors = ComplexMatrix(zeros: n, n / 2)                  // (N, N/2)
+        for (col, j) in kept.enumerated() { for i in 0..<n { vectors[i, col] = v[i, j] } }
+        return DPLR(stateSize: n, lambda: kept.map { Complex(-0.5, mu[$0]) },
+                    p: project(vectors, p), b: project(vectors, b), vectors: vectors, realP: p, realB: b)
+    }
+
+    /// A real row vector C (N) in the kept eigenbasis: (C V)_n = Σ_i C_i v_{in}, (N/2).
+    /// - Throws: `shapeMismatch` unless C has N entries.
+    /// - Complexity: O(N²).
+    public func rowInEigenbasis(_ c: [Double]) throws -> [Complex<Double>] {
+        try requireCount(c.count, stateSize, "C (must have length N = \(stateSize))")
+        return (0..<stateSize / 2).map { col in
+            var acc = Complex<Double>.zero
+            for i in 0..<stateSize { acc += vectors[i, col].multiplied(by: c[i]) }
+            return acc
+        }
+    }
+
+    /// A = V (Λ − P̃P̃*) V* rebuilt from the kept half (partners by conjugation), as a complex
+    /// matrix whose imaginary part is rounding. The check that the decomposition is right.
+    /// - Complexity: O(N³).
+    public func reconstructedA() -> ComplexMatrix {
+        let n = stateSize, half = n / 2
+        var full = ComplexMatrix(zeros: n, n)                         // (N, N): [V, V̄]
+        for i in 0..<n {
+            for j in 0..<half {
+                full[i, j] = vectors[i, j]
+                full[i, j + half] = vectors[i, j].conjugate
+            }
+        }
+        let pFull = p + p.map(\.conjugate)                            // (N)
+        let lambdaFull = lambda + lambda.map(\.conjugate)             // (N)
+        var inner = ComplexMatrix(zeros: n, n)                        // (N, N): Λ − P̃P̃*
+        for i in 0..<n {
+            for j in 0..<n { inner[i, j] = (i == j ? lambdaFull[i] : .zero) - pFull[i] * pFull[j].conjugate }
+        }
+        var left = ComplexMatrix(zeros: n, n)
+        zgemm(.one, full, inner, .zero, &left)
+        var a = ComplexMatrix(zeros: n, n)
+        zgemm(.one, left, full, adjointB: true, .zero, &a)
+        return a
+    }
+}
+
+/// P_n = √(n + ½): the rank-one factor that makes LegS normal, A + PPᵀ = −½I + skew. (N).
+/// - Complexity: O(N).
+public func legSLowRankFactor(stateSize n: Int) -> [Double] {
+    (0..<n).map { (Double($0) + 0.5).squareRoot() }
+}
+
+/// V* x for the kept columns of V: (N, N/2), (N) → (N/2).
+private func project(_ v: ComplexMatrix, _ x: [Double]) -> [Complex<Double>] {
+    (0..<v.cols).map { col in
+        var acc = Complex<Double>.zero
+        for i in 0..<v.rows { acc += v[i, col].conjugate.multiplied(by: x[i]) }
+        return acc
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+
+/// An S4 layer: H independent SISO SSMs ("channels") sharing the LegS DPLR matrices (Λ, P̃, B̃),
+/// each with its own step Δ_h, its own C̃_h and a skip D_h:
+///
+///     y_h = K_h ∗ u_h + D_h u_h,   K_h = s4Kernel(dplr, C̃_h, Δ_h, L).
+///
+/// Initialisation as in S4: Δ_h log-uniform in [Δ_min, Δ_max] = [1e-3, 1e-1] (each channel sees
+/// its own timescale), C̃_h ~ N(0, 1/N) entrywise, D_h ~ N(0, 1).
+public struct S4Layer: Sendable {
+    public let dplr: DPLR
+    public let steps: [Double]                                        // (H): Δ_h
+    public let cTilde: Matrix                                         // (H, N): C̃_h
+    public let skip: [Double]                                         // (H): D_h
+
+    public var channels: Int { steps.count }
+
+    /// - Throws: `invalidParameter` for odd N, H < 1, or a bad Δ range.
+    /// - Complexity: O(N³ + H·N).
+    public init(stateSize n: Int, channels h: Int, stepRange: ClosedRange<Double> = 1e-3...1e-1,
+                rng: inout SplitMix64) throws {
+        try requirePositive(h, "channels H")
+        try requirePositive(stepRange.lowerBound, "smallest step Δ_min")
+        dplr = try DPLR.legS(stateSize: n)
+        let logLow = log(stepRange.lowerBound), logHigh = log(stepRange.upperBound)
+        steps = (0..<h).map { _ in exp(Double.random(in: logLow...logHigh, using: &rng)) }
+        let scale = 1 / Double(n).squareRoot()
+        cTilde = try Matrix(rows: h, cols: n, elements: (0..<h * n).map { _ in scale * rng.nextGaussian() })
+        skip = (0..<h).map { _ in rng.nextGaussian() }
+    }
+
+    /// Every channel's kernel, by the Cauchy path. (H, L).
+    /// - Throws: as `s4Kernel`.
+    /// - Complexity: O(H·(N·L + L log L)).
+    public func kernels(length: Int) throws -> Matrix {
+        var k = Matrix(zeros: channels, length)                        // (H, L)
+        for h in 0..<channels {
+            let row = try s4Kernel(dplr, cTilde: cTilde.row(h), step: steps[h], length: length)
+            k.elements.replaceSubrange(h * length..<(h + 1) * length, with: row)
+        }
+        return k
+    }
+
+    /// y_h = K_h ∗ u_h + D_h u_h for every channel, each convolution by FFTW, channels split
+    /// over the cores (one `CausalConvolution`, i.e. one set of FFT buffers, per channel).
+    /// - Parameters: `u` (H, L); `kernels` (H, L) from `kernels(length:)` (computed once, reused
+    ///   for every input, as at inference).
+    /// - Returns: y, (H, L).
+    /// - Throws: `shapeMismatch`, `nonFinite`.
+    /// - Complexity: O(H·L log L).
+    public func apply(_ u: Matrix, kernels: Matrix) throws -> Matrix {
+        guard u.rows == channels, kernels.rows == channels, kernels.cols == u.cols else {
+            throw StateSpaceError.shapeMismatch(name: "S4 layer input u and kernels",
+                                                expected: "u (H = \(channels), L) and kernels (H, L)",
+                                                actual: "u \(u.rows)×\(u.cols), kernels \(kernels.rows)×\(kernels.cols)")
+        }
+        try u.requireFinite("input u")
+        let length = u.cols
+        var y = Matrix(zeros: channels, length)                        // (H, L)
+        let convolutions = try (0..<channels).map { try CausalConvolution(kernel: kernels.row($0)) }
+        let failure = FirstError()
+        y.elements.withUnsafeMutableBufferPointer { buffer in
+            let out = DisjointWrites(buffer.baseAddress!)              // channel h writes row h
+            let work = UnsafeSendable((convolutions, u, skip))
+            parallelChunks(count: channels, threshold: 2) { chunk, chunks in
+                let (convolutions, u, skip) = work.value
+                for h in stride(from: chunk, to: convolutions.count, by: chunks) {
+                    do {
+                        let input = u.row(h)
+                        let row = try convolutions[h].apply(input)
+                        for t in 0..<length { out[h * length + t] = row[t] + skip[h] * input[t] }
+                    } catch { failure.record(error) }
+                }
+            }
+        }
+        try failure.rethrow()
+        return y
+    }
+}
+
+/// A value handed to worker threads that only read it (or own disjoint parts of it).
+struct UnsafeSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
+
+/// The first error thrown by any worker, rethrown on the calling thread.
+final class FirstError: @unchecked Sendable {
+    private let lock = NSLock()
+    private var error: Error?
+    func record(_ e: Error) { lock.lock(); if error == nil { error = e }; lock.unlock() }
+    func rethrow() throws { lock.lock(); defer { lock.unlock() }; if let error { throw error } }
+}
