@@ -71,6 +71,11 @@ let package = Package(
             path: "Chapters/Chapter03"
         ),
         .executableTarget(
+            name: "Chapter04",
+            dependencies: ["StateSpace", "Notebook"],
+            path: "Chapters/Chapter04"
+        ),
+        .executableTarget(
             name: "Bench",
             dependencies: ["StateSpace", "Notebook", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/Bench"

@@ -63,6 +63,7 @@ let chapters: [(name: String, figures: [String])] = [
     ("Chapter01", ["basis-legs", "basis-legt", "basis-fout", "reconstruction-legt", "reconstruction-fout", "reconstruction-legs"]),
     ("Chapter02", ["three-views", "legs-kernels", "discretization-error"]),
     ("Chapter03", ["s4-kernel", "cauchy-spectrum", "kernel-cost"]),
+    ("Chapter04", ["s4-vs-s4d-kernels", "time-vs-length"]),
 ]
 
 @Suite("Chapters run green", .serialized)

@@ -32,40 +32,88 @@ public struct DPLRBilinear: Sendable {
     /// x ↦ Ā x + B̄ u = (I − Δ/2·A)⁻¹[(I + Δ/2·A)x + Δ B̃ u]. `x` (N/2) → (N/2).
     /// - Complexity: O(N).
     public func advance(_ x: [Complex<Double>], input u: Double) -> [Complex<Double>] {
-        let half = x.count, h = step / 2
-        let px = pairSum(dplr.p.map(\.conjugate), x)                  // P̃*x, real
-        var y = [Complex<Double>](repeating: .zero, count: half)        // (N/2)
-        for n in 0..<half {
-            y[n] = x[n] + (dplr.lambda[n] * x[n]).multiplied(by: h) - dplr.p[n].multiplied(by: h * px)
-                + dplr.b[n].multiplied(by: step * u)
-        }
-        for n in 0..<half { y[n] = dInverse[n] * y[n] }                  // D⁻¹y
-        let correction = pairSum(dplr.p.map(\.conjugate), y) / woodburyDenominator
-        for n in 0..<half { y[n] = y[n] - (dInverse[n] * dplr.p[n]).multiplied(by: correction) }
-        return y
+        var state = SplitState(x)
+        SplitModel(self).advance(&state, input: u)
+        return state.complex
     }
 
     /// The recurrent view: y_k = C x_k with C given in the original basis (N), x_{−1} = 0.
     /// `u` (L) → (L).
     /// - Throws: `shapeMismatch` for a C of the wrong length; `nonFinite`; `invalidParameter` (L = 0).
-    /// - Complexity: O(L·N).
+    /// - Complexity: O(L·N), no allocation per step.
     public func scan(_ u: [Double], c: [Double]) throws -> [Double] {
         try requirePositive(u.count, "sequence length L")
         try requireFinite(u, "input u")
-        let cv = try dplr.rowInEigenbasis(c)                           // (N/2): CV
-        var x = [Complex<Double>](repeating: .zero, count: dplr.lambda.count)  // (N/2)
+        let cv = SplitState(try dplr.rowInEigenbasis(c))               // (N/2): CV
+        let model = SplitModel(self)
+        var x = SplitState(count: dplr.lambda.count)                    // (N/2)
         return u.map { value in
-            x = advance(x, input: value)
+            model.advance(&x, input: value)
             return pairSum(cv, x)
         }
     }
 }
 
+/// A vector of N/2 complex numbers stored as separate real and imaginary parts, so the O(N)
+/// step is plain Double arithmetic (no generic Complex calls, no allocation).
+struct SplitState {
+    var re: [Double], im: [Double]                                     // (N/2) each
+    init(count: Int) { re = [Double](repeating: 0, count: count); im = re }
+    init(_ z: [Complex<Double>]) { re = z.map(\.real); im = z.map(\.imaginary) }
+    var complex: [Complex<Double>] { zip(re, im).map { Complex($0, $1) } }
+}
+
+/// 2·Re Σ_n a_n x_n over the conjugate-pair representatives.
+@inline(__always)
+func pairSum(_ a: SplitState, _ x: SplitState) -> Double {
+    var s = 0.0
+    for n in a.re.indices { s += a.re[n] * x.re[n] - a.im[n] * x.im[n] }
+    return 2 * s
+}
+
+/// The numbers of one bilinear DPLR step, split into real and imaginary parts.
+struct SplitModel {
+    let halfStep: Double, step: Double, denominator: Double
+    let lambda: SplitState, p: SplitState, pConjugate: SplitState, b: SplitState, dInverse: SplitState, dInverseP: SplitState
+
+    init(_ m: DPLRBilinear) {
+        halfStep = m.step / 2
+        step = m.step
+        denominator = m.woodburyDenominator
+        lambda = SplitState(m.dplr.lambda)
+        p = SplitState(m.dplr.p)
+        pConjugate = SplitState(m.dplr.p.map(\.conjugate))
+        b = SplitState(m.dplr.b)
+        dInverse = SplitState(m.dInverse)
+        dInverseP = SplitState(zip(m.dInverse, m.dplr.p).map { $0 * $1 })
+    }
+
+    /// x ← D⁻¹[x + Δ/2·Λx − Δ/2·P̃(P̃*x) + ΔB̃u], then the Woodbury correction
+    /// x ← x − D⁻¹P̃·(P̃*x)/(2/Δ + P̃*D⁻¹P̃).
+    @inline(__always)
+    func advance(_ x: inout SplitState, input u: Double) {
+        let px = halfStep * pairSum(pConjugate, x)                     // Δ/2·P̃*x, real
+        let bu = step * u
+        for n in x.re.indices {
+            let xr = x.re[n], xi = x.im[n]
+            // y = x + Δ/2·Λx − Δ/2·P̃(P̃*x) + ΔB̃u
+            let yr = xr + halfStep * (lambda.re[n] * xr - lambda.im[n] * xi) - p.re[n] * px + b.re[n] * bu
+            let yi = xi + halfStep * (lambda.re[n] * xi + lambda.im[n] * xr) - p.im[n] * px + b.im[n] * bu
+            // D⁻¹y
+            x.re[n] = dInverse.re[n] * yr - dInverse.im[n] * yi
+            x.im[n] = dInverse.re[n] * yi + dInverse.im[n] * yr
+        }
+        let correction = pairSum(pConjugate, x) / denominator
+        for n in x.re.indices {
+            x.re[n] -= dInverseP.re[n] * correction
+            x.im[n] -= dInverseP.im[n] * correction
+        }
+    }
+}
+
+
 /// Σ over the full conjugate-symmetric state of a_n x_n, from the N/2 representatives:
 /// 2·Re Σ_half a_n x_n. (N/2), (N/2) → real.
-@inline(__always)
 func pairSum(_ a: [Complex<Double>], _ x: [Complex<Double>]) -> Double {
-    var s = 0.0
-    for n in a.indices { s += a[n].real * x[n].real - a[n].imaginary * x[n].imaginary }
-    return 2 * s
+    pairSum(SplitState(a), SplitState(x))
 }

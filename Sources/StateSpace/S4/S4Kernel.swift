@@ -90,3 +90,17 @@ public func truncatedOutputMatrix(c: [Double], aBar: Matrix, length: Int) throws
     let cPower = power.transposed * c                               // (N): (C Āᴸ)ᵀ
     return zip(c, cPower).map { $0 - $1 }
 }
+
+/// C = C̃ (I − Āᴸ)⁻¹: the output matrix of the recurrence whose length-L kernel S4 computes from
+/// a learned C̃ — what S4 does to switch from convolution (training) to RNN mode (generation).
+/// One dense solve (I − Āᴸ)ᵀ Cᵀ = C̃ᵀ; Āᴸ by repeated squaring.
+/// - Parameters: `cTilde` (N); `aBar` (N, N); `length` L.
+/// - Returns: C, (N).
+/// - Throws: `singularMatrix` if Āᴸ has an eigenvalue 1 (a non-decaying mode); as `matrixPower`.
+/// - Complexity: O(N³ log L).
+public func outputMatrix(fromTruncated cTilde: [Double], aBar: Matrix, length: Int) throws -> [Double] {
+    try requireCount(cTilde.count, aBar.rows, "C̃ (must have length N = \(aBar.rows))")
+    let power = try matrixPower(aBar, length, name: "Ā")           // (N, N)
+    let system = (Matrix.identity(aBar.rows) - power).transposed    // (N, N): (I − Āᴸ)ᵀ
+    return try solve(system, cTilde, name: "(I − Āᴸ)ᵀ")
+}
