@@ -32,10 +32,18 @@ let package = Package(
             providers: [.apt(["liblapacke-dev", "libopenblas-dev"])]
         ),
         .target(
+            name: "CVectorMath",
+            path: "Sources/CVectorMath",
+            // Let clang vectorise exp() into glibc's libmvec (the selective scan needs L·D·N of them).
+            cSettings: [.unsafeFlags(["-O2", "-fno-math-errno", "-fveclib=libmvec"])],
+            linkerSettings: [.linkedLibrary("mvec"), .linkedLibrary("m")]
+        ),
+        .target(
             name: "StateSpace",
             dependencies: [
                 "CFFTW",
                 "CLAPACK",
+                "CVectorMath",
                 .product(name: "Numerics", package: "swift-numerics"),
             ],
             // The algorithms are the subject of every chapter, and their inner loops (Cauchy

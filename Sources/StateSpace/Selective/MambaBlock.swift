@@ -1,0 +1,110 @@
+import Foundation
+
+/// One Mamba block (Gu & Dao 2023, Fig. 3), forward pass and recurrent generation.
+///
+///     (x, z) = u · W_in                      u (L, d_model) → x, z (L, d_inner), d_inner = 2·d_model
+///     x ← SiLU(causal depthwise conv₄(x) + b_conv)      kernel 4 along time, one filter per channel
+///     y = selective scan(x; Δ, B, C from x)  (`SelectiveParameters`, `selectiveScan`)
+///     y ← y ⊙ SiLU(z)                        the gate
+///     out = y · W_out                        (L, d_model)
+///
+/// Initialisation as in Mamba: W_in, W_out and the convolution ~ U(±1/√fan_in) (linear /
+/// conv1d defaults, fan_in = d_model, d_inner and 4), the selection as in `SelectiveParameters`.
+public struct MambaBlock: Sendable {
+    public let modelWidth: Int                                        // d_model
+    public let innerWidth: Int                                        // d_inner
+    public let inProjection: Matrix                                   // (d_model, 2·d_inner)
+    public let convWeight: Matrix                                     // (d_inner, 4): tap 3 multiplies the current token
+    public let convBias: [Double]                                     // (d_inner)
+    public let selection: SelectiveParameters
+    public let outProjection: Matrix                                  // (d_inner, d_model)
+    public static let convWidth = 4
+
+    /// - Throws: `invalidParameter` for d_model or N of 0.
+    public init(modelWidth: Int, stateSize: Int, rng: inout SplitMix64) throws {
+        try requirePositive(modelWidth, "d_model")
+        let inner = 2 * modelWidth
+        self.modelWidth = modelWidth
+        innerWidth = inner
+        inProjection = uniformMatrix(modelWidth, 2 * inner, bound: 1 / Double(modelWidth).squareRoot(), rng: &rng)
+        convWeight = uniformMatrix(inner, Self.convWidth, bound: 0.5, rng: &rng)   // 1/√4
+        convBias = (0..<inner).map { _ in Double.random(in: -0.5...0.5, using: &rng) }
+        selection = try SelectiveParameters(channels: inner, stateSize: stateSize,
+                                            dtRank: (modelWidth + 15) / 16, rng: &rng)
+        outProjection = uniformMatrix(inner, modelWidth, bound: 1 / Double(inner).squareRoot(), rng: &rng)
+    }
+
+    /// The whole sequence at once. `u` (L, d_model) → (L, d_model).
+    /// - Throws: `shapeMismatch`, `nonFinite`, `invalidParameter` (L = 0).
+    /// - Complexity: O(L·d_model·d_inner + L·d_inner·N).
+    public func forward(_ u: Matrix, threads: Int = 1) throws -> Matrix {
+        guard u.cols == modelWidth else {
+            throw StateSpaceError.shapeMismatch(name: "Mamba block input u (L, d_model)", expected: "L×\(modelWidth)", actual: "\(u.rows)×\(u.cols)")
+        }
+        try requirePositive(u.rows, "sequence length L")
+        try u.requireFinite("input u")
+        let (l, inner) = (u.rows, innerWidth)
+        let xz = u * inProjection                                     // (L, 2·d_inner)
+        var x = Matrix(zeros: l, inner), gate = Matrix(zeros: l, inner)
+        for t in 0..<l {
+            for d in 0..<inner {
+                // Causal depthwise convolution over the last 4 tokens (zeros before the start).
+                var acc = convBias[d]
+                for tap in 0..<Self.convWidth where t - (Self.convWidth - 1 - tap) >= 0 {
+                    acc += convWeight[d, tap] * xz[t - (Self.convWidth - 1 - tap), d]
+                }
+                x[t, d] = silu(acc)
+                gate[t, d] = silu(xz[t, inner + d])
+            }
+        }
+        var y = selectiveScan(try selection.scanInputs(x), threads: threads)  // (L, d_inner)
+        for i in y.elements.indices { y.elements[i] *= gate.elements[i] }
+        return y * outProjection                                      // (L, d_model)
+    }
+
+    /// What generation carries from token to token: the last 3 pre-convolution inputs and the
+    /// SSM state. Its size does not grow with the sequence (unlike attention's KV cache).
+    public struct State: Sendable {
+        public var convBuffer: Matrix                                 // (3, d_inner), oldest first
+        public var ssm: Matrix                                        // (d_inner, N)
+    }
+
+    /// The empty state (all zeros), matching the forward pass's zero padding.
+    public var initialState: State {
+        State(convBuffer: Matrix(zeros: Self.convWidth - 1, innerWidth), ssm: Matrix(zeros: innerWidth, selection.stateSize))
+    }
+
+    /// One token: `u` (d_model) → output (d_model), updating `state`. The same arithmetic as
+    /// `forward`, one row at a time.
+    /// - Throws: `shapeMismatch`, `nonFinite`.
+    /// - Complexity: O(d_model·d_inner + d_inner·N) per token.
+    public func step(_ u: [Double], state: inout State) throws -> [Double] {
+        try requireCount(u.count, modelWidth, "token u (d_model)")
+        try requireFinite(u, "token u")
+        let inner = innerWidth, n = selection.stateSize
+        let xz = inProjection.transposed * u                          // (2·d_inner)
+        var x = [Double](repeating: 0, count: inner)                  // (d_inner)
+        for d in 0..<inner {
+            var acc = convBias[d] + convWeight[d, Self.convWidth - 1] * xz[d]
+            for tap in 0..<(Self.convWidth - 1) { acc += convWeight[d, tap] * state.convBuffer[tap, d] }
+            x[d] = silu(acc)
+        }
+        // Shift the buffer: drop the oldest, append this token's pre-convolution input.
+        for tap in 0..<(Self.convWidth - 2) { for d in 0..<inner { state.convBuffer[tap, d] = state.convBuffer[tap + 1, d] } }
+        for d in 0..<inner { state.convBuffer[Self.convWidth - 2, d] = xz[d] }
+
+        let (delta, b, c) = try selection.select(try Matrix(rows: 1, cols: inner, elements: x))  // (1, d_inner), (1, N), (1, N)
+        let a = selection.a                                           // (d_inner, N)
+        var y = [Double](repeating: 0, count: inner)                  // (d_inner)
+        for d in 0..<inner {
+            var out = 0.0
+            for i in 0..<n {
+                let h = exp(delta[0, d] * a[d, i]) * state.ssm[d, i] + delta[0, d] * b[0, i] * x[d]
+                state.ssm[d, i] = h
+                out += c[0, i] * h
+            }
+            y[d] = (out + selection.skip[d] * x[d]) * silu(xz[inner + d])
+        }
+        return outProjection.transposed * y                           // (d_model)
+    }
+}

@@ -1,0 +1,96 @@
+/// The selective scan as a parallel prefix scan (Blelloch 1990).
+///
+/// The recurrence h_t = a_t h_{t−1} + b_t composes: applying (a₁, b₁) then (a₂, b₂) is the
+/// single step (a₁a₂, a₂b₁ + b₂). This operator ⊕ is associative (not commutative), so all
+/// prefixes h_t = b-part of (a₀,b₀) ⊕ … ⊕ (a_t,b_t) can be computed by a balanced tree:
+///
+/// - **up-sweep** (reduce): for s = 1, 2, 4, …: e[i] ← e[i−s] ⊕ e[i] for i = 2s−1, 4s−1, …
+///   After it, each tree node holds the combination of its subtree.
+/// - **down-sweep**: the root gets the identity (1, 0); for s = P/2, …, 1: a node's prefix
+///   p passes to its left child, and p ⊕ (left subtree) to its right child.
+///   After it, e[i] holds the *exclusive* prefix e₀ ⊕ … ⊕ e_{i−1}.
+/// - h_t = exclusive_t ⊕ (a_t, b_t).
+///
+/// Every iteration of the inner loops at one level is independent: that is the parallel
+/// structure (depth 2·log₂P levels instead of L sequential steps). The price is work: 2(P − 1)
+/// combines in the sweeps plus L to finish, against L − 1 for the sequential scan — about 3×.
+/// With thousands of cores (a GPU) the depth wins; on two cores the work does, so here channels
+/// are what is spread over the cores, and each channel's tree runs its levels in order.
+/// Sequences are padded to P = 2^⌈log₂L⌉ with identity elements.
+///
+/// - Parameters: `inputs`; `threads` ≥ 1 (channels split over them).
+/// - Returns: y, (L, D).
+/// - Complexity: O(L·D·N) work (≈ 3× the sequential scan's combines), depth O(log L) per channel.
+public func selectiveScanParallel(_ inputs: SelectiveScanInputs, threads: Int = 1) -> Matrix {
+    let (l, n) = (inputs.length, inputs.stateSize)
+    let padded = ScanCost.paddedLength(l)
+    return forEachChannel(inputs, threads: threads, scratch: 3 * padded * n) { d, channel, work in
+        let ea = work, eb = work + padded * n                         // (P, N) each: a- and b-parts
+        let decay = work + 2 * padded * n                             // (L, N): the original Ā, kept for the last step
+        inputs.fillDecay(channel: d, delta: channel.delta, from: 0, count: l, into: decay)
+        inputs.b.elements.withUnsafeBufferPointer { pb in
+            for t in 0..<l {
+                for k in 0..<n {
+                    ea[t * n + k] = decay[t * n + k]
+                    eb[t * n + k] = inputs.drive(t, k, delta: channel.delta, x: channel.x, b: pb.baseAddress!)
+                }
+            }
+        }
+        for i in l * n..<padded * n { ea[i] = 1; eb[i] = 0 }            // identity padding
+        // Up-sweep: e[i] ← e[i−s] ⊕ e[i] = (a_{i−s}·a_i, a_i·b_{i−s} + b_i).
+        var s = 1
+        while s < padded {
+            for i in stride(from: 2 * s - 1, to: padded, by: 2 * s) {   // independent: one parallel level
+                let left = (i - s) * n, right = i * n
+                for k in 0..<n {
+                    eb[right + k] = ea[right + k] * eb[left + k] + eb[right + k]
+                    ea[right + k] = ea[left + k] * ea[right + k]
+                }
+            }
+            s *= 2
+        }
+        // Down-sweep to exclusive prefixes: the root's prefix is the identity (1, 0).
+        for k in 0..<n { ea[(padded - 1) * n + k] = 1; eb[(padded - 1) * n + k] = 0 }
+        s = padded / 2
+        while s >= 1 {
+            for i in stride(from: 2 * s - 1, to: padded, by: 2 * s) {   // independent: one parallel level
+                let left = (i - s) * n, right = i * n
+                for k in 0..<n {
+                    let pa = ea[right + k], pb = eb[right + k]         // this node's prefix p
+                    let la = ea[left + k], lb = eb[left + k]           // the left subtree's combination
+                    ea[left + k] = pa; eb[left + k] = pb               // left child: p
+                    ea[right + k] = pa * la; eb[right + k] = la * pb + lb  // right child: p ⊕ left
+                }
+            }
+            s /= 2
+        }
+        // Inclusive: h_t = exclusive_t ⊕ (a_t, b_t) = a_t·(exclusive b) + b_t; then read out.
+        inputs.b.elements.withUnsafeBufferPointer { pb in
+            inputs.c.elements.withUnsafeBufferPointer { pc in
+                let c = pc.baseAddress!
+                for t in 0..<l {
+                    var out = 0.0
+                    for k in 0..<n {
+                        let drive = inputs.drive(t, k, delta: channel.delta, x: channel.x, b: pb.baseAddress!)
+                        out += c[t * n + k] * (decay[t * n + k] * eb[t * n + k] + drive)
+                    }
+                    channel.y[t] = out + inputs.skip[d] * channel.x[t]
+                }
+            }
+        }
+    }
+}
+
+/// Work and depth of the two scans for one (channel, state) sequence of length L, counted in
+/// applications of ⊕ (each 3 flops: two multiplies and an add).
+public enum ScanCost {
+    /// P = 2^⌈log₂L⌉.
+    public static func paddedLength(_ l: Int) -> Int { var p = 1; while p < l { p <<= 1 }; return p }
+    /// Sequential: L − 1 combines, one after another.
+    public static func sequential(_ l: Int) -> (work: Int, depth: Int) { (max(0, l - 1), max(0, l - 1)) }
+    /// Blelloch: (P − 1) up + (P − 1) down + L finishing combines; depth 2·log₂P + 1.
+    public static func blelloch(_ l: Int) -> (work: Int, depth: Int) {
+        let p = paddedLength(l)
+        return (2 * (p - 1) + l, 2 * p.trailingZeroBitCount + 1)
+    }
+}

@@ -1,0 +1,134 @@
+import Dispatch
+
+/// The selective scan as a sequential recurrence over time, all channels at once:
+///
+///     for t = 0 … L−1:  h ← Ā_t ⊙ h + B̄_t x_t,   y_t = C_t·h + D ⊙ x_t      h (D, N)
+///
+/// (see `SelectiveScanInputs` for the equations). Time is the outer loop, so every read of x,
+/// Δ, B, C and every write of y is a contiguous row, and the state h (D·N doubles) stays in
+/// cache. Channels are independent: `threads` workers each own a contiguous range of them.
+///
+/// - Parameters: `inputs` (x (L, D), Δ (L, D), A (D, N), B, C (L, N), D skip (D)); `threads` ≥ 1.
+/// - Returns: y, (L, D).
+/// - Complexity: O(L·D·N) work, depth O(L); L·D·N exponentials (libmvec).
+public func selectiveScan(_ inputs: SelectiveScanInputs, threads: Int = 1) -> Matrix {
+    let (l, dd, n) = (inputs.length, inputs.channels, inputs.stateSize)
+    var y = Matrix(zeros: l, dd)                                       // (L, D)
+    let workers = max(1, min(threads, dd))
+    y.elements.withUnsafeMutableBufferPointer { buffer in
+        let out = DisjointWrites(buffer.baseAddress!)                  // worker w writes its channel range of each row
+        let run: @Sendable (Int) -> Void = { worker in
+            let lo = worker * dd / workers, hi = (worker + 1) * dd / workers
+            let width = (hi - lo) * n
+            let h = UnsafeMutablePointer<Double>.allocate(capacity: max(1, width))      // (hi − lo, N): the state
+            let decay = UnsafeMutablePointer<Double>.allocate(capacity: max(1, width))  // (hi − lo, N): Ā_t
+            defer { h.deallocate(); decay.deallocate() }
+            h.initialize(repeating: 0, count: width)
+            withRows(inputs) { x, delta, a, b, c in
+                for t in 0..<l {
+                    let xt = x + t * dd, deltat = delta + t * dd
+                    for d in lo..<hi {
+                        for i in 0..<n { decay[(d - lo) * n + i] = deltat[d] * a[d * n + i] }
+                    }
+                    vectorExp(UnsafeBufferPointer(start: decay, count: width), into: UnsafeMutableBufferPointer(start: decay, count: width))
+                    for d in lo..<hi {
+                        let value = scanStep(h: h + (d - lo) * n, decay: decay + (d - lo) * n, b: b + t * n, c: c + t * n,
+                                             input: deltat[d] * xt[d], n: n)
+                        out[t * dd + d] = value + inputs.skip[d] * xt[d]
+                    }
+                }
+            }
+        }
+        if workers == 1 { run(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: run) }
+    }
+    return y
+}
+
+/// Base pointers of x (L, D), Δ (L, D), A (D, N), B (L, N), C (L, N), for a read-only pass.
+func withRows<R>(_ inputs: SelectiveScanInputs,
+                 _ body: (UnsafePointer<Double>, UnsafePointer<Double>, UnsafePointer<Double>, UnsafePointer<Double>, UnsafePointer<Double>) -> R) -> R {
+    inputs.x.elements.withUnsafeBufferPointer { x in
+        inputs.delta.elements.withUnsafeBufferPointer { delta in
+            inputs.a.elements.withUnsafeBufferPointer { a in
+                inputs.b.elements.withUnsafeBufferPointer { b in
+                    inputs.c.elements.withUnsafeBufferPointer { c in
+                        body(x.baseAddress!, delta.baseAddress!, a.baseAddress!, b.baseAddress!, c.baseAddress!)
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// One time step for one channel: h ← Ā ⊙ h + B·(Δx), returning C·h. Four state entries at a
+/// time in SIMD registers when N is a multiple of 4 (the arithmetic is the same, in lanes).
+/// - Complexity: O(N).
+@inline(__always)
+func scanStep(h: UnsafeMutablePointer<Double>, decay: UnsafePointer<Double>, b: UnsafePointer<Double>,
+              c: UnsafePointer<Double>, input: Double, n: Int) -> Double {
+    var i = 0, lanes = SIMD4<Double>()
+    while i + 4 <= n {
+        let load = { (p: UnsafePointer<Double>) in UnsafeRawPointer(p + i).loadUnaligned(as: SIMD4<Double>.self) }
+        let state = load(decay) * UnsafeRawPointer(h + i).loadUnaligned(as: SIMD4<Double>.self) + load(b) * input
+        UnsafeMutableRawPointer(h + i).storeBytes(of: state, as: SIMD4<Double>.self)
+        lanes += load(c) * state
+        i += 4
+    }
+    var out = lanes.sum()
+    while i < n {
+        h[i] = decay[i] * h[i] + b[i] * input
+        out += c[i] * h[i]
+        i += 1
+    }
+    return out
+}
+
+/// One channel's working set, owned by one thread: its columns of x and Δ and its output column.
+struct ChannelBuffers {
+    let x: UnsafeMutablePointer<Double>                                // (L)
+    let delta: UnsafeMutablePointer<Double>                            // (L)
+    let y: UnsafeMutablePointer<Double>                                // (L)
+}
+
+/// Runs `body(channel, buffers, scratch)` for every channel and gathers y (L, D): for
+/// algorithms that need a channel's whole sequence at once (the parallel scan).
+///
+/// Channels go to `threads` workers in blocks of 64, whose columns of x and Δ are gathered
+/// row by row (512 contiguous bytes per row) into per-channel buffers, and scattered back the
+/// same way into y. Each worker allocates its buffers once and reuses them.
+func forEachChannel(_ inputs: SelectiveScanInputs, threads: Int, scratch: Int,
+                    _ body: @escaping @Sendable (Int, ChannelBuffers, UnsafeMutablePointer<Double>) -> Void) -> Matrix {
+    let (l, dd) = (inputs.length, inputs.channels)
+    let block = 64
+    var y = Matrix(zeros: l, dd)                                       // (L, D)
+    y.elements.withUnsafeMutableBufferPointer { buffer in
+        let out = DisjointWrites(buffer.baseAddress!)                  // block b's workers write columns 8b…8b+7
+        let workers = max(1, min(threads, (dd + block - 1) / block))
+        let run: @Sendable (Int) -> Void = { worker in
+            let xs = UnsafeMutablePointer<Double>.allocate(capacity: block * l)       // (8, L)
+            let deltas = UnsafeMutablePointer<Double>.allocate(capacity: block * l)   // (8, L)
+            let ys = UnsafeMutablePointer<Double>.allocate(capacity: block * l)       // (8, L)
+            let work = UnsafeMutablePointer<Double>.allocate(capacity: max(1, scratch))
+            defer { [xs, deltas, ys, work].forEach { $0.deallocate() } }
+            inputs.x.elements.withUnsafeBufferPointer { px in
+                inputs.delta.elements.withUnsafeBufferPointer { pd in
+                    for first in stride(from: worker * block, to: dd, by: workers * block) {
+                        let width = min(block, dd - first)
+                        for t in 0..<l {                               // gather 8 columns, row by row
+                            for j in 0..<width {
+                                xs[j * l + t] = px[t * dd + first + j]
+                                deltas[j * l + t] = pd[t * dd + first + j]
+                            }
+                        }
+                        for j in 0..<width {
+                            body(first + j, ChannelBuffers(x: xs + j * l, delta: deltas + j * l, y: ys + j * l), work)
+                        }
+                        for t in 0..<l { for j in 0..<width { out[t * dd + first + j] = ys[j * l + t] } }
+                    }
+                }
+            }
+        }
+        if workers == 1 { run(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: run) }
+    }
+    return y
+}
