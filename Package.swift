@@ -84,6 +84,11 @@ let package = Package(
             path: "Chapters/Chapter04"
         ),
         .executableTarget(
+            name: "Chapter05",
+            dependencies: ["StateSpace", "Notebook"],
+            path: "Chapters/Chapter05"
+        ),
+        .executableTarget(
             name: "Bench",
             dependencies: ["StateSpace", "Notebook", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/Bench"

@@ -49,6 +49,7 @@ struct BenchGroup: Sendable {
     static let all: [BenchGroup] = [
         BenchGroup(name: "convolution", run: convolutionBenchmarks),
         BenchGroup(name: "s4", run: s4Benchmarks),
+        BenchGroup(name: "selective", run: selectiveBenchmarks),
     ]
 }
 

@@ -64,6 +64,7 @@ let chapters: [(name: String, figures: [String])] = [
     ("Chapter02", ["three-views", "legs-kernels", "discretization-error"]),
     ("Chapter03", ["s4-kernel", "cauchy-spectrum", "kernel-cost"]),
     ("Chapter04", ["s4-vs-s4d-kernels", "time-vs-length"]),
+    ("Chapter05", ["delta-trace", "state-norm", "time-varying-kernels", "selective-matrix"]),
 ]
 
 @Suite("Chapters run green", .serialized)

@@ -44,6 +44,27 @@ public func selectiveScan(_ inputs: SelectiveScanInputs, threads: Int = 1) -> Ma
     return y
 }
 
+/// The state trajectory of one channel, h_t (N) for every t: what the selective memory holds
+/// at each step (the scans return only y). (L, N).
+/// - Throws: `invalidParameter` for a channel out of range.
+/// - Complexity: O(L·N).
+public func selectiveStates(_ inputs: SelectiveScanInputs, channel d: Int) throws -> Matrix {
+    guard (0..<inputs.channels).contains(d) else {
+        throw StateSpaceError.invalidParameter(name: "channel", value: "\(d)", allowed: "must be in 0..<\(inputs.channels)")
+    }
+    let (l, n) = (inputs.length, inputs.stateSize)
+    var states = Matrix(zeros: l, n)                                   // (L, N)
+    var h = [Double](repeating: 0, count: n)                           // (N)
+    let decay = vectorExp((0..<l * n).map { inputs.delta[$0 / n, d] * inputs.a[d, $0 % n] })  // (L·N): Ā
+    for t in 0..<l {
+        for i in 0..<n {
+            h[i] = decay[t * n + i] * h[i] + inputs.delta[t, d] * inputs.x[t, d] * inputs.b[t, i]
+            states[t, i] = h[i]
+        }
+    }
+    return states
+}
+
 /// Base pointers of x (L, D), Δ (L, D), A (D, N), B (L, N), C (L, N), for a read-only pass.
 func withRows<R>(_ inputs: SelectiveScanInputs,
                  _ body: (UnsafePointer<Double>, UnsafePointer<Double>, UnsafePointer<Double>, UnsafePointer<Double>, UnsafePointer<Double>) -> R) -> R {

@@ -1,0 +1,276 @@
+/*:
+ # Chapter 05 — Mamba: selection, the selective scan three ways, and a Mamba block
+
+ Everything so far was *time-invariant*: the same Ā, B̄, C at every step, hence one kernel
+ and a convolution. That is also the weakness. An LTI memory cannot decide, token by token,
+ what to keep: every input enters the state with the same weight pattern, noise included.
+ Mamba (Gu & Dao, 2023) makes Δ, B and C functions of the input. The price: no kernel, no
+ convolution. What survives: a recurrence, an associative (parallel) scan, and a matrix —
+ now time-varying.
+
+ Glossary (mamba-minimal's letters): L length, D channels (d_inner), N state size, R = dt_rank,
+ d_model the block's width; Δ (L, D), B and C (L, N) are *computed from x*; A = −exp(A_log) (D, N).
+ */
+import Foundation
+import Notebook
+import StateSpace
+
+let book = Notebook(chapter: "Chapter05", title: "Mamba: selection, the selective scan three ways, and a Mamba block",
+                    options: ChapterOptions.parseOrExit())
+
+book.run { book in
+    /*:
+     ## 1. Selection
+
+     Per token t and channel d (`SelectiveParameters`):
+
+         (dt, B_t, C_t) = x_t W_x,   Δ_{t,d} = softplus(dt·W_Δ + b_Δ)_d,   A = −exp(A_log)
+         h_t = exp(Δ_t A) ⊙ h_{t−1} + Δ_t B_t x_t,    y_t = C_t·h_t + D x_t
+
+     A large Δ_t lets token t overwrite the state (e^{ΔA} ≈ 0, ΔB large); Δ_t ≈ 0 lets the
+     state pass through untouched and ignores the token. A is discretised exactly (ZOH), B by
+     Euler (ΔB) as in the paper — they agree to first order in ΔA and ΔB needs no division.
+     */
+    book.section("1. Selection: Δ, B, C from the input")
+    var rng = book.rng
+    let demo = try SelectiveParameters(channels: 64, stateSize: 16, dtRank: 4, rng: &rng)
+    let demoX = try Matrix(rows: 2048, cols: 64, elements: (0..<2048 * 64).map { _ in rng.nextGaussian() })
+    let demoInputs = try demo.scanInputs(demoX)
+    let deltas = demoInputs.delta.elements
+    book.prose("""
+        With Mamba's initialisation (Δ bias so that Δ starts log-uniform in [1e-3, 1e-1]), a \
+        random input already makes Δ vary from token to token: over L = 2048, D = 64 the steps \
+        range over \(String(format: "[%.1e, %.1e]", deltas.min()!, deltas.max()!)), and each channel's Δ_t \
+        changes with the content of x_t.
+        """)
+
+    /*:
+     ## 2. The selective scan three ways
+
+     1. **Sequential** (`selectiveScan`): time outer, channels inner; O(L·D·N), depth L.
+     2. **Parallel** (`selectiveScanParallel`): the recurrence h_t = a_t h_{t−1} + b_t is an
+        associative operator (a₁, b₁) ⊕ (a₂, b₂) = (a₁a₂, a₂b₁ + b₂), so Blelloch's up-sweep /
+        down-sweep computes all prefixes in depth 2·log₂L — at ~3× the work.
+     3. **Materialised** (`selectiveMatrix`): M_ts = C_tᵀ(Ā_t⋯Ā_{s+1})B̄_s, an L×L lower
+        triangular matrix per channel, y = M x + D x. O(L²·N): only for checking and looking.
+     */
+    book.section("2. The selective scan three ways")
+    book.prose("""
+        Sequential recurrence, Blelloch's parallel scan over the associative operator \
+        (a₁,b₁)⊕(a₂,b₂) = (a₁a₂, a₂b₁+b₂), and the materialised semiseparable matrix M per \
+        channel must give the same y. The L×L matrices are built for a few channels only.
+        """)
+    for (l, d, n) in [(64, 4, 4), (256, 16, 16), (2048, 64, 16)] {
+        let params = try SelectiveParameters(channels: d, stateSize: n, dtRank: max(1, d / 16), rng: &rng)
+        let x = try Matrix(rows: l, cols: d, elements: (0..<l * d).map { _ in rng.nextGaussian() })  // (L, D)
+        let inputs = try params.scanInputs(x)
+        let sequential = selectiveScan(inputs, threads: 2)            // (L, D)
+        let parallel = selectiveScanParallel(inputs, threads: 2)      // (L, D)
+        let probes = l <= 256 ? Array(0..<d) : [0, 21, 42, 63]
+        let materialised = try selectiveScanMaterialised(inputs, channels: probes)  // (L, |probes|)
+        let columns = (0..<l).flatMap { t in probes.map { sequential[t, $0] } }
+        book.check(.agreement("L = \(l), D = \(d), N = \(n): Blelloch parallel scan = sequential", parallel.elements, sequential.elements,
+                              tolerance: 1e-12, reason: l == 64 ? "the same products in another order: rounding only" : nil))
+        book.check(.agreement("L = \(l), D = \(d), N = \(n): materialised M·x (\(probes.count) channels) = sequential", materialised.elements, columns,
+                              tolerance: 1e-12))
+    }
+    let work = ScanCost.sequential(2048), tree = ScanCost.blelloch(2048)
+    book.table(header: ["scan (L = 2048, per channel and state)", "work (⊕ applications)", "depth"], rows: [
+        ["sequential", "\(work.work)", "\(work.depth)"],
+        ["Blelloch", "\(tree.work)", "\(tree.depth)"],
+    ])
+    let timingInputs = try SelectiveParameters(channels: 256, stateSize: 16, dtRank: 16, rng: &rng)
+        .scanInputs(try Matrix(rows: 2048, cols: 256, elements: (0..<2048 * 256).map { _ in rng.nextGaussian() }))
+    var timingRows: [[String]] = []
+    for threads in [1, 2] {
+        let s = Timing.median(repetitions: 3) { _ = selectiveScan(timingInputs, threads: threads) }
+        let p = Timing.median(repetitions: 3) { _ = selectiveScanParallel(timingInputs, threads: threads) }
+        timingRows.append(["\(threads)", Timing.format(s), Timing.format(p), String(format: "%.2f", p / s)])
+    }
+    book.table(header: ["threads (D = 256, L = 2048, N = 16)", "sequential", "Blelloch", "Blelloch ÷ sequential"], rows: timingRows)
+    book.prose("""
+        On two cores the parallel scan loses: its depth advantage (23 levels instead of 2047 steps) \
+        needs hundreds of cores to pay for ~3× the work, and channels already give both cores \
+        independent work. On a GPU, with thousands of lanes, the balance flips — that is why \
+        Mamba's CUDA kernel scans in parallel. (The release benchmark measures the same rows.)
+        """)
+
+    /*:
+     ## 3. Selection is not a convolution
+
+     For an LTI system, y = K ∗ u for one kernel K, whatever u. Test that on the selective SSM:
+     find the best kernel by least squares (LAPACK dgels) on four training sequences of channel
+     0's input/output, then use it to predict the output on a fresh sequence. Do the same for the
+     *same* SSM with Δ, B, C frozen to their average values — an LTI system (S4D-Real with ZOH A
+     and Euler B). The LTI fit is exact; the selective one cannot be.
+     */
+    book.section("3. Selection is not a convolution")
+    book.prose("""
+        Fit the best single kernel (all L taps, least squares over four training sequences) to \
+        channel 0's input → output map, then predict a fifth sequence. For the same SSM with Δ, \
+        B, C frozen (an LTI system) the fit is exact; for the selective SSM it cannot be.
+        """)
+    let fitLength = 256, fitChannels = 8
+    let fitParams = try SelectiveParameters(channels: fitChannels, stateSize: 16, dtRank: 1, rng: &rng)
+    var sequences: [SelectiveScanInputs] = []
+    for _ in 0..<5 {
+        let x = try Matrix(rows: fitLength, cols: fitChannels, elements: (0..<fitLength * fitChannels).map { _ in rng.nextGaussian() })
+        sequences.append(try fitParams.scanInputs(x))
+    }
+    func frozen(_ s: SelectiveScanInputs, like reference: [SelectiveScanInputs]) throws -> SelectiveScanInputs {
+        func mean(_ pick: (SelectiveScanInputs) -> Matrix) -> [Double] {      // column means over all training tokens
+            let ms = reference.map(pick)
+            return (0..<ms[0].cols).map { j in ms.reduce(0) { $0 + $1.column(j).reduce(0, +) } / Double(ms.count * ms[0].rows) }
+        }
+        let (delta, b, c) = (mean(\.delta), mean(\.b), mean(\.c))
+        let rows = s.length
+        return try SelectiveScanInputs(x: s.x, delta: Matrix(rows: rows, cols: s.channels, elements: (0..<rows).flatMap { _ in delta }),
+                                       a: s.a, b: Matrix(rows: rows, cols: s.stateSize, elements: (0..<rows).flatMap { _ in b }),
+                                       c: Matrix(rows: rows, cols: s.stateSize, elements: (0..<rows).flatMap { _ in c }), skip: s.skip)
+    }
+    var fitErrors: [String: Double] = [:]
+    for (name, systems) in [("selective", sequences), ("LTI (Δ, B, C frozen)", try sequences.map { try frozen($0, like: Array(sequences[0..<4])) })] {
+        let outputs = systems.map { selectiveScan($0).column(0) }     // (L) each
+        let inputsU = systems.map { $0.x.column(0) }                  // (L) each
+        // Stack the four training systems T(u_i)·K ≈ y_i − D·u_i: (4L, L).
+        var design = Matrix(zeros: 4 * fitLength, fitLength), target: [Double] = []
+        for i in 0..<4 {
+            let t = toeplitzMatrix(kernel: inputsU[i])
+            for r in 0..<fitLength { for c in 0..<fitLength { design[i * fitLength + r, c] = t[r, c] } }
+            target += zip(outputs[i], inputsU[i]).map { $0 - systems[i].skip[0] * $1 }
+        }
+        let kernel = try leastSquares(design, target, name: "T(u) stacked")   // (L)
+        let predicted = zip(try directCausalConvolution(kernel, inputsU[4]), inputsU[4]).map { $0 + systems[4].skip[0] * $1 }
+        fitErrors[name] = relativeDifference(predicted, outputs[4])
+        book.show(String(format: "%@: best single kernel predicts a new sequence with relative error %.2e", name, fitErrors[name]!))
+    }
+    book.check(.bound("LTI (Δ, B, C frozen): the fitted kernel predicts a new sequence exactly", fitErrors["LTI (Δ, B, C frozen)"]!, .lessOrEqual, 1e-8,
+                      reason: "an LTI SSM *is* a convolution; what is left is the least-squares solve's rounding, amplified by cond(T(u))"))
+    book.check(.bound("selective: no single kernel reproduces it (prediction error)", fitErrors["selective"]!, .greaterOrEqual, 0.05,
+                      reason: "Δ_t, B_t, C_t change with the input, so M_ts depends on t and s, not on t − s: there is no kernel to find"))
+
+    /*:
+     ## 4. Selective copying, by hand
+
+     A CPU-sized version of the task that motivates selection: L = 256 tokens, 8 of them data
+     (flag g_t = 1), the rest noise (g_t = 0). One channel, N = 4, A_n = −(n+1), B_t = 1, C_t = 1/N,
+     and a hand-set selection Δ_t = softplus(16·g_t − 16): data tokens get Δ = softplus(0) = 0.69,
+     noise tokens Δ = softplus(−16) = 1.1·10⁻⁷. So noise neither enters the state (ΔB ≈ 0) nor
+     erodes it (e^{ΔA} ≈ 1), while each data token is written in and older data decays by
+     e^{−0.69(n+1)} per *data* token, not per time step. The LTI comparison uses the constant Δ
+     equal to the selective Δ's mean. Test: redraw all the noise and compare final states.
+     */
+    book.section("4. Selective copying: ignoring noise tokens")
+    let copyLength = 256, dataCount = 8, copyN = 4
+    var positions = Set<Int>()
+    while positions.count < dataCount { positions.insert(Int.random(in: 0..<copyLength, using: &rng)) }
+    let dataValues = (0..<dataCount).map { _ in Double.random(in: -1...1, using: &rng) }
+    let flags = (0..<copyLength).map { positions.contains($0) ? 1.0 : 0.0 }   // (L): g_t
+    let selectiveDelta = flags.map { softplus(16 * $0 - 16) }                  // (L): hand-set selection
+    let constantDelta = selectiveDelta.reduce(0, +) / Double(copyLength)
+    func copyingInputs(noiseSeed: UInt64, delta: [Double]) throws -> SelectiveScanInputs {
+        var noise = SplitMix64(seed: noiseSeed)
+        let sortedPositions = positions.sorted()
+        let x = (0..<copyLength).map { t -> Double in
+            if let j = sortedPositions.firstIndex(of: t) { return dataValues[j] }
+            return 3 * noise.nextGaussian()                                    // loud noise
+        }
+        return try SelectiveScanInputs(x: Matrix(rows: copyLength, cols: 1, elements: x),
+                                       delta: Matrix(rows: copyLength, cols: 1, elements: delta),
+                                       a: Matrix(rows: 1, cols: copyN, elements: (1...copyN).map { -Double($0) }),
+                                       b: Matrix(rows: copyLength, cols: copyN, elements: [Double](repeating: 1, count: copyLength * copyN)),
+                                       c: Matrix(rows: copyLength, cols: copyN, elements: [Double](repeating: 1 / Double(copyN), count: copyLength * copyN)),
+                                       skip: [0])
+    }
+    var finalDifference: [String: Double] = [:]
+    var norms: [String: [Double]] = [:]
+    for (name, delta) in [("selective", selectiveDelta), ("LTI", [Double](repeating: constantDelta, count: copyLength))] {
+        let first = try selectiveStates(try copyingInputs(noiseSeed: book.options.seed &+ 1, delta: delta), channel: 0)   // (L, N)
+        let second = try selectiveStates(try copyingInputs(noiseSeed: book.options.seed &+ 2, delta: delta), channel: 0)
+        finalDifference[name] = relativeDifference(first.row(copyLength - 1), second.row(copyLength - 1))
+        norms[name] = (0..<copyLength).map { t in first.row(t).reduce(0) { $0 + $1 * $1 }.squareRoot() }
+        book.show(String(format: "%@: final state with two different noise draws differs by %.2e (relative)", name, finalDifference[name]!))
+    }
+    book.check(.bound("selective: the final state does not depend on the noise tokens", finalDifference["selective"]!, .lessOrEqual, 1e-3,
+                      reason: "noise enters with weight Δ ≈ 1.1e-7 per token: ≲ 256 · 1.1e-7 · 3σ ≈ 1e-4 relative"))
+    book.check(.bound("LTI (constant Δ): the noise tokens do change the final state", finalDifference["LTI"]!, .greaterOrEqual, 0.1))
+    let times = (0..<copyLength).map(Double.init)
+    let dataTimes = positions.sorted().map(Double.init)
+    var deltaFigure = Figure(name: "delta-trace", title: "Selective copying: Δ_t is large on data tokens, ≈ 0 on noise",
+                             xLabel: "token t", yLabel: "Δ_t", series: [
+                                .init("selective Δ_t = softplus(16 g_t − 16)", x: times, y: selectiveDelta, style: "lines lw 2"),
+                                .init("LTI Δ (constant, same mean)", x: times, y: [Double](repeating: constantDelta, count: copyLength), style: "lines lw 2 dt 2"),
+                                .init("data tokens", x: dataTimes, y: dataTimes.map { _ in 0.69 }, style: "points pt 7 ps 1.5"),
+                             ])
+    deltaFigure.logY = true
+    try book.figure(deltaFigure)
+    try book.figure(Figure(name: "state-norm", title: "‖h_t‖ on the same input: selective memory vs LTI memory",
+                           xLabel: "token t", yLabel: "‖h_t‖", series: [
+                               .init("selective", x: times, y: norms["selective"]!, style: "lines lw 2"),
+                               .init("LTI (constant Δ)", x: times, y: norms["LTI"]!, style: "lines lw 2"),
+                               .init("data tokens", x: dataTimes, y: dataTimes.map { norms["selective"]![Int($0)] }, style: "points pt 7 ps 1.5"),
+                           ]))
+
+    /*:
+     ## 5. The time-varying matrix
+
+     Each row of M is "the kernel as seen from time t": how much y_t depends on x_s. For an LTI
+     system every row is the same curve shifted; for a selective one each row has its own shape.
+     */
+    book.section("5. The time-varying matrix M")
+    let mInputs = sequences[4]
+    let m = try selectiveMatrix(mInputs, channel: 0)                  // (256, 256)
+    let rowsShown = [63, 127, 191, 255]
+    try book.figure(Figure(name: "time-varying-kernels", title: "Rows M_{t,·} of the selective matrix (channel 0): one kernel per t",
+                           xLabel: "lag t − s", yLabel: "M_{t,s}", series: rowsShown.map { t in
+                               .init("t = \(t)", x: (0...t).map { Double($0) }, y: (0...t).map { m[t, t - $0] }, style: "lines lw 2")
+                           }))
+    let shown = 128
+    var heat = Figure(heatmap: "selective-matrix", title: "log10 |M_{ts}|, channel 0, first 128 tokens (lower triangular)",
+                      xLabel: "s", yLabel: "t", values: (0..<shown * shown).map { i in
+                          let (t, s) = (i / shown, i % shown)
+                          return s <= t ? log10(max(abs(m[t, s]), 1e-12)) : .nan
+                      }, rows: shown, cols: shown)
+    heat.size = (width: 800, height: 700)
+    try book.figure(heat)
+
+    /*:
+     ## 6. A Mamba block, and generation
+
+     The block (`MambaBlock`): in_proj to (x, z); a causal depthwise convolution of width 4 and
+     SiLU on x; the selective SSM; a SiLU(z) gate; out_proj. Its `step` carries only the last 3
+     convolution inputs and the SSM state h (d_inner × N) from token to token — constant memory,
+     however long the sequence. Generating token by token must reproduce the full forward pass.
+     */
+    book.section("6. A Mamba block: generation = forward pass")
+    let block = try MambaBlock(modelWidth: 16, stateSize: 16, rng: &rng)
+    let u = try Matrix(rows: 256, cols: 16, elements: (0..<256 * 16).map { _ in rng.nextGaussian() })  // (L, d_model)
+    let full = try block.forward(u)                                   // (L, d_model)
+    var state = block.initialState
+    var generated: [Double] = []
+    for t in 0..<u.rows { generated += try block.step(u.row(t), state: &state) }
+    book.check(.agreement("Mamba block (d_model = 16, N = 16, L = 256): step-by-step generation = forward pass",
+                          generated, full.elements, tolerance: 1e-12,
+                          reason: "the same arithmetic one row at a time; only exp's implementation differs (libmvec vs libm, ≤ 4 ulp)"))
+    book.show("generation state: \(state.convBuffer.rows)×\(state.convBuffer.cols) conv buffer + \(state.ssm.rows)×\(state.ssm.cols) SSM state = \(state.convBuffer.elements.count + state.ssm.elements.count) numbers, for any L")
+
+    /*:
+     ## Final check and what comes next
+
+     The selective scan is a recurrence (sequential), a scan (parallel, associative) and a
+     matrix (semiseparable, time-varying) — and, provably with numbers, not a convolution.
+     Chapter 06 (Mamba-2) restricts A to a scalar per head, and the matrix becomes a masked
+     attention: then most of the work can be done by matrix multiplication.
+
+     ## Exercises
+     1. In section 4, lower the data tokens' Δ from 0.69 to 0.1 (bias −16 → −18.2). How many
+        data tokens does the state remember now? Plot ‖h_t‖.
+     2. Replace Euler's B̄ = ΔB by ZOH's (e^{ΔA} − 1)/A·B in `SelectiveScanInputs` and measure the
+        change in y for the random model of section 2. Is it larger for small or large Δ?
+     3. Run section 2's timing with D = 16 instead of 256. When do the two threads stop
+        helping, and why?
+     */
+    book.exercise("In section 4, lower the data tokens' Δ from 0.69 to 0.1 (bias −16 → −18.2). How many data tokens does the state remember now? Look at ‖h_t‖.")
+    book.exercise("Replace Euler's B̄ = ΔB by ZOH's (e^{ΔA} − 1)/A·B and measure the change in y for section 2's model. Is it larger for small or large Δ?")
+    book.exercise("Run section 2's timing with D = 16 instead of 256. When do two threads stop helping, and why?")
+}
