@@ -122,3 +122,16 @@ extension ComplexMatrix {
         return c
     }
 }
+
+/// C ← α·op(A)·op(B) + β·C on raw row-major storage with leading dimensions, for sub-blocks of
+/// larger arrays (a chunk's rows, a head's columns) without copying them out. `cblas_dgemm`.
+/// - Parameters: op(A) (m, k) with leading dimension `lda`; op(B) (k, n), `ldb`; C (m, n), `ldc`.
+/// - Complexity: 2·m·n·k flops.
+@inline(__always)
+public func gemm(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int, alpha: Double = 1,
+                 _ a: UnsafePointer<Double>, lda: Int, _ b: UnsafePointer<Double>, ldb: Int,
+                 beta: Double = 0, _ c: UnsafeMutablePointer<Double>, ldc: Int) {
+    guard m > 0, n > 0 else { return }
+    cblas_dgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+}

@@ -1,0 +1,78 @@
+import Foundation
+
+/// The inputs of a state space dual (SSD) layer — Mamba-2's SSM, whose A is a scalar per head:
+///
+///     h_t = a_t·h_{t−1} + x_t B_tᵀ        h (P, N) per head, a_t = exp(Δ_t·A) ∈ (0, 1]
+///     y_t = h_t C_t                        y (P) per head
+///
+/// Shapes: X (T, H, P) stored as (T, H·P); a (T, H); B and C (T, G, N) stored as (T, G·N),
+/// with G groups: G = 1 shares B and C across all heads (Mamba-2's default, "one group"), G = H
+/// gives each head its own. Head h reads group h·G/H.
+public struct SSDInputs: Sendable {
+    public let x: Matrix                                               // (T, H·P)
+    public let a: Matrix                                               // (T, H), each in (0, 1]
+    public let b: Matrix                                               // (T, G·N)
+    public let c: Matrix                                               // (T, G·N)
+    public let heads: Int                                              // H
+    public let headDim: Int                                            // P
+    public let groups: Int                                             // G
+    public let stateSize: Int                                          // N
+
+    public var length: Int { x.rows }
+
+    /// - Throws: `invalidParameter` for T, H, P, N, G of 0, G not dividing H, or a ∉ (0, 1];
+    ///   `shapeMismatch` for shapes that do not fit; `nonFinite`.
+    /// - Complexity: O(T·(H·P + G·N)).
+    public init(x: Matrix, a: Matrix, b: Matrix, c: Matrix, heads: Int, groups: Int = 1) throws {
+        try requirePositive(heads, "heads H")
+        try requirePositive(groups, "groups G")
+        guard heads % groups == 0 else {
+            throw StateSpaceError.invalidParameter(name: "groups G", value: "\(groups)", allowed: "must divide heads H = \(heads)")
+        }
+        try requirePositive(x.rows, "sequence length T")
+        guard x.cols % heads == 0, x.cols > 0 else {
+            throw StateSpaceError.shapeMismatch(name: "X (T, H·P)", expected: "a multiple of H = \(heads) columns", actual: "\(x.cols)")
+        }
+        guard b.cols % groups == 0, b.cols > 0 else {
+            throw StateSpaceError.shapeMismatch(name: "B (T, G·N)", expected: "a multiple of G = \(groups) columns", actual: "\(b.cols)")
+        }
+        let t = x.rows
+        for (m, name, cols) in [(a, "a (T, H)", heads), (b, "B (T, G·N)", b.cols), (c, "C (T, G·N)", b.cols)] {
+            guard m.rows == t, m.cols == cols else {
+                throw StateSpaceError.shapeMismatch(name: name, expected: "\(t)×\(cols)", actual: "\(m.rows)×\(m.cols)")
+            }
+        }
+        try x.requireFinite("X")
+        try b.requireFinite("B")
+        try c.requireFinite("C")
+        if let i = a.elements.firstIndex(where: { !($0 > 0 && $0 <= 1) }) {
+            throw StateSpaceError.invalidParameter(name: "a[\(i / heads), \(i % heads)]", value: "\(a.elements[i])",
+                                                   allowed: "must be in (0, 1]: a = exp(Δ·A) with Δ ≥ 0, A < 0")
+        }
+        self.x = x
+        self.a = a
+        self.b = b
+        self.c = c
+        self.heads = heads
+        self.headDim = x.cols / heads
+        self.groups = groups
+        self.stateSize = b.cols / groups
+    }
+
+    /// The group whose B and C head h reads.
+    @inline(__always) public func group(ofHead h: Int) -> Int { h * groups / heads }
+
+    /// Seeded random inputs: X, B, C ~ N(0, 1)·scale, a = exp(−Δ) with Δ ~ U[0.001, 0.1] — a
+    /// realistic decay per step (Mamba-2 initialises Δ in that range).
+    public static func random(length t: Int, heads h: Int, headDim p: Int, stateSize n: Int, groups g: Int = 1,
+                              rng: inout SplitMix64) throws -> SSDInputs {
+        func gaussian(_ rows: Int, _ cols: Int, scale: Double) throws -> Matrix {
+            try Matrix(rows: rows, cols: cols, elements: (0..<rows * cols).map { _ in scale * rng.nextGaussian() })
+        }
+        let x = try gaussian(t, h * p, scale: 1)
+        let b = try gaussian(t, g * n, scale: 1 / Double(n).squareRoot())
+        let c = try gaussian(t, g * n, scale: 1 / Double(n).squareRoot())
+        let a = try Matrix(rows: t, cols: h, elements: (0..<t * h).map { _ in exp(-Double.random(in: 0.001...0.1, using: &rng)) })
+        return try SSDInputs(x: x, a: a, b: b, c: c, heads: h, groups: g)
+    }
+}

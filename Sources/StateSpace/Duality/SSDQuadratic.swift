@@ -1,0 +1,54 @@
+import Foundation
+
+/// The SSD layer as masked attention: per head,
+///
+///     Y = (L ∘ C Bᵀ) X,   L = exp(segsum(log a))  (L_ts = a_t ⋯ a_{s+1} for t ≥ s, 0 above)
+///
+/// — exactly causal linear attention with queries C, keys B, values X, and a decay mask L.
+/// Quadratic in T, but all matmul: C Bᵀ and M X are GEMMs (cblas), the mask an elementwise
+/// product. With a ≡ 1, L is the causal mask of ones: plain causal linear attention.
+/// - Returns: Y, (T, H·P).
+/// - Complexity: 2T²N per group + (T² + 2T²P) per head flops; O(T²) memory per head.
+public func ssdQuadratic(_ inputs: SSDInputs) -> Matrix {
+    let (t, hh, p, n, gg) = (inputs.length, inputs.heads, inputs.headDim, inputs.stateSize, inputs.groups)
+    let (hp, gn) = (hh * p, gg * n)
+    var y = Matrix(zeros: t, hp)                                       // (T, H·P)
+    var scores = [Double](repeating: 0, count: t * t)                 // (T, T): C Bᵀ for one group
+    var mask = [Double](repeating: 0, count: t * t)                   // (T, T): L ∘ C Bᵀ for one head
+    var scoresGroup = -1
+    inputs.b.elements.withUnsafeBufferPointer { pb in
+        inputs.c.elements.withUnsafeBufferPointer { pc in
+            inputs.x.elements.withUnsafeBufferPointer { px in
+                y.elements.withUnsafeMutableBufferPointer { py in
+                    for head in 0..<hh {
+                        let g = inputs.group(ofHead: head)
+                        if g != scoresGroup {                          // C Bᵀ: (T, N)·(N, T)
+                            scores.withUnsafeMutableBufferPointer { ps in
+                                gemm(transposeB: true, m: t, n: t, k: n, pc.baseAddress! + g * n, lda: gn,
+                                     pb.baseAddress! + g * n, ldb: gn, ps.baseAddress!, ldc: t)
+                            }
+                            scoresGroup = g
+                        }
+                        let decay = segsum(inputs.a.column(head).map { log($0) })   // (T, T)
+                        for i in 0..<t * t { mask[i] = decay[i] == -.infinity ? 0 : exp(decay[i]) * scores[i] }
+                        mask.withUnsafeBufferPointer { pm in         // (T, T)·(T, P) into Y's head columns
+                            gemm(m: t, n: p, k: t, pm.baseAddress!, lda: t, px.baseAddress! + head * p, ldb: hp,
+                                 py.baseAddress! + head * p, ldc: hp)
+                        }
+                    }
+                }
+            }
+        }
+    }
+    return y
+}
+
+/// The decay mask L = exp(segsum(log a)) of one head, (T, T): L_ts = a_t ⋯ a_{s+1} for t ≥ s,
+/// 1 on the diagonal, 0 above. For figures and checks.
+/// - Complexity: O(T²).
+public func ssdMask(_ inputs: SSDInputs, head: Int) -> Matrix {
+    let t = inputs.length
+    let decay = segsum(inputs.a.column(head).map { log($0) })
+    // Shapes are consistent by construction, so this cannot throw.
+    return try! Matrix(rows: t, cols: t, elements: decay.map { $0 == -.infinity ? 0 : exp($0) })
+}

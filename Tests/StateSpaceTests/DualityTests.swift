@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+@testable import StateSpace
+
+@Suite("SSD (Mamba-2): recurrent, quadratic, chunked")
+struct DualityTests {
+    @Test("recurrent = quadratic = chunked, shared and per-head B/C, T not a multiple of Q",
+          arguments: [(1, 1, 1, 1, 1, 1), (10, 2, 3, 4, 1, 4), (100, 4, 8, 16, 2, 16), (257, 3, 5, 7, 3, 32), (300, 8, 16, 16, 1, 64)])
+    func threeForms(shape: (Int, Int, Int, Int, Int, Int)) throws {
+        let (t, h, p, n, g, q) = shape
+        var rng = SplitMix64(seed: UInt64(t * 7 + h))
+        let inputs = try SSDInputs.random(length: t, heads: h, headDim: p, stateSize: n, groups: g, rng: &rng)
+        let recurrent = ssdRecurrent(inputs)
+        // Exact rewritings; rounding differs in summation order only.
+        #expect(relativeDifference(ssdQuadratic(inputs).elements, recurrent.elements) <= 1e-12)
+        let chunked = try ssdChunked(inputs, chunk: q)
+        #expect(relativeDifference(chunked.elements, recurrent.elements) <= 1e-12)
+        #expect(relativeDifference(try ssdChunked(inputs, chunk: q, threads: 2).elements, chunked.elements) <= 1e-15)
+        #expect(relativeDifference(try ssdChunked(inputs, chunk: t).elements, chunked.elements) <= 1e-12)
+        #expect(relativeDifference(ssdRecurrent(inputs, threads: 2).elements, recurrent.elements) <= 1e-15)
+    }
+
+    @Test("a ≡ 1 is causal linear attention, written directly")
+    func linearAttention() throws {
+        var rng = SplitMix64(seed: 3)
+        let r = try SSDInputs.random(length: 50, heads: 1, headDim: 4, stateSize: 6, rng: &rng)
+        let ones = try SSDInputs(x: r.x, a: Matrix(rows: 50, cols: 1, elements: [Double](repeating: 1, count: 50)), b: r.b, c: r.c, heads: 1)
+        let attention = try causalLinearAttention(q: r.c, k: r.b, v: r.x)
+        #expect(relativeDifference(try ssdChunked(ones, chunk: 8).elements, attention.elements) <= 1e-12)
+        #expect(relativeDifference(ssdRecurrent(ones).elements, attention.elements) <= 1e-12)
+        #expect(throws: StateSpaceError.self) { try causalLinearAttention(q: r.c, k: r.x, v: r.x) }
+    }
+
+    @Test("segsum: stable = naive for short sequences; L = exp(segsum) is the decay mask")
+    func segsumBasics() {
+        let logA = [-0.1, -0.2, -0.05, -0.3]
+        let stable = segsum(logA), naive = segsumNaive(logA)
+        for i in 0..<16 where stable[i].isFinite { #expect(abs(stable[i] - naive[i]) <= 1e-16) }
+        #expect(stable[3 * 4 + 1] == -0.05 + -0.3)                     // rows 2…3 summed: log a₂ + log a₃
+        #expect(stable[1 * 4 + 2] == -.infinity && stable[2 * 4 + 2] == 0)
+    }
+
+    @Test("segsum in Float: the stable sums stay at rounding level where the naive ones do not")
+    func segsumFloat() {
+        var rng = SplitMix64(seed: 4)
+        let t = 2048
+        let logA = (0..<t).map { _ in -Double.random(in: 0.001...0.1, using: &rng) }
+        let reference = segsum(logA.map { Float80($0) })                 // extended precision
+        let stable = segsum(logA.map { Float($0) }), naive = segsumNaive(logA.map { Float($0) })
+        var worstStable: Float80 = 0, worstNaive: Float80 = 0
+        for row in stride(from: 1, to: t, by: 7) {
+            for s in stride(from: max(0, row - 64), to: row, by: 3) {  // short ranges late in the sequence
+                let ref = reference[row * t + s]
+                worstStable = max(worstStable, abs((Float80(stable[row * t + s]) - ref) / ref))
+                worstNaive = max(worstNaive, abs((Float80(naive[row * t + s]) - ref) / ref))
+            }
+        }
+        #expect(worstStable <= 1e-5)                                   // ≤ 64 roundings of Float (ε ≈ 6e-8)
+        #expect(worstNaive >= 10 * worstStable)
+    }
+
+    @Test("bad input: a outside (0, 1], Q ≤ 0, shapes, NaN, groups not dividing heads")
+    func errors() throws {
+        var rng = SplitMix64(seed: 5)
+        let r = try SSDInputs.random(length: 6, heads: 2, headDim: 2, stateSize: 3, rng: &rng)
+        for bad in [0.0, 1.5, -0.2, .nan] {
+            var a = r.a
+            a[2, 1] = bad
+            let error = #expect(throws: StateSpaceError.self) { try SSDInputs(x: r.x, a: a, b: r.b, c: r.c, heads: 2) }
+            #expect(error?.description.contains("a[2, 1]") == true)
+        }
+        #expect(throws: StateSpaceError.invalidParameter(name: "chunk size Q", value: "0", allowed: "must be a positive integer (≥ 1)")) {
+            try ssdChunked(r, chunk: 0)
+        }
+        #expect(throws: StateSpaceError.self) { try SSDInputs(x: r.x, a: r.a, b: r.b, c: Matrix(zeros: 5, 3), heads: 2) }
+        #expect(throws: StateSpaceError.self) { try SSDInputs(x: r.x, a: r.a, b: r.b, c: r.c, heads: 3) }
+        #expect(throws: StateSpaceError.self) { try SSDInputs(x: r.x, a: r.a, b: r.b, c: r.c, heads: 2, groups: 3) }
+        var x = r.x
+        x[0, 0] = .infinity
+        #expect(throws: StateSpaceError.self) { try SSDInputs(x: x, a: r.a, b: r.b, c: r.c, heads: 2) }
+    }
+
+    @Test("FLOP model: chunked with Q = 1 is the recurrence's order, with Q = T the quadratic's")
+    func flops() {
+        let (t, h, p, n) = (1024, 4, 32, 16)
+        #expect(SSDFlops.recurrent(t: t, h: h, p: p, n: n) == 5 * 1024 * 4 * 32 * 16)
+        let full = SSDFlops.chunked(t: t, h: h, p: p, n: n, q: t), quadratic = SSDFlops.quadratic(t: t, h: h, p: p, n: n)
+        #expect(full >= quadratic && full <= 1.1 * quadratic)
+        #expect(SSDFlops.chunkedGEMM(t: t, h: h, p: p, n: n, q: 64) < SSDFlops.chunked(t: t, h: h, p: p, n: n, q: 64))
+    }
+}
