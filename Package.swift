@@ -89,6 +89,11 @@ let package = Package(
             path: "Chapters/Chapter05"
         ),
         .executableTarget(
+            name: "Chapter06",
+            dependencies: ["StateSpace", "Notebook"],
+            path: "Chapters/Chapter06"
+        ),
+        .executableTarget(
             name: "Bench",
             dependencies: ["StateSpace", "Notebook", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/Bench"

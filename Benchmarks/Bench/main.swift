@@ -50,6 +50,7 @@ struct BenchGroup: Sendable {
         BenchGroup(name: "convolution", run: convolutionBenchmarks),
         BenchGroup(name: "s4", run: s4Benchmarks),
         BenchGroup(name: "selective", run: selectiveBenchmarks),
+        BenchGroup(name: "ssd", run: ssdBenchmarks),
     ]
 }
 

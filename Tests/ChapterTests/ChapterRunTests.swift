@@ -65,6 +65,7 @@ let chapters: [(name: String, figures: [String])] = [
     ("Chapter03", ["s4-kernel", "cauchy-spectrum", "kernel-cost"]),
     ("Chapter04", ["s4-vs-s4d-kernels", "time-vs-length"]),
     ("Chapter05", ["delta-trace", "state-norm", "time-varying-kernels", "selective-matrix"]),
+    ("Chapter06", ["mask-l", "matrix-m", "time-vs-t", "time-vs-q"]),
 ]
 
 @Suite("Chapters run green", .serialized)

@@ -89,3 +89,31 @@ struct DualityTests {
         #expect(SSDFlops.chunkedGEMM(t: t, h: h, p: p, n: n, q: 64) < SSDFlops.chunked(t: t, h: h, p: p, n: n, q: 64))
     }
 }
+
+@Suite("SSD chunked: output into a reused buffer, and the profile")
+struct SSDChunkedExtrasTests {
+    @Test("into: the same numbers as the allocating call; a wrong-shaped output is refused")
+    func into() throws {
+        var rng = SplitMix64(seed: 12)
+        let inputs = try SSDInputs.random(length: 90, heads: 2, headDim: 3, stateSize: 5, rng: &rng)
+        var output = Matrix(zeros: 90, 6)
+        try ssdChunked(inputs, chunk: 16, threads: 2, into: &output)
+        #expect(output == (try ssdChunked(inputs, chunk: 16, threads: 2)))
+        var wrong = Matrix(zeros: 90, 5)
+        #expect(throws: StateSpaceError.self) { try ssdChunked(inputs, chunk: 16, into: &wrong) }
+    }
+
+    @Test("the profile counts exactly the model's GEMM flops")
+    func profile() throws {
+        var rng = SplitMix64(seed: 13)
+        let inputs = try SSDInputs.random(length: 256, heads: 4, headDim: 8, stateSize: 8, rng: &rng)
+        let single = SSDProfile()
+        _ = try ssdChunked(inputs, chunk: 32, threads: 1, profile: single)
+        #expect(single.gemmFlops == SSDFlops.chunkedGEMM(t: 256, h: 4, p: 8, n: 8, q: 32))
+        #expect(single.gemmShare > 0 && single.gemmShare <= 1)
+        // Two workers each compute the shared C Bᵀ of every chunk: 8 chunks × 2·Q²·N more.
+        let double = SSDProfile()
+        _ = try ssdChunked(inputs, chunk: 32, threads: 2, profile: double)
+        #expect(double.gemmFlops == single.gemmFlops + 8 * 2 * 32 * 32 * 8)
+    }
+}

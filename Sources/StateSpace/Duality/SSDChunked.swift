@@ -22,39 +22,80 @@ import Foundation
 /// - Returns: Y, (T, H·P).
 /// - Throws: `invalidParameter` for Q ≤ 0 or threads ≤ 0.
 /// - Complexity: see `SSDFlops.chunked`.
-public func ssdChunked(_ inputs: SSDInputs, chunk: Int, threads: Int = 1) throws -> Matrix {
+public func ssdChunked(_ inputs: SSDInputs, chunk: Int, threads: Int = 1, profile: SSDProfile? = nil) throws -> Matrix {
     try requirePositive(chunk, "chunk size Q")
     try requirePositive(threads, "threads")
-    let (t, hh, p) = (inputs.length, inputs.heads, inputs.headDim)
-    let logA = inputs.a.elements.map { log($0) }                       // (T, H)
-    var y = Matrix(zeros: t, hh * p)                                   // (T, H·P)
-    y.elements.withUnsafeMutableBufferPointer { py in
-        let out = DisjointWrites(py.baseAddress!)                      // a worker writes only its heads' columns
-        let workers = max(1, min(threads, hh))
-        let run: @Sendable (Int) -> Void = { worker in
-            ssdChunkedHeads(inputs, logA: logA, chunk: min(chunk, t), heads: (worker * hh / workers)..<((worker + 1) * hh / workers), out: out)
-        }
-        if workers == 1 {
-            run(0)
-        } else {
-            // Our workers each run small GEMMs: keep OpenBLAS from also splitting every one of them.
-            BLASThreads.withSingleThreadedBLAS { DispatchQueue.concurrentPerform(iterations: workers, execute: run) }
-        }
+    let count = inputs.length * inputs.heads * inputs.headDim
+    // Y is written in full by step 4 of each chunk (a GEMM with β = 0), so it is not
+    // zero-filled first: that pass over 8·T·H·P bytes would cost as much as step 4.
+    let elements = [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
+        ssdChunkedCore(inputs, chunk: chunk, threads: threads, profile: profile, out: buffer.baseAddress!)
+        initialized = count
     }
-    return y
+    return Matrix(unchecked: inputs.length, inputs.heads * inputs.headDim, elements)
+}
+
+/// `ssdChunked` writing into an existing Y (T, H·P) — for callers that run the layer again and
+/// again and reuse its output buffer (no allocation, no first-touch page faults).
+/// - Throws: as `ssdChunked`; `shapeMismatch` unless `output` is (T, H·P).
+public func ssdChunked(_ inputs: SSDInputs, chunk: Int, threads: Int = 1, profile: SSDProfile? = nil, into output: inout Matrix) throws {
+    try requirePositive(chunk, "chunk size Q")
+    try requirePositive(threads, "threads")
+    guard output.rows == inputs.length, output.cols == inputs.heads * inputs.headDim else {
+        throw StateSpaceError.shapeMismatch(name: "output Y (T, H·P)", expected: "\(inputs.length)×\(inputs.heads * inputs.headDim)",
+                                            actual: "\(output.rows)×\(output.cols)")
+    }
+    output.elements.withUnsafeMutableBufferPointer { ssdChunkedCore(inputs, chunk: chunk, threads: threads, profile: profile, out: $0.baseAddress!) }
+}
+
+/// Splits the heads over `threads` workers (OpenBLAS single-threaded meanwhile) and runs the
+/// chunked algorithm; `out` is Y (T, H·P), every element of which gets written.
+func ssdChunkedCore(_ inputs: SSDInputs, chunk: Int, threads: Int, profile: SSDProfile?, out base: UnsafeMutablePointer<Double>) {
+    let (t, hh) = (inputs.length, inputs.heads)
+    let logA = inputs.logA.elements                                    // (T, H)
+    let out = DisjointWrites(base)                                     // a worker writes only its heads' columns
+    let workers = max(1, min(threads, hh))
+    let run: @Sendable (Int) -> Void = { worker in
+        let started = DispatchTime.now().uptimeNanoseconds
+        var gemmClock = GEMMClock()
+        withUnsafeMutablePointer(to: &gemmClock) { clock in
+            ssdChunkedHeads(inputs, logA: logA, chunk: min(chunk, t), heads: (worker * hh / workers)..<((worker + 1) * hh / workers),
+                            out: out, clock: profile == nil ? nil : clock)
+        }
+        profile?.add(worker: Double(DispatchTime.now().uptimeNanoseconds - started) * 1e-9, gemm: gemmClock)
+    }
+    // The GEMMs are chunk-sized (Q×Q, Q×P, …): splitting each over OpenBLAS's pool costs more
+    // than it saves, and with our own workers it would oversubscribe the cores.
+    BLASThreads.withSingleThreadedBLAS {
+        if workers == 1 { run(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: run) }
+    }
 }
 
 /// The chunked algorithm for a contiguous range of heads (heads are independent given B and C):
 /// writes those heads' columns of Y. Steps 2 and 4 are one GEMM per group over all the range's
 /// heads of that group.
-func ssdChunkedHeads(_ inputs: SSDInputs, logA: [Double], chunk q: Int, heads: Range<Int>, out: DisjointWrites<Double>) {
+func ssdChunkedHeads(_ inputs: SSDInputs, logA: [Double], chunk q: Int, heads: Range<Int>, out: DisjointWrites<Double>,
+                     clock: UnsafeMutablePointer<GEMMClock>?) {
+    /// Every GEMM of the algorithm goes through here, so a profile can time them.
+    func gemm(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int,
+              _ a: UnsafePointer<Double>, lda: Int, _ b: UnsafePointer<Double>, ldb: Int,
+              beta: Double = 0, _ c: UnsafeMutablePointer<Double>, ldc: Int) {
+        let started = clock == nil ? 0 : DispatchTime.now().uptimeNanoseconds
+        StateSpace.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, a, lda: lda, b, ldb: ldb, beta: beta, c, ldc: ldc)
+        if let clock {
+            clock.pointee.seconds += Double(DispatchTime.now().uptimeNanoseconds - started) * 1e-9
+            clock.pointee.flops += 2 * Double(m) * Double(n) * Double(k)
+        }
+    }
     let (t, hh, p, n, gg) = (inputs.length, inputs.heads, inputs.headDim, inputs.stateSize, inputs.groups)
     let (hp, gn, count) = (hh * p, gg * n, heads.count)
     guard count > 0 else { return }
     var state = [Double](repeating: 0, count: count * p * n)          // (range·P, N): h_{c−1}
     var chunkState = [Double](repeating: 0, count: count * p * n)     // (range·P, N): S_c
     var scores = [Double](repeating: 0, count: q * q)                 // (Q, Q): C_c B_cᵀ for one group
-    var masks = [Double](repeating: 0, count: count * q * q)          // (range, Q, Q): L_c, then L_c ∘ C Bᵀ
+    let packed = q * (q + 1) / 2
+    var decays = [Double](repeating: 0, count: count * packed)        // (range, Q(Q+1)/2): L_c's lower triangle, row i at i(i+1)/2
+    var masks = [Double](repeating: 0, count: count * q * q)          // (range, Q, Q): L_c ∘ C Bᵀ (zero above the diagonal, never written)
     var weighted = [Double](repeating: 0, count: q * hp)              // (Q, H·P): X_c ∘ w (this range's columns)
     var cumulative = [Double](repeating: 0, count: count * q)         // (range, Q): Σ_{k=c₀}^{c₀+i} log a_k
     // The range's heads, split by group: (group, first head, head count).
@@ -68,7 +109,7 @@ func ssdChunkedHeads(_ inputs: SSDInputs, logA: [Double], chunk q: Int, heads: R
                 let x = px.baseAddress!, b = pb.baseAddress!, c = pc.baseAddress!, y = out.base
                 for start in stride(from: 0, to: t, by: q) {
                     let len = min(q, t - start)
-                    chunkDecays(logA, heads: hh, range: heads, start: start, length: len, chunk: q, cumulative: &cumulative, masks: &masks)
+                    chunkDecays(logA, heads: hh, range: heads, start: start, length: len, chunk: q, cumulative: &cumulative, decays: &decays)
                     // 4. state → output (the incoming state, before this chunk updates it).
                     state.withUnsafeBufferPointer { ps in
                         for (g, first, k) in spans {
@@ -87,21 +128,28 @@ func ssdChunkedHeads(_ inputs: SSDInputs, logA: [Double], chunk q: Int, heads: R
                     // 1. diagonal blocks: (L_c ∘ C Bᵀ) X_c, accumulated onto step 4's output.
                     masks.withUnsafeMutableBufferPointer { pm in
                         scores.withUnsafeMutableBufferPointer { psc in
+                          decays.withUnsafeBufferPointer { pdecays in
                             for (g, first, k) in spans {
                                 gemm(transposeB: true, m: len, n: len, k: n, c + start * gn + g * n, lda: gn,
                                      b + start * gn + g * n, ldb: gn, psc.baseAddress!, ldc: q)
                                 for head in first..<(first + k) {
                                     let mask = pm.baseAddress! + (head - heads.lowerBound) * q * q
-                                    // Keep the decay to the chunk's end (last row) for step 2, then weight by the scores.
+                                    let decay = pdecays.baseAddress! + (head - heads.lowerBound) * packed
+                                    // The decay to the chunk's end (the last row of L_c) weights X for step 2.
+                                    let last = decay + (len - 1) * len / 2
                                     for j in 0..<len {
-                                        let w = mask[(len - 1) * q + j]
-                                        for e in 0..<p { weighted[j * hp + head * p + e] = x[(start + j) * hp + head * p + e] * w }
+                                        let w = last[j], row = x + (start + j) * hp + head * p, dst = j * hp + head * p
+                                        for e in 0..<p { weighted[dst + e] = row[e] * w }
                                     }
-                                    for i in 0..<len { for j in 0...i { mask[i * q + j] *= psc[i * q + j] } }
+                                    for i in 0..<len {                 // L_c ∘ C Bᵀ, lower triangle
+                                        let li = decay + i * (i + 1) / 2
+                                        for j in 0...i { mask[i * q + j] = li[j] * psc[i * q + j] }
+                                    }
                                     gemm(m: len, n: p, k: len, mask, lda: q, x + start * hp + head * p, ldb: hp,
                                          beta: 1, y + start * hp + head * p, ldc: hp)
                                 }
                             }
+                          }
                         }
                     }
                     // 2. chunk states S_c = (X_c ∘ w)ᵀ B_c, one GEMM per group.
@@ -124,30 +172,56 @@ func ssdChunkedHeads(_ inputs: SSDInputs, logA: [Double], chunk q: Int, heads: R
     }
 }
 
-/// For one chunk and the heads in `range` (indexed from 0 in the buffers): cumulative[h, i] = Σ_{k=c₀}^{c₀+i} log a_{k,h} and the masks
-/// L_c[h, i, j] = exp(log a_{j+1} + … + log a_i) (stable running sums from j, 0 above the
-/// diagonal), exponentials through libmvec.
+/// Time and flops spent inside GEMM calls by one worker.
+struct GEMMClock {
+    var seconds = 0.0
+    var flops = 0.0
+}
+
+/// Where the chunked SSD spends its time: each worker's wall time and the part of it inside
+/// GEMM calls, with the flops those calls did. Pass one to `ssdChunked(_:chunk:threads:profile:)`.
+public final class SSDProfile: @unchecked Sendable {
+    private let lock = NSLock()
+    /// Summed over workers.
+    public private(set) var workerSeconds = 0.0, gemmSeconds = 0.0, gemmFlops = 0.0
+    public init() {}
+
+    func add(worker seconds: Double, gemm clock: GEMMClock) {
+        lock.lock(); defer { lock.unlock() }
+        workerSeconds += seconds
+        gemmSeconds += clock.seconds
+        gemmFlops += clock.flops
+    }
+
+    /// The share of the workers' time spent in GEMM.
+    public var gemmShare: Double { gemmSeconds / workerSeconds }
+    /// GEMM flops per second of GEMM time, per worker (per core).
+    public var gemmRatePerCore: Double { gemmFlops / gemmSeconds }
+}
+
+/// For one chunk and the heads in `range` (indexed from 0 in the buffers): cumulative[h, i] =
+/// Σ_{k=c₀}^{c₀+i} log a_{k,h}, and the lower triangle of the chunk's mask, packed by rows,
+/// L_c[h, i, j] = exp(log a_{j+1} + … + log a_i) for j ≤ i — each a stable running sum from
+/// the diagonal, exponentiated through libmvec in one call per head (half the entries of Q×Q).
 /// - Complexity: O(H·Q²).
 func chunkDecays(_ logA: [Double], heads hh: Int, range: Range<Int>, start: Int, length len: Int, chunk q: Int,
-                 cumulative: inout [Double], masks: inout [Double]) {
-    for head in range {
-        let local = head - range.lowerBound
-        var running = 0.0
-        for i in 0..<len { running += logA[(start + i) * hh + head]; cumulative[local * q + i] = running }
-    }
-    masks.withUnsafeMutableBufferPointer { pm in
+                 cumulative: inout [Double], decays: inout [Double]) {
+    let packed = q * (q + 1) / 2
+    decays.withUnsafeMutableBufferPointer { pd in
         for head in range {
-            let mask = pm.baseAddress! + (head - range.lowerBound) * q * q
-            for i in 0..<(q * q) { mask[i] = -.infinity }
-            for j in 0..<len {
+            let local = head - range.lowerBound
+            var running = 0.0
+            for i in 0..<len { running += logA[(start + i) * hh + head]; cumulative[local * q + i] = running }
+            let decay = pd.baseAddress! + local * packed
+            for i in 0..<len {
+                let row = decay + i * (i + 1) / 2
                 var sum = 0.0
-                mask[j * q + j] = 0
-                for i in (j + 1)..<max(j + 1, len) {
-                    sum += logA[(start + i) * hh + head]
-                    mask[i * q + j] = sum
-                }
+                row[i] = 0
+                var j = i - 1
+                while j >= 0 { sum += logA[(start + j + 1) * hh + head]; row[j] = sum; j -= 1 }
             }
+            let used = len * (len + 1) / 2
+            vectorExp(UnsafeBufferPointer(start: decay, count: used), into: UnsafeMutableBufferPointer(start: decay, count: used))
         }
-        vectorExp(UnsafeBufferPointer(pm), into: pm)                  // exp(−∞) = 0 above the diagonal
     }
 }

@@ -11,6 +11,8 @@ import Foundation
 public struct SSDInputs: Sendable {
     public let x: Matrix                                               // (T, H·P)
     public let a: Matrix                                               // (T, H), each in (0, 1]
+    /// log a = Δ·A ≤ 0, (T, H): what the masks are built from (segsum adds these).
+    public let logA: Matrix
     public let b: Matrix                                               // (T, G·N)
     public let c: Matrix                                               // (T, G·N)
     public let heads: Int                                              // H
@@ -51,6 +53,7 @@ public struct SSDInputs: Sendable {
         }
         self.x = x
         self.a = a
+        self.logA = Matrix(unchecked: a.rows, a.cols, a.elements.map { Foundation.log($0) })
         self.b = b
         self.c = c
         self.heads = heads
@@ -72,7 +75,7 @@ public struct SSDInputs: Sendable {
         let x = try gaussian(t, h * p, scale: 1)
         let b = try gaussian(t, g * n, scale: 1 / Double(n).squareRoot())
         let c = try gaussian(t, g * n, scale: 1 / Double(n).squareRoot())
-        let a = try Matrix(rows: t, cols: h, elements: (0..<t * h).map { _ in exp(-Double.random(in: 0.001...0.1, using: &rng)) })
+        let a = try Matrix(rows: t, cols: h, elements: vectorExp((0..<t * h).map { _ in -Double.random(in: 0.001...0.1, using: &rng) }))
         return try SSDInputs(x: x, a: a, b: b, c: c, heads: h, groups: g)
     }
 }

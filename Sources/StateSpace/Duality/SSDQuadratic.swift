@@ -29,8 +29,11 @@ public func ssdQuadratic(_ inputs: SSDInputs) -> Matrix {
                             }
                             scoresGroup = g
                         }
-                        let decay = segsum(inputs.a.column(head).map { log($0) })   // (T, T)
-                        for i in 0..<t * t { mask[i] = decay[i] == -.infinity ? 0 : exp(decay[i]) * scores[i] }
+                        mask.withUnsafeMutableBufferPointer { pm in  // L = exp(segsum), then L ∘ C Bᵀ, in place
+                            fillSegsum(inputs.logA.column(head), into: pm.baseAddress!)
+                            vectorExp(UnsafeBufferPointer(pm), into: pm)   // exp(−∞) = 0 above the diagonal
+                            for i in 0..<t * t { pm[i] *= scores[i] }
+                        }
                         mask.withUnsafeBufferPointer { pm in         // (T, T)·(T, P) into Y's head columns
                             gemm(m: t, n: p, k: t, pm.baseAddress!, lda: t, px.baseAddress! + head * p, ldb: hp,
                                  py.baseAddress! + head * p, ldc: hp)
@@ -48,7 +51,6 @@ public func ssdQuadratic(_ inputs: SSDInputs) -> Matrix {
 /// - Complexity: O(T²).
 public func ssdMask(_ inputs: SSDInputs, head: Int) -> Matrix {
     let t = inputs.length
-    let decay = segsum(inputs.a.column(head).map { log($0) })
     // Shapes are consistent by construction, so this cannot throw.
-    return try! Matrix(rows: t, cols: t, elements: decay.map { $0 == -.infinity ? 0 : exp($0) })
+    return try! Matrix(rows: t, cols: t, elements: vectorExp(segsum(inputs.logA.column(head))))
 }

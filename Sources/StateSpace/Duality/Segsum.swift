@@ -4,8 +4,8 @@
 ///
 /// so that L = exp(segsum) has L_ts = a_t ⋯ a_{s+1} below the diagonal, 1 on it, 0 above.
 ///
-/// **Stable** (this function): each entry is the sum of its own range, accumulated from s
-/// upward. All terms have the same sign (log a ≤ 0), so the relative error is ≤ (t − s)·ε —
+/// **Stable** (this function): each entry is the sum of its own range, accumulated term by
+/// term from the diagonal outward. All terms have the same sign (log a ≤ 0), so the relative error is ≤ (t − s)·ε —
 /// no cancellation.
 /// **Naive** (`segsumNaive`): cumulative sums S_t = Σ_{k≤t} log a_k, then S_t − S_s. Exact in
 /// exact arithmetic, but the subtraction cancels: its absolute error is ≈ ε·|S_t|, which grows
@@ -13,24 +13,50 @@
 /// - Parameter logA: (T), each ≤ 0.
 /// - Returns: (T, T) row-major.
 /// - Complexity: O(T²).
-public func segsum<F: BinaryFloatingPoint>(_ logA: [F]) -> [F] {
-    let t = logA.count
-    var out = [F](repeating: -F.infinity, count: t * t)               // (T, T)
-    for s in 0..<t {
-        var sum: F = 0
-        out[s * t + s] = 0
-        for row in (s + 1)..<max(s + 1, t) {
-            sum += logA[row]
-            out[row * t + s] = sum
-        }
-    }
+public func segsum(_ logA: [Double]) -> [Double] { segsumStable(logA) }
+/// `segsum` in single precision. (T) → (T, T).
+public func segsum(_ logA: [Float]) -> [Float] { segsumStable(logA) }
+#if arch(x86_64)
+/// `segsum` in x87 extended precision (64-bit significand): the reference the chapter measures against.
+public func segsum(_ logA: [Float80]) -> [Float80] { segsumStable(logA) }
+#endif
+
+/// The generic body of `segsum`; the public entry points above are its specialisations, so
+/// callers in other modules (and debug builds) run optimised code.
+func segsumStable<F: BinaryFloatingPoint>(_ logA: [F]) -> [F] {
+    var out = [F](repeating: 0, count: logA.count * logA.count)       // (T, T)
+    out.withUnsafeMutableBufferPointer { fillSegsum(logA, into: $0.baseAddress!) }
     return out
+}
+
+/// `segsum` written into caller-owned storage of T² elements (no allocation, for hot loops).
+/// - Complexity: O(T²).
+func fillSegsum<F: BinaryFloatingPoint>(_ logA: [F], into out: UnsafeMutablePointer<F>) {
+    let t = logA.count
+    for row in 0..<t {
+        let line = out + row * t
+        // Walk left from the diagonal so that each entry is its own range's sum, accumulated
+        // term by term (log a_row + … + log a_{s+1}), and the row is written contiguously.
+        var sum: F = 0
+        line[row] = 0
+        var s = row - 1
+        while s >= 0 {
+            sum += logA[s + 1]
+            line[s] = sum
+            s -= 1
+        }
+        for s in (row + 1)..<max(row + 1, t) { line[s] = -F.infinity }
+    }
 }
 
 /// segsum by differences of cumulative sums: S_t − S_s. Cancels for long sequences (see
 /// `segsum`); here to measure that. (T) → (T, T).
 /// - Complexity: O(T²).
-public func segsumNaive<F: BinaryFloatingPoint>(_ logA: [F]) -> [F] {
+public func segsumNaive(_ logA: [Double]) -> [Double] { segsumByDifferences(logA) }
+/// `segsumNaive` in single precision. (T) → (T, T).
+public func segsumNaive(_ logA: [Float]) -> [Float] { segsumByDifferences(logA) }
+
+func segsumByDifferences<F: BinaryFloatingPoint>(_ logA: [F]) -> [F] {
     let t = logA.count
     var cumulative = [F](repeating: 0, count: t)                      // (T): S_t
     var running: F = 0

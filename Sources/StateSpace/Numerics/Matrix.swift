@@ -24,6 +24,13 @@ public struct Matrix: Equatable, Sendable, CustomStringConvertible {
         self.elements = elements
     }
 
+    /// A matrix over `elements` whose count the caller guarantees (internal: no check).
+    init(unchecked rows: Int, _ cols: Int, _ elements: [Double]) {
+        self.rows = rows
+        self.cols = cols
+        self.elements = elements
+    }
+
     /// The rows×cols zero matrix.
     /// - Complexity: O(rows·cols).
     public init(zeros rows: Int, _ cols: Int) {

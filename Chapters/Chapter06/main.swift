@@ -1,0 +1,232 @@
+/*:
+ # Chapter 06 — Mamba-2: state space duality
+
+ Mamba-2 (Dao & Gu, 2024) restricts Mamba's A to a scalar per head: Ā_t = a_t·I. That one
+ restriction makes the SSM's matrix (Chapter 05's M) a *1-semiseparable mask times CBᵀ*:
+
+     y = (L ∘ C Bᵀ) X,   L_ts = a_t ⋯ a_{s+1} (t ≥ s),
+
+ which is masked linear attention. So the same operator is a recurrence (linear time,
+ matrix-vector work) and an attention (quadratic time, matrix-matrix work) — the *duality*.
+ The chunked SSD algorithm uses attention inside short chunks and the recurrence between
+ them, so almost all the work is GEMM: fast on a GPU's tensor cores, and, as measured here, on
+ a CPU's BLAS too.
+
+ Glossary: T length, H heads, P head dimension, N state size, Q chunk size, G groups (B and C
+ shared by the heads of a group; G = 1 here unless said), a_t = exp(Δ_t A) ∈ (0, 1].
+ */
+import Foundation
+import Notebook
+import StateSpace
+
+let book = Notebook(chapter: "Chapter06", title: "Mamba-2: state space duality", options: ChapterOptions.parseOrExit())
+
+book.run { book in
+    let cores = ProcessInfo.processInfo.activeProcessorCount
+    var rng = book.rng
+
+    /*:
+     ## 1. The mask
+
+     L is lower triangular with L_ts = a_t⋯a_{s+1}: how much of step s survives at step t. It
+     is computed as exp(segsum(log a)), where segsum[t, s] = log a_{s+1} + … + log a_t. With a
+     scalar per head, M = L ∘ CBᵀ: every entry of the attention matrix is a query–key product
+     damped by the decay between the two positions.
+     */
+    book.section("1. The 1-semiseparable mask L and the matrix M = L ∘ CBᵀ")
+    book.prose("""
+        With a scalar a_t per head, the SSM's matrix is M = L ∘ CBᵀ, L_ts = a_t⋯a_{s+1}: masked \
+        linear attention with a decaying mask. Below, one head of a random layer (a_t = e^{−Δ_t}, \
+        Δ_t uniform in [0.001, 0.1]).
+        """)
+    let small = try SSDInputs.random(length: 128, heads: 1, headDim: 4, stateSize: 8, rng: &rng)
+    let mask = ssdMask(small, head: 0)                                  // (128, 128)
+    var scores = Matrix(zeros: 128, 128)
+    gemm(1, small.c, small.b, transposeB: true, 0, &scores)            // (128, 128): C Bᵀ
+    var maskFigure = Figure(heatmap: "mask-l", title: "The decay mask L_{ts} = a_t⋯a_{s+1} (one head, T = 128)",
+                            xLabel: "s", yLabel: "t", values: mask.elements.enumerated().map { $0.offset % 128 <= $0.offset / 128 ? $0.element : .nan },
+                            rows: 128, cols: 128)
+    maskFigure.size = (width: 800, height: 700)
+    try book.figure(maskFigure)
+    var mFigure = Figure(heatmap: "matrix-m", title: "log10 |M_{ts}| = log10 |L_{ts} (CBᵀ)_{ts}|",
+                         xLabel: "s", yLabel: "t", values: (0..<128 * 128).map { i in
+                             i % 128 <= i / 128 ? log10(max(abs(mask.elements[i] * scores.elements[i]), 1e-12)) : .nan
+                         }, rows: 128, cols: 128)
+    mFigure.size = (width: 800, height: 700)
+    try book.figure(mFigure)
+
+    /*:
+     ## 2. Three forms, one operator
+
+     - **recurrent** (`ssdRecurrent`): a (P, N) state per head, h_t = a_t h_{t−1} + x_t B_tᵀ,
+       y_t = h_t C_t. 5·T·H·P·N flops, all matrix-vector.
+     - **quadratic** (`ssdQuadratic`): Y = (L ∘ CBᵀ)X per head with the materialised T×T mask;
+       C Bᵀ and M X are GEMMs.
+     - **chunked** (`ssdChunked`): chunks of Q; (1) quadratic blocks on the diagonal, (2) each
+       chunk's final state, (3) a short scan passing states between chunks, (4) each chunk's
+       incoming state read out — steps 1, 2, 4 are GEMMs.
+     */
+    book.section("2. Recurrent = quadratic = chunked")
+    book.prose("""
+        The three forms must agree at every shape, including a length that is not a multiple of \
+        Q and per-head B and C (G = H); and any chunk size must give what Q = T gives.
+        """)
+    var measured: [String: Double] = [:]                               // seconds at T = 4096, for section 5
+    for (t, h, p, n, g, q) in [(256, 4, 16, 16, 1, 32), (1000, 4, 16, 16, 4, 64), (4096, 8, 64, 64, 1, 64)] {
+        let inputs = try SSDInputs.random(length: t, heads: h, headDim: p, stateSize: n, groups: g, rng: &rng)
+        var recurrent = Matrix(zeros: 0, 0), quadratic = recurrent, chunked = recurrent  // (T, H·P) each
+        measured["recurrent"] = Timing.seconds { recurrent = ssdRecurrent(inputs, threads: cores) }
+        measured["quadratic"] = Timing.seconds { quadratic = ssdQuadratic(inputs) }
+        measured["chunked (Q = 64)"] = try Timing.seconds { chunked = try ssdChunked(inputs, chunk: q, threads: cores) }
+        let label = "T = \(t), H = \(h), P = \(p), N = \(n), G = \(g), Q = \(q)"
+        book.check(.agreement("\(label): quadratic = recurrent", quadratic.elements, recurrent.elements, tolerance: 1e-10,
+                              reason: t == 256 ? "exact rewritings of one operator: rounding of sums over ≤ T terms" : nil))
+        book.check(.agreement("\(label): chunked = recurrent", chunked.elements, recurrent.elements, tolerance: 1e-10))
+        if t <= 1000 {
+            let otherChunk = try ssdChunked(inputs, chunk: 7, threads: cores)
+            book.check(.agreement("\(label): chunked with Q = 7 = chunked with Q = T", otherChunk.elements,
+                                  try ssdChunked(inputs, chunk: t).elements, tolerance: 1e-10))
+        }
+    }
+
+    /*:
+     ## 3. Linear attention is the case a ≡ 1
+
+     With no decay, L is the causal mask of ones and y_t = Σ_{s≤t} (C_t·B_s) x_s: causal linear
+     attention (queries C, keys B, values X), here written directly as a double loop
+     (`causalLinearAttention`) and compared with the chunked SSD.
+     */
+    book.section("3. a ≡ 1: causal linear attention")
+    let base = try SSDInputs.random(length: 300, heads: 1, headDim: 8, stateSize: 16, rng: &rng)
+    let noDecay = try SSDInputs(x: base.x, a: Matrix(rows: 300, cols: 1, elements: [Double](repeating: 1, count: 300)),
+                                b: base.b, c: base.c, heads: 1)
+    book.check(.agreement("a ≡ 1: chunked SSD (Q = 32) = causal linear attention written directly",
+                          try ssdChunked(noDecay, chunk: 32).elements, try causalLinearAttention(q: base.c, k: base.b, v: base.x).elements,
+                          tolerance: 1e-10))
+
+    /*:
+     ## 4. segsum, stably
+
+     The naive segsum takes differences of cumulative sums, S_t − S_s. Exact on paper; in
+     floating point the subtraction loses about ε·|S_t| however short the range — and |S_t| grows
+     with t. The stable version sums each range directly (all terms ≤ 0: no cancellation). The
+     table measures the relative error of the mask entries L_ts = exp(segsum) against an
+     extended-precision (Float80) reference, over ranges of up to 64 steps sampled along the
+     sequence, in Double and in Float.
+     */
+    book.section("4. Stable vs naive segsum")
+    var segsumRows: [[String]] = []
+    var errors: [String: [Double]] = [:]
+    let lengths = [256, 1024, 4096]
+    for t in lengths {
+        let logA = (0..<t).map { _ in -Double.random(in: 0.001...0.1, using: &rng) }
+        let reference = segsum(logA.map { Float80($0) })               // (T, T)
+        func worst<F: BinaryFloatingPoint>(_ values: [F]) -> Double {
+            var w: Float80 = 0
+            for row in stride(from: 1, to: t, by: 5) {
+                for s in stride(from: max(0, row - 64), to: row, by: 3) {
+                    w = max(w, abs(Float80(values[row * t + s]) - reference[row * t + s]))   // |Δ exponent| = relative error of L
+                }
+            }
+            return Double(w)
+        }
+        let e = [worst(segsum(logA)), worst(segsumNaive(logA)),
+                 worst(segsum(logA.map { Float($0) })), worst(segsumNaive(logA.map { Float($0) }))]
+        for (name, value) in zip(["f64 stable", "f64 naive", "f32 stable", "f32 naive"], e) { errors[name, default: []].append(value) }
+        segsumRows.append(["\(t)"] + e.map { String(format: "%.2e", $0) })
+    }
+    book.table(header: ["T", "f64 stable", "f64 naive", "f32 stable", "f32 naive"], rows: segsumRows)
+    book.check(.bound("f32 naive segsum: error grows with T (T = 4096 vs 256)", errors["f32 naive"]![2] / errors["f32 naive"]![0], .greaterOrEqual, 4,
+                      reason: "the cancellation error is ≈ ε·|S_t| and |S_t| grows linearly in t"))
+    book.check(.bound("f32 stable segsum at T = 4096: error at rounding level (≤ 64 roundings)", errors["f32 stable"]![2], .lessOrEqual, 64 * 6e-8))
+    book.check(.bound("f32 at T = 4096: naive error ≥ 10× the stable one", errors["f32 naive"]![2] / errors["f32 stable"]![2], .greaterOrEqual, 10))
+    book.check(.bound("f64 stable segsum at T = 4096: error ≤ 64 roundings", errors["f64 stable"]![2], .lessOrEqual, 64 * 1.2e-16))
+
+    /*:
+     ## 5. Counting and timing
+
+     The FLOP model (`SSDFlops`, multiply-add = 2) next to measured times at T = 4096, H = 8,
+     P = 64, N = 64, Q = 64 (single runs, informative; `swift run -c release Bench --filter ssd`
+     has medians). The quadratic form does ~T/(2Q)× the chunked form's work; the
+     recurrence does the least work of all, yet is the slowest: its flops are matrix-vector,
+     memory-bound, one step after another. The chunked form's are GEMMs.
+     */
+    book.section("5. FLOPs and time: where GEMM wins")
+    let shape = (t: 4096, h: 8, p: 64, n: 64, q: 64)                  // the last shape of section 2
+    let flops = ["recurrent": SSDFlops.recurrent(t: shape.t, h: shape.h, p: shape.p, n: shape.n),
+                 "quadratic": SSDFlops.quadratic(t: shape.t, h: shape.h, p: shape.p, n: shape.n),
+                 "chunked (Q = 64)": SSDFlops.chunked(t: shape.t, h: shape.h, p: shape.p, n: shape.n, q: shape.q)]
+    book.table(header: ["form (T = 4096, H = 8, P = 64, N = 64)", "GFLOP (model)", "time", "GFLOP/s"],
+               rows: ["recurrent", "quadratic", "chunked (Q = 64)"].map { name in
+                   [name, String(format: "%.2f", flops[name]! / 1e9), Timing.format(measured[name]!),
+                    String(format: "%.1f", flops[name]! / measured[name]! / 1e9)]
+               })
+
+    let profile = SSDProfile()
+    _ = try ssdChunked(try SSDInputs.random(length: shape.t, heads: shape.h, headDim: shape.p, stateSize: shape.n, rng: &rng),
+                       chunk: shape.q, threads: cores, profile: profile)
+    book.show(String(format: "inside the chunked form: %.0f%% of the workers' time is in GEMM calls, at %.1f GFLOP/s per core",
+                     100 * profile.gemmShare, profile.gemmRatePerCore / 1e9))
+    var series: [String: [Double]] = [:]
+    var tValues: [Double] = []
+    let powers = Array(5...12)
+    var progress = Progress("timing the three forms vs T", total: powers.count)
+    for power in powers {
+        let t = 1 << power
+        let inputs = try SSDInputs.random(length: t, heads: 8, headDim: 64, stateSize: 64, rng: &rng)
+        tValues.append(Double(t))
+        series["recurrent", default: []].append(Timing.seconds { _ = ssdRecurrent(inputs, threads: cores) })
+        series["chunked (Q = 64)", default: []].append(try Timing.seconds { _ = try ssdChunked(inputs, chunk: 64, threads: cores) })
+        series["quadratic", default: []].append(t <= 1024 ? Timing.seconds { _ = ssdQuadratic(inputs) } : .nan)
+        progress.advance()
+    }
+    let crossover = tValues.indices.first { series["chunked (Q = 64)"]![$0] < series["recurrent"]![$0] }.map { Int(tValues[$0]) }
+    book.table(header: ["T", "recurrent", "quadratic", "chunked (Q = 64)"], rows: tValues.indices.map { i in
+        ["\(Int(tValues[i]))", Timing.format(series["recurrent"]![i]),
+         series["quadratic"]![i].isNaN ? "—" : Timing.format(series["quadratic"]![i]), Timing.format(series["chunked (Q = 64)"]![i])]
+    })
+    book.show("chunked overtakes the recurrence from T = \(crossover.map(String.init) ?? "beyond \(Int(tValues.last!))") on (H = 8, P = 64, N = 64)")
+    var timeFigure = Figure(name: "time-vs-t", title: "SSD, H = 8, P = 64, N = 64: time vs T for the three forms",
+                            xLabel: "T", yLabel: "seconds", series: ["recurrent", "quadratic", "chunked (Q = 64)"].map { name in
+                                let keep = tValues.indices.filter { !series[name]![$0].isNaN }
+                                return .init(name, x: keep.map { tValues[$0] }, y: keep.map { series[name]![$0] }, style: "linespoints lw 2 pt 7")
+                            })
+    if let crossover { timeFigure.extraCommands = ["set arrow from \(crossover), graph 0 to \(crossover), graph 1 nohead dt 2 lc rgb 'gray50'",
+                                                   "set label 'chunked < recurrent' at \(crossover), graph 0.95 offset 1,0"] }
+    timeFigure.logX = true
+    timeFigure.logY = true
+    try book.figure(timeFigure)
+
+    let chunkSizes = [8, 16, 32, 64, 128, 256, 512]
+    let fixed = try SSDInputs.random(length: 4096, heads: 8, headDim: 64, stateSize: 64, rng: &rng)
+    let chunkTimes = try chunkSizes.map { q in try Timing.seconds { _ = try ssdChunked(fixed, chunk: q, threads: cores) } }
+    var chunkFigure = Figure(name: "time-vs-q", title: "Chunked SSD at T = 4096 (H = 8, P = 64, N = 64): time vs chunk size Q",
+                             xLabel: "Q", yLabel: "seconds", series: [
+                                .init("measured", x: chunkSizes.map(Double.init), y: chunkTimes, style: "linespoints lw 2 pt 7"),
+                             ])
+    chunkFigure.logX = true
+    try book.figure(chunkFigure)
+    book.show("time vs Q: " + zip(chunkSizes, chunkTimes).map { "Q = \($0): \(Timing.format($1))" }.joined(separator: ", "))
+
+    /*:
+     ## Final check and what comes next
+
+     Recurrent, quadratic and chunked: one operator to ~1e-15. The recurrence does the fewest
+     flops and takes the longest; the attention form does the most; the chunked form does a
+     little more than the recurrence but as GEMMs, and wins from a few hundred steps on. That is
+     the whole argument of Mamba-2, measured on a CPU. Planned next: Chapter 07 (the family —
+     linear attention, RetNet, mLSTM, RWKV as structured recurrences) and Chapter 08 (cost:
+     state vs KV cache).
+
+     ## Exercises
+     1. Set Q = 1 and Q = T in `ssdChunked` and time both against the recurrent and quadratic
+        forms. Which form is each, and where do the timings land?
+     2. Make B and C per head (G = H). Which of the chunked algorithm's GEMMs can no longer be
+        shared across heads, and how much slower is it?
+     3. Redo section 4 with Δ drawn in [0.1, 1] (faster decay). How do the naive segsum's errors
+        change, and what does that mean for the mask entries that matter?
+     */
+    book.exercise("Set Q = 1 and Q = T in ssdChunked and time both against the recurrent and quadratic forms. Which form is each, and where do the timings land?")
+    book.exercise("Make B and C per head (G = H). Which of the chunked algorithm's GEMMs can no longer be shared across heads, and how much slower is it?")
+    book.exercise("Redo section 4 with Δ drawn in [0.1, 1] (faster decay). How do the naive segsum's errors change, and what does that mean for the mask entries that matter?")
+}
