@@ -1,13 +1,17 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-/// Annotated State Spaces: HiPPO → LSSL → S4 → Mamba → Mamba-2, taught by running code.
-///
-/// Layering (the compiler enforces it):
-///   CFFTW, CLAPACK  — system libraries (FFTW3, OpenBLAS + LAPACKE)
-///   StateSpace      — the numerics and the models; no plotting, no command line
-///   Notebook        — the chapter harness (checks, figures, flags); depends on StateSpace
-///   ChapterNN       — one executable per chapter, written as a notebook
+// Annotated State Spaces: HiPPO → LSSL → S4 → Mamba → Mamba-2, taught by running code.
+//
+// Layering (the compiler enforces it):
+//   CFFTW, CLAPACK, CVectorMath — system libraries (FFTW3, OpenBLAS + LAPACKE) and one C loop (libmvec exp)
+//   StateSpace                  — the numerics and the models; no plotting, no command line
+//   Notebook                    — the chapter harness (checks, figures, flags); depends on StateSpace
+//   ChapterNN                   — one executable per chapter, written as a notebook
+
+/// One executable per chapter, each a notebook in Chapters/ChapterNN/main.swift.
+let chapters = (0...6).map { "Chapter0\($0)" }
+
 let package = Package(
     name: "AnnotatedStateSpaces",
     products: [
@@ -58,41 +62,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(
-            name: "Chapter00",
-            dependencies: ["StateSpace", "Notebook"],
-            path: "Chapters/Chapter00"
-        ),
-        .executableTarget(
-            name: "Chapter01",
-            dependencies: ["StateSpace", "Notebook"],
-            path: "Chapters/Chapter01"
-        ),
-        .executableTarget(
-            name: "Chapter02",
-            dependencies: ["StateSpace", "Notebook"],
-            path: "Chapters/Chapter02"
-        ),
-        .executableTarget(
-            name: "Chapter03",
-            dependencies: ["StateSpace", "Notebook"],
-            path: "Chapters/Chapter03"
-        ),
-        .executableTarget(
-            name: "Chapter04",
-            dependencies: ["StateSpace", "Notebook"],
-            path: "Chapters/Chapter04"
-        ),
-        .executableTarget(
-            name: "Chapter05",
-            dependencies: ["StateSpace", "Notebook"],
-            path: "Chapters/Chapter05"
-        ),
-        .executableTarget(
-            name: "Chapter06",
-            dependencies: ["StateSpace", "Notebook"],
-            path: "Chapters/Chapter06"
-        ),
+    ] + chapters.map { chapter in
+        .executableTarget(name: chapter, dependencies: ["StateSpace", "Notebook"], path: "Chapters/\(chapter)")
+    } + [
         .executableTarget(
             name: "Bench",
             dependencies: ["StateSpace", "Notebook", .product(name: "ArgumentParser", package: "swift-argument-parser")],
