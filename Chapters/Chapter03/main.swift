@@ -160,9 +160,13 @@ book.run { book in
     kernelFigure.logX = true
     try book.figure(kernelFigure)
 
-    // |K̂(ω)| on the unit circle: the kernel's frequency response, from the Cauchy sums.
+    // |K̂(ω)| on the unit circle: the kernel's frequency response, straight from the Cauchy sums.
     let spectrumLength = 4096
-    let spectrum = try FFT.forward(try s4Kernel(dplrs[64]!, cTilde: cTildeShown, step: 0.01, length: spectrumLength))  // (L/2+1)
+    let spectrum = try s4GeneratingFunction(dplrs[64]!, cTilde: cTildeShown, step: 0.01, length: spectrumLength)  // (L/2+1)
+    let dft = try FFT.forward(try s4Kernel(dplrs[64]!, cTilde: cTildeShown, step: 0.01, length: spectrumLength))  // (L/2+1)
+    book.check(.agreement("N = 64, L = 4096: K̂ from the Cauchy sums = DFT of the S4 kernel (FFTW forward), re and im",
+                          spectrum.flatMap { [$0.real, $0.imaginary] }, dft.flatMap { [$0.real, $0.imaginary] },
+                          tolerance: 1e-12, reason: "an inverse FFT followed by a forward one: rounding only"))
     var spectrumFigure = Figure(name: "cauchy-spectrum", title: "|K̂(ω)| on the unit circle (LegS N = 64, Δ = 0.01)",
                                 xLabel: "frequency k/L (cycles per step)", yLabel: "|K̂(ω_k)|",
                                 series: [.init("|K̂(e^{-2πik/L})|", x: (0..<spectrum.count).map { Double($0) / Double(spectrumLength) },

@@ -72,7 +72,10 @@ book.run { book in
         Q and per-head B and C (G = H); and any chunk size must give what Q = T gives.
         """)
     var measured: [String: Double] = [:]                               // seconds at T = 4096, for section 5
-    for (t, h, p, n, g, q) in [(256, 4, 16, 16, 1, 32), (1000, 4, 16, 16, 4, 64), (4096, 8, 64, 64, 1, 64)] {
+    let shapes = [(256, 4, 16, 16, 1, 32), (1000, 4, 16, 16, 4, 64), (4096, 8, 64, 64, 1, 64)]
+    var formsProgress = Progress("three forms at three shapes", total: shapes.count)
+    for (t, h, p, n, g, q) in shapes {
+        defer { formsProgress.advance() }
         let inputs = try SSDInputs.random(length: t, heads: h, headDim: p, stateSize: n, groups: g, rng: &rng)
         var recurrent = Matrix(zeros: 0, 0), quadratic = recurrent, chunked = recurrent  // (T, H·P) each
         measured["recurrent"] = Timing.seconds { recurrent = ssdRecurrent(inputs, threads: cores) }

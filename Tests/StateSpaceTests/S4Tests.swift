@@ -46,6 +46,25 @@ struct S4Tests {
         #expect(relativeDifference(fast, try dense.kernel(length: length)) <= 1e-12)
     }
 
+    @Test("C̃ = C(I − Āᴸ) and back: outputMatrix(fromTruncated:) inverts truncatedOutputMatrix")
+    func cTildeRoundTrip() throws {
+        let (a, b) = try legSTransition(stateSize: 8)
+        let c = randomVector(8, seed: 71)
+        let aBar = try StateSpaceModel(a: a, b: b, c: c).discretized(step: 0.05, method: .bilinear).aBar
+        let cTilde = try truncatedOutputMatrix(c: c, aBar: aBar, length: 40)
+        #expect(relativeDifference(try outputMatrix(fromTruncated: cTilde, aBar: aBar, length: 40), c) <= 1e-12)
+        #expect(throws: StateSpaceError.self) { try outputMatrix(fromTruncated: [1, 2], aBar: aBar, length: 40) }
+    }
+
+    @Test("the generating function is the DFT of the kernel")
+    func generatingFunction() throws {
+        let d = try DPLR.legS(stateSize: 6)
+        let cTilde = randomVector(6, seed: 72)
+        let spectrum = try s4GeneratingFunction(d, cTilde: cTilde, step: 0.1, length: 50)
+        let dft = try FFT.forward(try s4Kernel(d, cTilde: cTilde, step: 0.1, length: 50))
+        #expect(spectrum.count == 26 && maxAbsDifference(spectrum, dft) <= 1e-13 * maxAbs(dft))
+    }
+
     @Test("S4 kernel bad input: Δ ≤ 0, L = 0, C̃ of the wrong length, NaN")
     func kernelErrors() throws {
         let d = try DPLR.legS(stateSize: 4)

@@ -33,6 +33,16 @@ import Numerics
 /// - Throws: `invalidParameter` (Δ ≤ 0, L < 1), `shapeMismatch` (C̃ not of length N), `nonFinite`.
 /// - Complexity: O(N·L) for the Cauchy sums (split over the cores for large L) + O(L log L).
 public func s4Kernel(_ dplr: DPLR, cTilde: [Double], step: Double, length: Int) throws -> [Double] {
+    try FFT.inverse(try s4GeneratingFunction(dplr, cTilde: cTilde, step: step, length: length), count: length)
+}
+
+/// The generating function K̂(ω_k) = Σ_{j<L} K_j ω_kʲ at ω_k = e^{−2πik/L}, k = 0…⌊L/2⌋, straight
+/// from the Cauchy sums and the Woodbury combination (see `s4Kernel`, which inverts it with one
+/// FFT). It is the kernel's DFT, i.e. its frequency response.
+/// - Returns: (⌊L/2⌋ + 1).
+/// - Throws: as `s4Kernel`.
+/// - Complexity: O(N·L).
+public func s4GeneratingFunction(_ dplr: DPLR, cTilde: [Double], step: Double, length: Int) throws -> [Complex<Double>] {
     try requirePositive(step, "step Δ")
     try requirePositive(length, "kernel length L")
     try requireFinite(cTilde, "C̃")
@@ -75,7 +85,7 @@ public func s4Kernel(_ dplr: DPLR, cTilde: [Double], step: Double, length: Int) 
             }
         }
     }
-    return try FFT.inverse(spectrum, count: length)
+    return spectrum
 }
 
 /// C̃ = C (I − Āᴸ) for the dense bilinear Ā of `model`: what S4 learns in place of C, computed
