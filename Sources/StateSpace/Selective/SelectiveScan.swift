@@ -4,9 +4,10 @@ import Dispatch
 ///
 ///     for t = 0 … L−1:  h ← Ā_t ⊙ h + B̄_t x_t,   y_t = C_t·h + D ⊙ x_t      h (D, N)
 ///
-/// (see `SelectiveScanInputs` for the equations). Time is the outer loop, so every read of x,
-/// Δ, B, C and every write of y is a contiguous row, and the state h (D·N doubles) stays in
-/// cache. Channels are independent: `threads` workers each own a contiguous range of them.
+/// (see `SelectiveScanInputs` for the equations). Time is the outer loop, so x, Δ, B, C are read
+/// and y written row by row, front to back; within a row, Ā is formed and exponentiated 64
+/// channels at a time so that it stays in L1. Channels are independent: `threads` workers each
+/// own a contiguous range of them (and its state, (range, N) doubles, which stays in L2).
 ///
 /// - Parameters: `inputs` (x (L, D), Δ (L, D), A (D, N), B, C (L, N), D skip (D)); `threads` ≥ 1.
 /// - Returns: y, (L, D).
@@ -19,22 +20,25 @@ public func selectiveScan(_ inputs: SelectiveScanInputs, threads: Int = 1) -> Ma
         let out = DisjointWrites(buffer.baseAddress!)                  // worker w writes its channel range of each row
         let run: @Sendable (Int) -> Void = { worker in
             let lo = worker * dd / workers, hi = (worker + 1) * dd / workers
-            let width = (hi - lo) * n
-            let h = UnsafeMutablePointer<Double>.allocate(capacity: max(1, width))      // (hi − lo, N): the state
-            let decay = UnsafeMutablePointer<Double>.allocate(capacity: max(1, width))  // (hi − lo, N): Ā_t
+            let block = 64                                             // channels per exp call: Ā for 64·N stays in L1
+            let h = UnsafeMutablePointer<Double>.allocate(capacity: max(1, (hi - lo) * n))  // (hi − lo, N): the state
+            let decay = UnsafeMutablePointer<Double>.allocate(capacity: block * n)          // (block, N): Ā_t
             defer { h.deallocate(); decay.deallocate() }
-            h.initialize(repeating: 0, count: width)
+            h.initialize(repeating: 0, count: (hi - lo) * n)
             withRows(inputs) { x, delta, a, b, c in
                 for t in 0..<l {
-                    let xt = x + t * dd, deltat = delta + t * dd
-                    for d in lo..<hi {
-                        for i in 0..<n { decay[(d - lo) * n + i] = deltat[d] * a[d * n + i] }
-                    }
-                    vectorExp(UnsafeBufferPointer(start: decay, count: width), into: UnsafeMutableBufferPointer(start: decay, count: width))
-                    for d in lo..<hi {
-                        let value = scanStep(h: h + (d - lo) * n, decay: decay + (d - lo) * n, b: b + t * n, c: c + t * n,
-                                             input: deltat[d] * xt[d], n: n)
-                        out[t * dd + d] = value + inputs.skip[d] * xt[d]
+                    let xt = x + t * dd, deltat = delta + t * dd       // row t: read front to back
+                    for first in stride(from: lo, to: hi, by: block) {
+                        let width = min(block, hi - first)
+                        for j in 0..<width { scaleRow(a + (first + j) * n, by: deltat[first + j], into: decay + j * n, n: n) }
+                        vectorExp(UnsafeBufferPointer(start: decay, count: width * n),
+                                  into: UnsafeMutableBufferPointer(start: decay, count: width * n))
+                        for j in 0..<width {
+                            let d = first + j
+                            let value = scanStep(h: h + (d - lo) * n, decay: decay + j * n, b: b + t * n, c: c + t * n,
+                                                 input: deltat[d] * xt[d], n: n)
+                            out[t * dd + d] = value + inputs.skip[d] * xt[d]
+                        }
                     }
                 }
             }
@@ -79,6 +83,19 @@ func withRows<R>(_ inputs: SelectiveScanInputs,
             }
         }
     }
+}
+
+/// out = s·row for a row of n doubles, four at a time in SIMD registers (Δ_t·A_d, before exp).
+@inline(__always)
+func scaleRow(_ row: UnsafePointer<Double>, by s: Double, into out: UnsafeMutablePointer<Double>, n: Int) {
+    var i = 0
+    let factor = SIMD4<Double>(repeating: s)
+    while i + 4 <= n {
+        UnsafeMutableRawPointer(out + i).storeBytes(of: factor * UnsafeRawPointer(row + i).loadUnaligned(as: SIMD4<Double>.self),
+                                                    as: SIMD4<Double>.self)
+        i += 4
+    }
+    while i < n { out[i] = s * row[i]; i += 1 }
 }
 
 /// One time step for one channel: h ← Ā ⊙ h + B·(Δx), returning C·h. Four state entries at a
