@@ -38,6 +38,7 @@ public func ssdChunked(_ inputs: SSDInputs, chunk: Int, threads: Int = 1, profil
 /// `ssdChunked` writing into an existing Y (T, H·P) — for callers that run the layer again and
 /// again and reuse its output buffer (no allocation, no first-touch page faults).
 /// - Throws: as `ssdChunked`; `shapeMismatch` unless `output` is (T, H·P).
+/// - Complexity: as `ssdChunked`.
 public func ssdChunked(_ inputs: SSDInputs, chunk: Int, threads: Int = 1, profile: SSDProfile? = nil, into output: inout Matrix) throws {
     try requirePositive(chunk, "chunk size Q")
     try requirePositive(threads, "threads")

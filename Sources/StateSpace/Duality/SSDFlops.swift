@@ -1,5 +1,6 @@
 /// Floating-point operation counts of the three SSD forms, counting a multiply-add as 2 (as the
 /// Mamba-2 paper and blog do), for T steps, H heads of dimension P, state N, G groups, chunk Q.
+/// Each count is O(1) to evaluate.
 public enum SSDFlops {
     /// Recurrent: per step and head, decay (PN), outer product (2PN), read-out (2PN).
     public static func recurrent(t: Int, h: Int, p: Int, n: Int) -> Double {

@@ -67,6 +67,7 @@ public struct SSDInputs: Sendable {
 
     /// Seeded random inputs: X, B, C ~ N(0, 1)·scale, a = exp(−Δ) with Δ ~ U[0.001, 0.1] — a
     /// realistic decay per step (Mamba-2 initialises Δ in that range).
+    /// - Complexity: O(T·(H·P + G·N)).
     public static func random(length t: Int, heads h: Int, headDim p: Int, stateSize n: Int, groups g: Int = 1,
                               rng: inout SplitMix64) throws -> SSDInputs {
         func gaussian(_ rows: Int, _ cols: Int, scale: Double) throws -> Matrix {

@@ -16,6 +16,7 @@ public struct MassSpringDamper: Sendable {
     public let damping: Double
 
     /// - Throws: `invalidParameter` unless m > 0, k > 0 and c ≥ 0 (all finite).
+    /// - Complexity: O(1).
     public init(mass: Double, stiffness: Double, damping: Double) throws {
         try requirePositive(mass, "mass m")
         try requirePositive(stiffness, "stiffness k")

@@ -16,6 +16,7 @@ public enum BLASThreads {
     public static var count: Int { Int(openblas_get_num_threads()) }
 
     /// Runs `body` with OpenBLAS limited to one thread per call.
+    /// - Complexity: O(1) around `body`.
     public static func withSingleThreadedBLAS<R>(_ body: () throws -> R) rethrows -> R {
         state.withLock { s in
             if s.depth == 0 { s.saved = openblas_get_num_threads(); openblas_set_num_threads(1) }

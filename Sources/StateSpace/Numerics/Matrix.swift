@@ -110,6 +110,7 @@ public struct Matrix: Equatable, Sendable, CustomStringConvertible {
         try StateSpace.requireFinite(elements, name)
     }
 
+    /// A + B, elementwise. - Precondition: equal shapes. - Complexity: O(rows·cols).
     public static func + (a: Matrix, b: Matrix) -> Matrix {
         precondition(a.rows == b.rows && a.cols == b.cols, "Matrix +: shapes differ")
         var c = a
@@ -117,6 +118,7 @@ public struct Matrix: Equatable, Sendable, CustomStringConvertible {
         return c
     }
 
+    /// A − B, elementwise. - Precondition: equal shapes. - Complexity: O(rows·cols).
     public static func - (a: Matrix, b: Matrix) -> Matrix {
         precondition(a.rows == b.rows && a.cols == b.cols, "Matrix -: shapes differ")
         var c = a
@@ -124,6 +126,7 @@ public struct Matrix: Equatable, Sendable, CustomStringConvertible {
         return c
     }
 
+    /// s·A. - Complexity: O(rows·cols).
     public static func * (s: Double, a: Matrix) -> Matrix {
         var c = a
         for i in c.elements.indices { c.elements[i] *= s }

@@ -6,6 +6,7 @@ import Numerics
 public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
+    /// A generator whose whole stream is fixed by `seed`. - Complexity: O(1).
     public init(seed: UInt64) { state = seed }
 
     /// - Complexity: O(1).

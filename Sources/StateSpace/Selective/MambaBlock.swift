@@ -21,6 +21,7 @@ public struct MambaBlock: Sendable {
     public static let convWidth = 4
 
     /// - Throws: `invalidParameter` for d_model or N of 0.
+    /// - Complexity: O(d_model·d_inner + d_inner·N).
     public init(modelWidth: Int, stateSize: Int, rng: inout SplitMix64) throws {
         try requirePositive(modelWidth, "d_model")
         let inner = 2 * modelWidth

@@ -83,6 +83,7 @@ public func selectiveScanParallel(_ inputs: SelectiveScanInputs, threads: Int = 
 
 /// Work and depth of the two scans for one (channel, state) sequence of length L, counted in
 /// applications of ⊕ (each 3 flops: two multiplies and an add).
+/// Each count is O(1) to evaluate.
 public enum ScanCost {
     /// P = 2^⌈log₂L⌉.
     public static func paddedLength(_ l: Int) -> Int { var p = 1; while p < l { p <<= 1 }; return p }

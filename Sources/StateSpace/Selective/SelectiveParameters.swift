@@ -68,6 +68,7 @@ public struct SelectiveParameters: Sendable {
     }
 
     /// The scan's inputs for x (L, D). - Throws: as `select` and `SelectiveScanInputs.init`.
+    /// - Complexity: as `select`.
     public func scanInputs(_ x: Matrix) throws -> SelectiveScanInputs {
         let (delta, b, c) = try select(x)
         return try SelectiveScanInputs(x: x, delta: delta, a: a, b: b, c: c, skip: skip)

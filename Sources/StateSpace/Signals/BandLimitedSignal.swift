@@ -14,6 +14,7 @@ public struct BandLimitedSignal: Sendable {
     public let phases: [Double]                                    // (J)
 
     /// - Throws: `invalidParameter` for maxFrequency ≤ 0 or components < 1.
+    /// - Complexity: O(J).
     public init(maxFrequency: Double, components: Int = 32, rng: inout SplitMix64) throws {
         try requirePositive(maxFrequency, "maxFrequency")
         try requirePositive(components, "components J")
