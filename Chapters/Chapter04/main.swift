@@ -180,7 +180,7 @@ book.run { book in
      ## Final check and what comes next
 
      At 65536 steps the S4 layer's FFT convolution, the dense recurrence and the O(N) Woodbury
-     RNN give the same outputs to ~1e-12; S4D's Vandermonde kernel reproduces its recurrence.
+     RNN give the same outputs to ~1e-15 (relative); S4D's Vandermonde kernel reproduces its recurrence.
      Everything here is *time-invariant*: one kernel per channel, whatever the input. Chapter 05
      (Mamba) lets Δ, B and C depend on the input — and the kernel disappears.
 
