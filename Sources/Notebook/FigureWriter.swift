@@ -56,7 +56,7 @@ public struct FigureWriter: Sendable {
         try write(script.text, to: gp)
         guard let gnuplot else { return Output(files: [dat, gp], ascii: nil) }
         // ARG0 is what `gnuplot file.gp` would set: the script then resolves paths beside itself.
-        let preamble = "ARG0 = \"\(gp.path)\"\n"
+        let preamble = "ARG0 = \"\(GnuplotScript.escaped(gp.path))\"\n"
         _ = try gnuplot.run(preamble + script.text, scriptName: gp.path)
         var text: String?
         if ascii {
