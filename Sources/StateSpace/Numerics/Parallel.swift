@@ -21,3 +21,17 @@ public func parallelChunks(count: Int, threshold: Int, _ body: @Sendable (_ chun
     if chunks == 1 { body(0, 1); return }
     DispatchQueue.concurrentPerform(iterations: chunks) { body($0, chunks) }
 }
+
+/// A value handed to worker threads that only read it (or own disjoint parts of it).
+struct UnsafeSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
+
+/// The first error thrown by any worker, rethrown on the calling thread.
+final class FirstError: @unchecked Sendable {
+    private let lock = NSLock()
+    private var error: Error?
+    func record(_ e: Error) { lock.lock(); if error == nil { error = e }; lock.unlock() }
+    func rethrow() throws { lock.lock(); defer { lock.unlock() }; if let error { throw error } }
+}

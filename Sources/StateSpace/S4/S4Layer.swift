@@ -77,17 +77,3 @@ public struct S4Layer: Sendable {
         return y
     }
 }
-
-/// A value handed to worker threads that only read it (or own disjoint parts of it).
-struct UnsafeSendable<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
-}
-
-/// The first error thrown by any worker, rethrown on the calling thread.
-final class FirstError: @unchecked Sendable {
-    private let lock = NSLock()
-    private var error: Error?
-    func record(_ e: Error) { lock.lock(); if error == nil { error = e }; lock.unlock() }
-    func rethrow() throws { lock.lock(); defer { lock.unlock() }; if let error { throw error } }
-}
