@@ -22,6 +22,7 @@ public final class Notebook {
     private var written: [String] = []
     private var exercises: [String] = []
     private let output: (String) -> Void
+    private let errors: (String) -> Void
 
     /// Prints the chapter's banner and prepares `<plots-dir>/<chapter>/` (unless `--no-plot`).
     /// An unwritable plots directory ends the process here with exit status 2 and a message
@@ -29,13 +30,16 @@ public final class Notebook {
     /// - Parameters:
     ///   - gnuplot: injected for tests; by default looked up on PATH.
     ///   - output: where the notebook text goes (stdout by default; tests capture it).
+    ///   - errors: where error messages go (stderr by default; tests capture it).
     public init(chapter: String, title: String, options: ChapterOptions,
                 gnuplot: Gnuplot? = Gnuplot.locate(),
-                output: @escaping (String) -> Void = { Swift.print($0) }) {
+                output: @escaping (String) -> Void = { Swift.print($0) },
+                errors: @escaping (String) -> Void = { FileHandle.standardError.write(Data("\($0)\n".utf8)) }) {
         self.chapter = chapter
         self.options = options
         self.rng = SplitMix64(seed: options.seed)
         self.output = output
+        self.errors = errors
         output("\(chapter) — \(title)")
         output(String(repeating: "═", count: chapter.count + title.count + 3))
         output("seed \(options.seed)\(options.noPlot ? ", figures off (--no-plot)" : "")")
@@ -46,7 +50,7 @@ public final class Notebook {
             do {
                 figures = try FigureWriter(directory: dir, gnuplot: gnuplot, ascii: options.ascii)
             } catch {
-                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+                errors("error: \(error)")
                 exit(2)
             }
             if gnuplot == nil { output("\nnote: " + Gnuplot.installHint) }
@@ -102,7 +106,7 @@ public final class Notebook {
     /// stopped by an error (printed to stderr and counted as a failed check).
     public func conclude(stoppedBy error: Error? = nil) -> Int32 {
         if let error {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            errors("error: \(error)")
             table.append(.bound("\(chapter) ran to the end (stopped by: \(error))", 0, .greaterOrEqual, 1))
         }
         section("Checks")

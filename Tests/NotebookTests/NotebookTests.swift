@@ -42,12 +42,14 @@ struct NotebookTests {
         #expect(book.conclude() == 1)
         #expect(out.lines.last == "ChapterXX: 1 passed, 1 failed")
 
-        let out2 = Transcript()
-        let book2 = Notebook(chapter: "ChapterYY", title: "test", options: try options(["--no-plot"]), gnuplot: nil, output: out2.append)
+        let out2 = Transcript(), err2 = Transcript()
+        let book2 = Notebook(chapter: "ChapterYY", title: "test", options: try options(["--no-plot"]), gnuplot: nil,
+                             output: out2.append, errors: err2.append)
         book2.check(.agreement("agrees", [1], [1], tolerance: 1e-12))
-        struct Boom: Error {}
-        #expect(book2.conclude(stoppedBy: Boom()) == 2)
+        struct DeliberateTestError: Error {}
+        #expect(book2.conclude(stoppedBy: DeliberateTestError()) == 2)
         #expect(out2.lines.last == "ChapterYY: 1 passed, 1 failed")
+        #expect(err2.lines == ["error: DeliberateTestError()"])
     }
 
     @Test("all checks passing: exit status 0")

@@ -34,16 +34,29 @@ struct FFTTests {
         #expect(maxAbsDifference(back, x) <= 1e-14 * Double(n).squareRoot().squareRoot() + 1e-15)
     }
 
-    @Test("plans are cached: a second transform of the same size makes no new plan")
-    func plansAreReused() throws {
+    @Test("plans are cached: one plan per (kind, n), reused, freed by removeAll")
+    func cacheKeepsOnePlanPerKey() {
+        // A private cache, so tests running in parallel on `shared` cannot change the counts.
+        let cache = FFTPlanCache()
+        let first = cache.plan(.realForward, size: 12)
+        #expect(cache.plan(.realForward, size: 12) === first)
+        #expect(cache.count == 1)
+        #expect(cache.plan(.realInverse, size: 12) !== first)
+        #expect(cache.plan(.realForward, size: 13) !== first)
+        #expect(cache.count == 3)
+        cache.removeAll()
+        #expect(cache.count == 0 && cache.cachedPlan(.realForward, size: 12) == nil)
+    }
+
+    @Test("a second transform of the same size reuses the shared cache's plan")
+    func transformsReuseSharedPlans() throws {
         let n = 3 * 5 * 7 * 11                                     // a size no other test uses
         _ = try FFT.forward(randomVector(n, seed: 1))
-        let count = FFTPlanCache.shared.count
+        // Only this key is inspected: other tests add plans to `shared` concurrently, and
+        // nothing ever removes from it, so the identity of this one plan is race-free.
+        let plan = try #require(FFTPlanCache.shared.cachedPlan(.realForward, size: n))
         _ = try FFT.forward(randomVector(n, seed: 2))
-        #expect(FFTPlanCache.shared.count == count)
-        let plan1 = FFTPlanCache.shared.plan(.realForward, size: n)
-        let plan2 = FFTPlanCache.shared.plan(.realForward, size: n)
-        #expect(plan1 === plan2)
+        #expect(FFTPlanCache.shared.cachedPlan(.realForward, size: n) === plan)
     }
 
     @Test("bad input throws a named error")

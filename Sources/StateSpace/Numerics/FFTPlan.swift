@@ -79,6 +79,10 @@ public final class FFTPlanCache: Sendable {
     private struct Key: Hashable { let kind: FFTKind; let size: Int }
     private let plans = Mutex<[Key: FFTPlan]>([:])
 
+    /// An empty cache. The library's transforms all use `shared`; a private cache is for
+    /// tests and for code that wants to free its plans independently.
+    public init() {}
+
     /// The plan for (kind, n), created on first request.
     /// - Complexity: O(1) amortised after the first call for a size; planning is O(n log n).
     public func plan(_ kind: FFTKind, size: Int) -> FFTPlan {
@@ -90,6 +94,12 @@ public final class FFTPlanCache: Sendable {
             plans[key] = plan
             return plan
         }
+    }
+
+    /// The cached plan for (kind, n) if there is one; never creates a plan.
+    /// - Complexity: O(1).
+    public func cachedPlan(_ kind: FFTKind, size: Int) -> FFTPlan? {
+        plans.withLock { $0[Key(kind: kind, size: size)] }
     }
 
     /// How many plans are cached (for tests and curiosity). - Complexity: O(1).
