@@ -103,7 +103,7 @@ public final class Notebook {
 
     /// Prints the check table, the figures written, the exercises and, last, the summary line.
     /// Returns the exit status: 0 if every check passed, 1 if one failed, 2 if the chapter was
-    /// stopped by an error (printed to stderr and counted as a failed check).
+    /// stopped by an error (written to `errors`, stderr by default, and counted as a failed check).
     public func conclude(stoppedBy error: Error? = nil) -> Int32 {
         if let error {
             errors("error: \(error)")
