@@ -46,3 +46,61 @@ public func requireCount(_ count: Int, _ expected: Int, _ name: String) throws {
         throw StateSpaceError.shapeMismatch(name: name, expected: "length \(expected)", actual: "length \(count)")
     }
 }
+
+/// Throws unless `value ≥ 0`.
+/// - Complexity: O(1).
+@inlinable
+public func requireNonNegative(_ value: Int, _ name: String) throws {
+    guard value >= 0 else {
+        throw StateSpaceError.invalidParameter(name: name, value: "\(value)", allowed: "must be ≥ 0")
+    }
+}
+
+/// Throws unless `value` is finite and lies in `range` (the message states the range).
+/// - Complexity: O(1).
+@inlinable
+public func requireInRange(_ value: Double, _ range: ClosedRange<Double>, _ name: String) throws {
+    guard value.isFinite, range.contains(value) else {
+        throw StateSpaceError.invalidParameter(
+            name: name, value: "\(value)",
+            allowed: "must be finite and in [\(range.lowerBound), \(range.upperBound)]")
+    }
+}
+
+/// Throws unless `value` lies in `range`.
+/// - Complexity: O(1).
+@inlinable
+public func requireInRange(_ value: Int, _ range: ClosedRange<Int>, _ name: String) throws {
+    guard range.contains(value) else {
+        throw StateSpaceError.invalidParameter(
+            name: name, value: "\(value)", allowed: "must be in \(range.lowerBound)...\(range.upperBound)")
+    }
+}
+
+/// `a · b` for sizes, throwing instead of overflowing (e.g. `rows · cols` of a matrix).
+/// - Complexity: O(1).
+@inlinable
+public func checkedProduct(_ a: Int, _ b: Int, _ name: String) throws -> Int {
+    let (p, overflow) = a.multipliedReportingOverflow(by: b)
+    guard !overflow else {
+        throw StateSpaceError.invalidParameter(
+            name: name, value: "\(a) × \(b)", allowed: "the product must fit in Int (≤ \(Int.max))")
+    }
+    return p
+}
+
+/// A precondition whose message survives optimisation.
+///
+/// The library is built with `-O` even in debug builds, and `precondition`'s message is
+/// dropped at `-O` (only "precondition failure" is printed). Non-throwing API (operators,
+/// hot loops) states its preconditions with this instead, so a violated shape still says
+/// which shapes met.
+/// - Complexity: O(1) plus the cost of `condition`; `message` is built only on failure.
+@inlinable
+@inline(__always)
+public func requirePrecondition(
+    _ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String,
+    file: StaticString = #fileID, line: UInt = #line
+) {
+    if !condition() { fatalError(message(), file: file, line: line) }
+}
