@@ -29,19 +29,36 @@ public struct Gnuplot: Sendable {
         "Install it with `sudo apt-get install gnuplot-nox` (or run scripts/install-deps.sh), " +
         "then redraw any figure with `gnuplot <plots-dir>/ChapterNN/<name>.gp`."
 
+    /// Printed by a chapter run with `--ascii` that could not find gnuplot.
+    public static let asciiHint =
+        "--ascii draws each figure with gnuplot's dumb terminal, so it needs gnuplot too: " +
+        "no figure will be shown in the terminal."
+
     public struct Failure: Error, CustomStringConvertible {
         public let scriptName: String
         public let status: Int32
         public let stderr: String
+        /// gnuplot closed its input before taking the whole script (so the figure is incomplete
+        /// even if it exited 0).
+        public var stoppedReading = false
         public var description: String {
-            "gnuplot failed on \(scriptName) (exit status \(status)): \(stderr.trimmingCharacters(in: .whitespacesAndNewlines))"
+            let early = stoppedReading ? "; it stopped reading the script before its end" : ""
+            let said = stderr.trimmingCharacters(in: .whitespacesAndNewlines)
+            return "gnuplot failed on \(scriptName) (exit status \(status)\(early))" + (said.isEmpty ? "" : ": " + said)
         }
     }
 
+    /// Writing to a pipe whose reader has gone raises SIGPIPE, which ends the process unless
+    /// ignored; ignored, the write fails with EPIPE instead and becomes a `Failure`.
+    /// Evaluated once, by the first `run`.
+    private static let pipeSignalIgnored: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
+
     /// Runs `script` (fed on stdin). Returns what gnuplot printed.
     /// - Parameter scriptName: named in the error if gnuplot exits non-zero.
-    /// - Throws: `Failure` with gnuplot's stderr on a non-zero exit; launch errors as they come.
+    /// - Throws: `Failure` with gnuplot's stderr on a non-zero exit, or when gnuplot stopped
+    ///   reading before the end of the script; launch errors as they come.
     public func run(_ script: String, scriptName: String) throws -> (stdout: String, stderr: String) {
+        Self.pipeSignalIgnored
         let process = Process()
         process.executableURL = executable
         process.arguments = []
@@ -62,13 +79,14 @@ public struct Gnuplot: Sendable {
                 drained.leave()
             }
         }
-        input.fileHandleForWriting.write(Data((script + "\n").utf8))
-        try input.fileHandleForWriting.close()
+        var stoppedReading = false
+        do { try input.fileHandleForWriting.write(contentsOf: Data((script + "\n").utf8)) } catch { stoppedReading = true }
+        try? input.fileHandleForWriting.close()
         process.waitUntilExit()
         drained.wait()
         let (out, err) = collected.strings
-        guard process.terminationStatus == 0 else {
-            throw Failure(scriptName: scriptName, status: process.terminationStatus, stderr: err)
+        guard process.terminationStatus == 0, !stoppedReading else {
+            throw Failure(scriptName: scriptName, status: process.terminationStatus, stderr: err, stoppedReading: stoppedReading)
         }
         return (out, err)
     }
