@@ -11,10 +11,13 @@ public struct FigureWriter: Sendable {
     public let ascii: Bool
 
     public enum Failure: Error, CustomStringConvertible {
+        case emptyPlotsDirectory
         case unwritableDirectory(path: String, reason: String)
         case unwritableFile(path: String, reason: String)
         public var description: String {
             switch self {
+            case .emptyPlotsDirectory:
+                "--plots-dir is empty: pass the directory for figures (the default is plots), or --no-plot"
             case let .unwritableDirectory(path, reason):
                 "cannot write figures to --plots-dir: \(path) is not a writable directory (\(reason)); pass a writable path with --plots-dir, or --no-plot"
             case let .unwritableFile(path, reason):
@@ -23,12 +26,24 @@ public struct FigureWriter: Sendable {
         }
     }
 
+    /// `<plotsDir>/<chapter>`, relative paths resolved against the working directory.
+    /// - Throws: `Failure.emptyPlotsDirectory` for `--plots-dir ''` (which would otherwise
+    ///   quietly mean the working directory).
+    public static func directory(plotsDir: String, chapter: String) throws -> URL {
+        guard !plotsDir.isEmpty else { throw Failure.emptyPlotsDirectory }
+        return URL(fileURLWithPath: plotsDir).appendingPathComponent(chapter)
+    }
+
     /// Creates `directory` (and parents) and checks that a file can be written in it.
-    /// - Throws: `Failure.unwritableDirectory` naming the path and the system's reason.
+    /// - Throws: `Failure.unwritableDirectory` naming the path and the reason (the system's,
+    ///   or which part of the path is a file rather than a directory).
     public init(directory: URL, gnuplot: Gnuplot?, ascii: Bool = false) throws {
         self.directory = directory
         self.gnuplot = gnuplot
         self.ascii = ascii
+        if let file = Self.fileInPath(directory) {
+            throw Failure.unwritableDirectory(path: directory.path, reason: "\(file) is a file, not a directory")
+        }
         let probe = directory.appendingPathComponent(".write-test")
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -56,7 +71,7 @@ public struct FigureWriter: Sendable {
         try write(script.text, to: gp)
         guard let gnuplot else { return Output(files: [dat, gp], ascii: nil) }
         // ARG0 is what `gnuplot file.gp` would set: the script then resolves paths beside itself.
-        let preamble = "ARG0 = \"\(GnuplotScript.escaped(gp.path))\"\n"
+        let preamble = "ARG0 = \(GnuplotScript.literal(gp.path))\n"
         _ = try gnuplot.run(preamble + script.text, scriptName: gp.path)
         var text: String?
         if ascii {
@@ -69,6 +84,22 @@ public struct FigureWriter: Sendable {
     private func write(_ text: String, to url: URL) throws {
         do { try text.write(to: url, atomically: true, encoding: .utf8) } catch {
             throw Failure.unwritableFile(path: url.path, reason: Self.reason(error))
+        }
+    }
+
+    /// The first existing entry along `directory` (itself or an ancestor) that is not a
+    /// directory, or nil. Creating the directory would fail there with an opaque Cocoa error.
+    /// - Complexity: O(path components).
+    static func fileInPath(_ directory: URL) -> String? {
+        var url = directory.standardizedFileURL
+        while true {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) {
+                return isDirectory.boolValue ? nil : url.path
+            }
+            let parent = url.deletingLastPathComponent()
+            if parent.path == url.path { return nil }
+            url = parent
         }
     }
 

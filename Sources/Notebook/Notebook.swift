@@ -46,14 +46,15 @@ public final class Notebook {
         if options.noPlot {
             figures = nil
         } else {
-            let dir = URL(fileURLWithPath: options.plotsDir).appendingPathComponent(chapter)
             do {
+                let dir = try FigureWriter.directory(plotsDir: options.plotsDir, chapter: chapter)
                 figures = try FigureWriter(directory: dir, gnuplot: gnuplot, ascii: options.ascii)
             } catch {
                 errors("error: \(error)")
                 exit(2)
             }
             if gnuplot == nil { output("\nnote: " + Gnuplot.installHint) }
+            if gnuplot == nil && options.ascii { output("note: " + Gnuplot.asciiHint) }
         }
     }
 
@@ -82,13 +83,28 @@ public final class Notebook {
     }
 
     /// Draws a figure (no-op with `--no-plot`). With `--ascii` it is also printed here.
-    /// - Throws: an unwritable file, or gnuplot rejecting the script (naming the script).
+    ///
+    /// A figure that cannot be drawn (an unwritable file, gnuplot failing or missing its input)
+    /// does not stop the chapter: the error is printed, written to `errors`, and recorded as a
+    /// failed check, so the remaining cells and checks still run and the exit status is 1.
+    /// - Throws: nothing today; `throws` is kept so chapters' `try book.figure(…)` stays valid.
     public func figure(_ figure: Figure) throws {
         guard let figures else { return }
-        let result = try figures.draw(figure)
-        written += result.files.map(displayPath)
-        output("  figure: \(figure.title) → \(displayPath(result.files.first!))")
-        if let text = result.ascii { output(text) }
+        do {
+            let result = try figures.draw(figure)
+            written += result.files.map(displayPath)
+            output("  figure: \(figure.title) → \(displayPath(result.files.first!))")
+            if let text = result.ascii { output(text) }
+        } catch {
+            errors("error: figure \(figure.name): \(error)")
+            output("  figure: \(figure.title) — not drawn: \(error)")
+            let cause = switch error {
+            case is Gnuplot.Failure: "gnuplot failed"
+            case is FigureWriter.Failure: "a file could not be written"
+            default: "gnuplot could not be started"                // Process.run's errors
+            }
+            check(.bound("figure \(figure.name) drawn (\(cause))", 0, .greaterOrEqual, 1))
+        }
     }
 
     /// An exercise for the reader, printed at the end.
@@ -127,9 +143,13 @@ public final class Notebook {
 }
 
 /// A path relative to the working directory when it lies below it (what the reader typed).
+/// A relative path starting with `<`, `|` or `-` gets a leading `./`: pasted after `gnuplot`,
+/// `<cmd` would be run as a shell command and `-x` read as an option.
 func displayPath(_ url: URL) -> String {
     let cwd = FileManager.default.currentDirectoryPath + "/"
-    return url.path.hasPrefix(cwd) ? String(url.path.dropFirst(cwd.count)) : url.path
+    guard url.path.hasPrefix(cwd) else { return url.path }
+    let relative = String(url.path.dropFirst(cwd.count))
+    return relative.first.map { "<|-".contains($0) } == true ? "./" + relative : relative
 }
 
 /// Greedy word wrap; continuation lines start with `indent`.
