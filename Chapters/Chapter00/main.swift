@@ -21,7 +21,12 @@ import Notebook
 import StateSpace
 
 let book = Notebook(chapter: "Chapter00", title: "From a spring to a state space model",
-                    options: ChapterOptions.parseOrExit())
+                    options: ChapterOptions.parseOrExit(abstract: """
+                        A damped mass on a spring written as a two-state state space model (s' = As + Bu, y = Cs), \
+                        discretised by a zero-order hold with step Δ, and its output computed four ways that must \
+                        agree: the exact solution, the recurrence, an FFT convolution with the kernel K_k = C Āᵏ B̄, \
+                        and a Toeplitz matrix.
+                        """))
 
 book.run { book in
     /*:

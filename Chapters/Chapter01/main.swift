@@ -23,7 +23,12 @@ import Notebook
 import StateSpace
 
 let book = Notebook(chapter: "Chapter01", title: "HiPPO: memory as online polynomial projection",
-                    options: ChapterOptions.parseOrExit())
+                    options: ChapterOptions.parseOrExit(abstract: """
+                        HiPPO: a fixed-size state remembers a signal's past as the coefficients of its best \
+                        approximation under a measure (LegS, LegT, LagT, FouT), which obey a linear ODE c' = Ac + \
+                        Bf; the chapter builds each A and B, checks their basis functions, runs one memory three \
+                        ways and reconstructs a signal from the final state.
+                        """))
 
 book.run { book in
     /*:

@@ -22,7 +22,12 @@ import Foundation
 import Notebook
 import StateSpace
 
-let book = Notebook(chapter: "Chapter02", title: "LSSL: one SSM, three views", options: ChapterOptions.parseOrExit())
+let book = Notebook(chapter: "Chapter02", title: "LSSL: one SSM, three views", options: ChapterOptions.parseOrExit(abstract: """
+                        LSSL: one discretised SSM is at once a recurrence, a convolution with the kernel K_k = C Āᵏ \
+                        B̄ and a lower-triangular Toeplitz matrix; the chapter checks that the three agree, shows \
+                        how the step Δ sets the timescale, measures the error of Euler, bilinear and zero-order-hold \
+                        discretisations against the continuous solution, and times each view.
+                        """))
 
 book.run { book in
     /*:

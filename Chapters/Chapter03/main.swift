@@ -22,7 +22,12 @@ import Notebook
 import StateSpace
 
 let book = Notebook(chapter: "Chapter03", title: "S4: diagonal plus low rank, and the Cauchy kernel",
-                    options: ChapterOptions.parseOrExit())
+                    options: ChapterOptions.parseOrExit(abstract: """
+                        S4: why HiPPO-LegS cannot be diagonalised directly, how writing it as diagonal plus low rank \
+                        lets its kernel come from a generating function at the roots of unity (Cauchy sums, the \
+                        Woodbury identity, one inverse FFT) in O(N·L), and that this kernel gives the same output as \
+                        the recurrence at a fraction of the cost.
+                        """))
 
 book.run { book in
     /*:

@@ -16,7 +16,12 @@ import Notebook
 import StateSpace
 
 let book = Notebook(chapter: "Chapter05", title: "Mamba: selection, the selective scan three ways, and a Mamba block",
-                    options: ChapterOptions.parseOrExit())
+                    options: ChapterOptions.parseOrExit(abstract: """
+                        Mamba: Δ, B and C become functions of the input (selection), so the model keeps data tokens \
+                        and ignores noise, which no convolution can; the selective scan is computed as a recurrence, \
+                        a parallel (Blelloch) scan and a time-varying matrix that must agree, and a Mamba block's \
+                        step-by-step generation matches its forward pass.
+                        """))
 
 book.run { book in
     /*:

@@ -19,7 +19,12 @@ import Foundation
 import Notebook
 import StateSpace
 
-let book = Notebook(chapter: "Chapter06", title: "Mamba-2: state space duality", options: ChapterOptions.parseOrExit())
+let book = Notebook(chapter: "Chapter06", title: "Mamba-2: state space duality", options: ChapterOptions.parseOrExit(abstract: """
+                        Mamba-2's state space duality: with a scalar A per head the SSM is masked linear attention, \
+                        y = (L ∘ CBᵀ)X with a 1-semiseparable decay mask; the chapter checks recurrent = quadratic = \
+                        chunked SSD, recovers causal linear attention at a ≡ 1, shows why segsum must be computed \
+                        stably, and measures where GEMM wins.
+                        """))
 
 book.run { book in
     let cores = ProcessInfo.processInfo.activeProcessorCount

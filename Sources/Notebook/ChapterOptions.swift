@@ -1,9 +1,14 @@
 import ArgumentParser
+import Foundation
 
 /// The flags every chapter takes. A chapter's `main.swift` starts with
-/// `let options = ChapterOptions.parseOrExit()`, which also answers `--help`.
+/// `let options = ChapterOptions.parseOrExit(abstract: "…")`, which also answers `--help`.
 public struct ChapterOptions: ParsableArguments, Sendable {
-    @Option(help: "Seed for every random number in the chapter (SplitMix64).")
+    // `.unconditional`: the word after --seed is always its value, so `--seed -1` reaches
+    // `seed(from:)` and is refused by name instead of being read as a flag `-1`.
+    @Option(parsing: .unconditional,
+            help: "Seed for every random number in the chapter (SplitMix64): an integer in 0...2⁶⁴ − 1. (default: 42)",
+            transform: ChapterOptions.seed(from:))
     public var seed: UInt64 = 42
 
     @Flag(name: .customLong("no-plot"), help: "Skip figures: write no PNG, .dat or .gp files.")
@@ -16,4 +21,49 @@ public struct ChapterOptions: ParsableArguments, Sendable {
     public var plotsDir = "plots"
 
     public init() {}
+
+    /// Parses `--seed`'s value: a decimal integer in 0...2⁶⁴ − 1.
+    /// - Throws: `ValidationError` naming --seed, the range and the value given.
+    static func seed(from text: String) throws -> UInt64 {
+        guard let value = UInt64(text) else {
+            throw ValidationError("--seed must be an integer in 0...\(UInt64.max); got \(text)")
+        }
+        return value
+    }
+
+    /// Parses the command line, or exits: with the help (led by `abstract`, what the chapter
+    /// teaches) for `-h`/`--help`, with a usage error otherwise.
+    public static func parseOrExit(abstract: String,
+                                   arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> ChapterOptions {
+        do {
+            return try parse(arguments)
+        } catch where exitCode(for: error) == .success && arguments.contains(where: { $0 == "-h" || $0 == "--help" }) {
+            print(help(abstract: abstract))
+            Foundation.exit(0)
+        } catch {
+            let message = named(fullMessage(for: error), executable: executableName)
+            let status = exitCode(for: error)
+            if status == .success { print(message) } else { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+            Foundation.exit(status.rawValue)
+        }
+    }
+
+    /// The running program's file name (`Chapter00`).
+    public static var executableName: String { URL(fileURLWithPath: CommandLine.arguments[0]).lastPathComponent }
+
+    /// `text` with ArgumentParser's name for every chapter, "chapter" (from the type name),
+    /// replaced by the executable's in the usage lines.
+    static func named(_ text: String, executable: String) -> String {
+        text.replacingOccurrences(of: "USAGE: chapter ", with: "USAGE: \(executable) ")
+            .replacingOccurrences(of: "Usage: chapter ", with: "Usage: \(executable) ")
+            .replacingOccurrences(of: "'chapter --help'", with: "'\(executable) --help'")
+    }
+
+    /// The `--help` text: the chapter's abstract, then the flags, the usage line naming the
+    /// executable (ArgumentParser alone would call every chapter "chapter").
+    /// - Parameter executable: by default the running program's file name.
+    public static func help(abstract: String, executable: String = executableName) -> String {
+        wrap("OVERVIEW: " + abstract, width: 92, indent: "          ") + "\n\n"
+            + named(helpMessage(columns: 92), executable: executable)
+    }
 }
