@@ -26,6 +26,10 @@ struct Bench: ParsableCommand {
 
     func validate() throws {
         guard repetitions >= 5 else { throw ValidationError("--repetitions must be ≥ 5, got \(repetitions)") }
+        if let filter, !BenchGroup.all.contains(where: { $0.name.contains(filter) }) {
+            let names = BenchGroup.all.map(\.name).joined(separator: ", ")
+            throw ValidationError("--filter \(filter) matches no benchmark group; the groups are: \(names)")
+        }
     }
 
     func run() throws {
