@@ -5,7 +5,7 @@ import StateSpace
 /// checks, draws figures, and at the end prints the check table and exactly one line
 /// `ChapterNN: N passed, N failed`, exiting 0 only when nothing failed.
 ///
-///     let book = Notebook(chapter: "Chapter00", title: "…", options: ChapterOptions.parseOrExit())
+///     let book = Notebook(chapter: "Chapter00", title: "…", options: ChapterOptions.parseOrExit(abstract: "…"))
 ///     book.run { book in
 ///         book.section("1. The spring")
 ///         book.prose("…")
