@@ -50,7 +50,8 @@ public func discretize(a: Matrix, b: [Double], step: Double, method: Discretizat
     }
     guard aBar.elements.allSatisfy(\.isFinite), bBar.allSatisfy(\.isFinite) else {
         throw StateSpaceError.invalidParameter(
-            name: "step Δ", value: "\(step)", allowed: "too large: the \(method) Ā and B̄ overflowed (an unstable A grows like e^{Δλ})")
+            name: "step Δ", value: "\(step)",
+            allowed: "too large: the \(method) Ā and B̄ overflowed (an unstable A grows like e^{Δλ})")
     }
     return (aBar, bBar)
 }

@@ -69,7 +69,7 @@ public enum HiPPOMeasure: Sendable, CustomStringConvertible {
             return legendreValues(stateSize: n, at: u.map { 2 * $0 + 1 })
         case .lagT:
             try requireNow(t, positive: false)
-            return laguerreValues(stateSize: n, at: try ages(times, now: t))
+            return laguerreValues(stateSize: n, at: try memoryAges(times, now: t))
         case let .fouT(theta):
             try requireNow(t, positive: false)
             let u = try windowFractions(times, now: t, span: theta, window: "[now − θ, now]")  // (P)

@@ -60,7 +60,7 @@ func windowFractions(_ times: [Double], now t: Double, span: Double, window: Str
 /// rounding only — within 1e-9·(1 + |t|) — is clamped to age 0.
 /// - Returns: (P).
 /// - Complexity: O(P).
-func ages(_ times: [Double], now t: Double) throws -> [Double] {
+func memoryAges(_ times: [Double], now t: Double) throws -> [Double] {
     let slack = 1e-9 * (1 + abs(t))
     return try times.enumerated().map { p, s in
         let age = t - s

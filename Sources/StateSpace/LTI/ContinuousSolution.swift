@@ -55,7 +55,8 @@ extension StateSpaceModel {
         guard !overflow, total <= Self.maximumTotalSubsteps else {
             throw StateSpaceError.invalidParameter(
                 name: "substeps m", value: "\(m)",
-                allowed: "L·m, the number of RK4 substeps (one N×N matrix-vector product each), must be ≤ 2^30 = \(Self.maximumTotalSubsteps); here L = \(l) and L·m \(overflow ? "overflows Int" : "= \(total)")")
+                allowed: "L·m, the number of RK4 substeps (one N×N matrix-vector product each), must be ≤ 2^30 = "
+                    + "\(Self.maximumTotalSubsteps); here L = \(l) and L·m \(overflow ? "overflows Int" : "= \(total)")")
         }
     }
 
@@ -66,7 +67,8 @@ extension StateSpaceModel {
             let needed = (h * radius / 2).rounded(.up)
             throw StateSpaceError.invalidParameter(
                 name: "substeps m", value: "\(m)",
-                allowed: "the substep τ = h/m = \(tau) must satisfy τ·ρ(A) ≤ 2 (ρ(A) = \(radius)), RK4's stability limit: use m ≥ \(needed)")
+                allowed: "the substep τ = h/m = \(tau) must satisfy τ·ρ(A) ≤ 2 (ρ(A) = \(radius)), RK4's stability limit: "
+                    + "use m ≥ \(needed)")
         }
         guard largestMagnitude(a.elements) * tau < .greatestFiniteMagnitude else {
             throw StateSpaceError.invalidParameter(
@@ -108,7 +110,8 @@ extension StateSpaceModel {
         let growth = try generalEigen(a, name: "A").values.reduce(-Double.infinity) { max($0, $1.real) }
         if growth > 0 {
             try requireNoOverflow(y, "time span L·h", value: "\(span)",
-                                  "A has an eigenvalue with real part \(growth) > 0, so the state grows like e^{\(growth)·t}: shorten the input or use a stable A")
+                                  "A has an eigenvalue with real part \(growth) > 0, so the state grows like e^{\(growth)·t}: "
+                                      + "shorten the input or use a stable A")
         }
         try requireNoOverflow(y, "input u", value: "max |u| = \(largestMagnitude(u))", "scale u (or B, C, D) down")
     }

@@ -96,7 +96,8 @@ public struct MassSpringDamper: Sendable {
             guard wd * t <= Self.maximumPhase else {
                 throw StateSpaceError.invalidParameter(
                     name: "time t", value: "\(t)",
-                    allowed: "the phase ω_d·t = \(wd * t) must be ≤ 2^52 while the response still rings (beyond it cos(ω_d·t) has no correct digit)")
+                    allowed: "the phase ω_d·t = \(wd * t) must be ≤ 2^52 while the response still rings "
+                        + "(beyond it cos(ω_d·t) has no correct digit)")
             }
             return (1 - decay * (cos(wd * t) + zeta * w0 / wd * sin(wd * t))) / stiffness
         } else {

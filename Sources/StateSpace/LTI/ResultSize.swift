@@ -17,7 +17,8 @@ func requireResultSize(rows: Int, cols: Int, _ name: String, value: Int) throws 
         let product = overflow ? "overflows Int" : "= \(count)"
         throw StateSpaceError.invalidParameter(
             name: name, value: "\(value)",
-            allowed: "too large: the result would hold \(rows) × \(cols) numbers (\(product)); at most 2^30 = \(maximumResultElements) (8 GiB) are allowed")
+            allowed: "too large: the result would hold \(rows) × \(cols) numbers (\(product)); "
+                + "at most 2^30 = \(maximumResultElements) (8 GiB) are allowed")
     }
     return count
 }

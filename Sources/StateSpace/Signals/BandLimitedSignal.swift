@@ -60,7 +60,8 @@ public struct BandLimitedSignal: Sendable {
         guard t.isFinite, maxFrequency * abs(t) <= Self.maximumCycles else {
             throw StateSpaceError.invalidParameter(
                 name: name, value: "\(t)",
-                allowed: "must be finite with maxFrequency·|t| ≤ 2^52 cycles (here maxFrequency = \(maxFrequency)); beyond it the phase has no correct digit")
+                allowed: "must be finite with maxFrequency·|t| ≤ 2^52 cycles (here maxFrequency = \(maxFrequency)); "
+                    + "beyond it the phase has no correct digit")
         }
     }
 }

@@ -64,8 +64,8 @@ extension BadInput {
         BadInput("legTTransition(stateSize: 4, window: .infinity)", mentions: ["window θ", "inf"]) {
             Matrix.numbers(try legTTransition(stateSize: 4, window: .infinity))
         },
-        BadInput("legTTransition(stateSize: 4, window: 1e-320) (7/θ overflows)", mentions: ["window θ", "1e-320"]) {
-            Matrix.numbers(try legTTransition(stateSize: 4, window: 1e-320))
+        BadInput("legTTransition(stateSize: 4, window: 1e-300 / 1e20) (7/θ overflows)", mentions: ["window θ", "1e-320"]) {
+            Matrix.numbers(try legTTransition(stateSize: 4, window: 1e-300 / 1e20))
         },
         BadInput("fouTTransition(stateSize: 4, window: 1)", mentions: ["state size N (FouT)", "4", "odd"]) {
             Matrix.numbers(try fouTTransition(stateSize: 4, window: 1))
@@ -76,8 +76,8 @@ extension BadInput {
         BadInput("fouTTransition(stateSize: 5, window: -.infinity)", mentions: ["window θ", "-inf"]) {
             Matrix.numbers(try fouTTransition(stateSize: 5, window: -.infinity))
         },
-        BadInput("fouTTransition(stateSize: 5, window: 5e-324)", mentions: ["window θ", "5e-324"]) {
-            Matrix.numbers(try fouTTransition(stateSize: 5, window: 5e-324))
+        BadInput("fouTTransition(stateSize: 5, window: .leastNonzeroMagnitude)", mentions: ["window θ", "5e-324"]) {
+            Matrix.numbers(try fouTTransition(stateSize: 5, window: .leastNonzeroMagnitude))
         },
         BadInput("HiPPOMeasure.legT(window: 0).transition(stateSize: 4)", mentions: ["window θ", "0.0"]) {
             Matrix.numbers(try HiPPOMeasure.legT(window: 0).transition(stateSize: 4))
@@ -407,11 +407,11 @@ extension BadInput {
                  mentions: ["stiffness k / mass m", "1e-300 / 1e+300"]) {
             [try MassSpringDamper(mass: 1e300, stiffness: 1e-300, damping: 0).stepResponse(at: 1)]
         },
-        BadInput("MassSpringDamper(mass: 5e-324, stiffness: 1, damping: 0) (1/m = ∞)", mentions: ["mass m", "5e-324"]) {
-            try MassSpringDamper(mass: 5e-324, stiffness: 1, damping: 0).stateSpace.b
+        BadInput("MassSpringDamper(mass: .leastNonzeroMagnitude, stiffness: 1, damping: 0) (1/m = ∞)", mentions: ["mass m", "5e-324"]) {
+            try MassSpringDamper(mass: .leastNonzeroMagnitude, stiffness: 1, damping: 0).stateSpace.b
         },
-        BadInput("MassSpringDamper(mass: 1, stiffness: 1e-310, damping: 0) (1/k = ∞)", mentions: ["stiffness k", "1e-310"]) {
-            [try MassSpringDamper(mass: 1, stiffness: 1e-310, damping: 0).stepResponse(at: 1)]
+        BadInput("MassSpringDamper(mass: 1, stiffness: 1e-300 / 1e10, damping: 0) (1/k = ∞)", mentions: ["stiffness k", "1e-310"]) {
+            [try MassSpringDamper(mass: 1, stiffness: 1e-300 / 1e10, damping: 0).stepResponse(at: 1)]
         },
         BadInput("spring.stepResponse(at: .nan)", mentions: ["time t", "nan"]) { [try spring().stepResponse(at: .nan)] },
         BadInput("spring.stepResponse(at: .infinity)", mentions: ["time t", "inf"]) { [try spring().stepResponse(at: .infinity)] },
