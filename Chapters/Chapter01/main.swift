@@ -110,7 +110,7 @@ book.run { book in
         }
         if name == "legt" {
             let inside = basisTimes.filter { $0 < theta }
-            let ideal = legendreBasis(stateSize: shown, at: inside.map { 1 - 2 * $0 / theta })  // (P, 4)
+            let ideal = try legendreBasis(stateSize: shown, at: inside.map { 1 - 2 * $0 / theta })  // (P, 4)
             series += (0..<shown).map { i in
                 Figure.Series("ideal n = \(i)", x: inside, y: ideal.column(i).map { $0 / theta }, style: "lines lw 1 dt 2 lc \(i + 1)")
             }
@@ -142,7 +142,7 @@ book.run { book in
     var rng = book.rng
     let signal = try BandLimitedSignal(maxFrequency: 30, rng: &rng)  // f: 32 sinusoids up to 30 Hz
     let viewLength = 2048, viewStep = 1e-3
-    let viewInput = signal.sample((0..<viewLength).map { (Double($0) - 0.5) * viewStep })  // (2048), midpoint samples
+    let viewInput = try signal.sample((0..<viewLength).map { (Double($0) - 0.5) * viewStep })  // (2048), midpoint samples
     for (measure, step) in [(HiPPOMeasure.legT(window: theta), viewStep), (.legS, 1.0 / Double(viewLength))] {
         let (a, b) = try measure.transition(stateSize: n64)
         let ssm = try StateSpaceModel(a: a, b: b, c: [Double](repeating: 0, count: n64))
@@ -200,8 +200,8 @@ book.run { book in
     let length = Int((duration / step).rounded()) + 1               // L = 8001
     let times = (0..<length).map { Double($0) * step }              // (L): t_k
     let now = times[length - 1]
-    let samples = signal.sample(times.map { $0 - step / 2 })        // (L): f(t_k − Δ/2), the midpoints
-    let truth = signal.sample(times)                                // (L): f(t_k), what we compare with
+    let samples = try signal.sample(times.map { $0 - step / 2 })        // (L): f(t_k − Δ/2), the midpoints
+    let truth = try signal.sample(times)                                // (L): f(t_k), what we compare with
     let window = times.indices.filter { times[$0] >= now - theta }  // the last θ
     let windowTimes = window.map { times[$0] }, windowTruth = window.map { truth[$0] }
 
@@ -254,12 +254,12 @@ book.run { book in
     let slowStep = 1e-3, slowLength = Int((duration / slowStep).rounded()) + 1
     let slowTimes = (0..<slowLength).map { Double($0) * slowStep }     // (2001)
     let slowWindow = slowTimes.filter { $0 >= now - theta }
-    let slowTruth = slow.sample(slowWindow)
+    let slowTruth = try slow.sample(slowWindow)
     let (legT64, legTB64) = try legTTransition(stateSize: 64, window: theta)
     let legT64Model = try StateSpaceModel(a: legT64, b: legTB64, c: [Double](repeating: 0, count: 64))
         .discretized(step: slowStep, method: .bilinear)
     func slowError(offset: Double) throws -> Double {
-        let fed = slow.sample(slowTimes.map { $0 - offset })        // (2001)
+        let fed = try slow.sample(slowTimes.map { $0 - offset })        // (2001)
         let state = try legT64Model.finalState(fed)
         return relativeRMS(try HiPPOMeasure.legT(window: theta).reconstruct(state: state, at: slowWindow, now: now), slowTruth)
     }

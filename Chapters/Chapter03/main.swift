@@ -137,7 +137,7 @@ book.run { book in
     let u = (0..<l4096).map { _ in rng.nextGaussian() }            // (4096)
     let viaS4 = try causalConvolution(kernel64, u)
     let viaRecurrence = try dense64.scan(u)
-    let viaMatmul = toeplitzMatrix(kernel: kernel64) * u
+    let viaMatmul = try toeplitzMatrix(kernel: kernel64) * u
     book.check(.agreement("N = 64, L = 4096: FFT convolution with the S4 kernel = dense bilinear recurrence", viaS4, viaRecurrence,
                           tolerance: 1e-10, reason: "exact rewritings of one operator; rounding only"))
     book.check(.agreement("N = 64, L = 4096: Toeplitz matmul with the S4 kernel = dense bilinear recurrence", viaMatmul, viaRecurrence,

@@ -140,7 +140,7 @@ book.run { book in
         // Stack the four training systems T(u_i)·K ≈ y_i − D·u_i: (4L, L).
         var design = Matrix(zeros: 4 * fitLength, fitLength), target: [Double] = []
         for i in 0..<4 {
-            let t = toeplitzMatrix(kernel: inputsU[i])
+            let t = try toeplitzMatrix(kernel: inputsU[i])
             for r in 0..<fitLength { for c in 0..<fitLength { design[i * fitLength + r, c] = t[r, c] } }
             target += zip(outputs[i], inputsU[i]).map { $0 - systems[i].skip[0] * $1 }
         }

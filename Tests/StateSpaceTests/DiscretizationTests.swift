@@ -66,3 +66,47 @@ struct DiscretizationTests {
         #expect(throws: StateSpaceError.self) { try discretize(a: try Matrix([[.nan]]), b: [1], step: 1, method: .zoh) }
     }
 }
+
+@Suite("Discretisation: the range of Δ (issue 9)")
+struct DiscretizationStepRangeTests {
+    let a = Matrix.diagonal([-1, -2])                                 // (2, 2)
+
+    @Test("a Δ so large that ΔA, ΔB or the result overflows is refused as Δ", arguments: DiscretizationMethod.allCases)
+    func hugeStep(method: DiscretizationMethod) {
+        let error = #expect(throws: StateSpaceError.self) { try discretize(a: a, b: [1, 1], step: 1e308, method: method) }
+        #expect(error?.description.hasPrefix("invalid step Δ = 1e+308: too large") == true)
+    }
+
+    @Test("ZOH of an unstable A whose e^{ΔA} overflows names Δ, not an internal matrix")
+    func zohOverflow() {
+        let error = #expect(throws: StateSpaceError.self) { try discretize(a: Matrix([[1]]), b: [1], step: 1000, method: .zoh) }
+        #expect(error?.description.hasPrefix("invalid step Δ = 1000.0") == true)
+    }
+
+    @Test("a huge but representable Δ on a stable A still gives finite, stable results")
+    func hugeButFine() throws {
+        for method in [DiscretizationMethod.bilinear, .zoh] {
+            let (aBar, bBar) = try discretize(a: a, b: [1, 1], step: 1e300, method: method)
+            #expect(aBar.elements.allSatisfy(\.isFinite) && bBar.allSatisfy(\.isFinite))
+            #expect(try spectralRadius(aBar) <= 1)
+        }
+    }
+
+    @Test("bilinear with 2/Δ an eigenvalue of A: singular, and the message says which Δ")
+    func bilinearSingular() {
+        let error = #expect(throws: StateSpaceError.self) {
+            try discretize(a: Matrix.diagonal([2, -1]), b: [1, 1], step: 1, method: .bilinear)
+        }
+        guard case let .singularMatrix(name, _)? = error else { Issue.record("expected singularMatrix, got \(String(describing: error))"); return }
+        #expect(name.contains("Δ = 1.0") && name.contains("2/Δ = 2.0"))
+    }
+
+    @Test("Euler past its stability limit: requireStable: true throws unstable with the radius")
+    func eulerUnstable() throws {
+        let model = try StateSpaceModel(a: a, b: [1, 1], c: [1, 1])
+        _ = try model.discretized(step: 0.9, method: .euler, requireStable: true)   // |1 − 2·0.9| = 0.8
+        let error = #expect(throws: StateSpaceError.self) { try model.discretized(step: 1.5, method: .euler, requireStable: true) }
+        guard case let .unstable(_, radius)? = error else { Issue.record("expected unstable, got \(String(describing: error))"); return }
+        #expect(abs(radius - 2) <= 1e-12)                                // |1 − 2·1.5|
+    }
+}

@@ -72,28 +72,28 @@ struct HiPPOTransitionTests {
 @Suite("HiPPO bases and memories")
 struct HiPPOBasisTests {
     @Test("Legendre, Laguerre and Fourier bases against explicit formulas")
-    func explicitValues() {
+    func explicitValues() throws {
         let x = [-0.7, 0.0, 0.3, 1.0]
-        let g = legendreBasis(stateSize: 4, at: x)
+        let g = try legendreBasis(stateSize: 4, at: x)
         for (p, v) in x.enumerated() {
             #expect(abs(g[p, 2] - 5.0.squareRoot() * (3 * v * v - 1) / 2) <= 1e-14)
             #expect(abs(g[p, 3] - 7.0.squareRoot() * (5 * v * v * v - 3 * v) / 2) <= 1e-14)
         }
         let ages = [0.0, 0.5, 3.0]
-        let l = laguerreFunctions(stateSize: 3, at: ages)
+        let l = try laguerreFunctions(stateSize: 3, at: ages)
         for (p, a) in ages.enumerated() {
             #expect(abs(l[p, 2] - (a * a - 4 * a + 2) / 2 * exp(-a / 2)) <= 1e-14)
         }
-        let f = fourierBasis(stateSize: 5, at: [0.125])
+        let f = try fourierBasis(stateSize: 5, at: [0.125])
         #expect(abs(f[0, 3] - 2.0.squareRoot() * cos(2 * .pi * 2 * 0.125)) <= 1e-15)
         #expect(abs(f[0, 4] - 2.0.squareRoot() * sin(2 * .pi * 2 * 0.125)) <= 1e-15)
     }
 
     @Test("Legendre basis is orthonormal for dx/2 (Gauss-free check: fine midpoint rule)")
-    func orthonormal() {
+    func orthonormal() throws {
         let m = 4000
         let x = (0..<m).map { -1 + (Double($0) + 0.5) * 2 / Double(m) }
-        let g = legendreBasis(stateSize: 6, at: x)
+        let g = try legendreBasis(stateSize: 6, at: x)
         var gram = Matrix(zeros: 6, 6)
         gemm(1 / Double(m), g, transposeA: true, g, 0, &gram)       // GᵀG/m ≈ ∫ g_i g_j dx/2
         // The midpoint rule's error is O(h²·max|f''|) ≈ 1e-6 for degree ≤ 10 products.
@@ -162,8 +162,107 @@ struct HiPPOBasisTests {
     func signal() throws {
         var r1 = SplitMix64(seed: 3), r2 = SplitMix64(seed: 3)
         let s1 = try BandLimitedSignal(maxFrequency: 4, rng: &r1), s2 = try BandLimitedSignal(maxFrequency: 4, rng: &r2)
-        #expect(s1.sample([0, 0.1, 0.7]) == s2.sample([0, 0.1, 0.7]))
+        #expect(try s1.sample([0, 0.1, 0.7]) == s2.sample([0, 0.1, 0.7]))
         #expect(s1.frequencies.allSatisfy { $0 > 0 && $0 <= 4 })
         #expect(throws: StateSpaceError.self) { try BandLimitedSignal(maxFrequency: 0, rng: &r1) }
+    }
+}
+
+@Suite("HiPPO: every parameter checked at every entry point (issue 9)")
+struct HiPPOParameterTests {
+    @Test("a bad window is refused by transition, basis and reconstruct alike", arguments: [0.0, -1, .nan, .infinity])
+    func window(theta: Double) {
+        for measure in [HiPPOMeasure.legT(window: theta), .fouT(window: theta)] {
+            let calls: [() throws -> Void] = [
+                { _ = try measure.transition(stateSize: 5) },
+                { _ = try measure.basis(stateSize: 5, at: [0.5], now: 1) },
+                { _ = try measure.reconstruct(state: [1, 0, 0, 0, 0], at: [0.5], now: 1) },
+            ]
+            for call in calls {
+                let error = #expect(throws: StateSpaceError.self) { try call() }
+                #expect(error?.description.contains("window θ = \(theta)") == true, "\(measure)")
+            }
+        }
+    }
+
+    @Test("legT(window: 0).basis gave 6 of 8 NaN; .legS.basis(at: [.nan]) gave NaN; both now throw")
+    func issueExamples() {
+        #expect(throws: StateSpaceError.invalidParameter(name: "window θ", value: "0.0", allowed: "must be finite and > 0")) {
+            try HiPPOMeasure.legT(window: 0).basis(stateSize: 8, at: [0.5, 1], now: 1)
+        }
+        let error = #expect(throws: StateSpaceError.self) { try HiPPOMeasure.legS.basis(stateSize: 4, at: [.nan], now: 1) }
+        #expect(error?.description.hasPrefix("times[0] = nan") == true)   // (NaN ≠ NaN, so compare the message)
+    }
+
+    @Test("legendreBasis(stateSize: -1) trapped; now it throws, naming N")
+    func negativeStateSize() {
+        let error = #expect(throws: StateSpaceError.self) { try legendreBasis(stateSize: -1, at: [0]) }
+        #expect(error?.description == "invalid state size N = -1: must be a positive integer (≥ 1)")
+    }
+
+    @Test("a time outside the remembered window is refused; one off by rounding is clamped onto the edge")
+    func windowEdges() throws {
+        let legT = HiPPOMeasure.legT(window: 2)
+        let onEdges = try legT.basis(stateSize: 6, at: [3, 5], now: 5)           // (2, 6)
+        let offByRounding = try legT.basis(stateSize: 6, at: [3.nextDown, 5.nextUp], now: 5)
+        #expect(onEdges == offByRounding)
+        let error = #expect(throws: StateSpaceError.self) { try legT.basis(stateSize: 6, at: [5.001], now: 5) }
+        #expect(error?.description.contains("[now − θ, now] = [3.0, 5.0]") == true)
+        #expect(throws: StateSpaceError.self) { try HiPPOMeasure.legS.basis(stateSize: 3, at: [-0.01], now: 1) }
+        #expect(throws: StateSpaceError.self) { try HiPPOMeasure.lagT.basis(stateSize: 3, at: [1.01], now: 1) }
+        #expect(throws: StateSpaceError.self) { try fourierBasis(stateSize: 3, at: [-0.5]) }
+    }
+
+    @Test("Laguerre functions: finite and within [−1, 1] at any finite age; the scaled recurrence matches the plain one")
+    func laguerreAtLargeAges() throws {
+        let ages = [0, 0.5, 40, 700, 2000, 1e6, 1e300]
+        let g = try laguerreFunctions(stateSize: 64, at: ages)           // (7, 64)
+        #expect(g.elements.allSatisfy { $0.isFinite && abs($0) <= 1 + 1e-12 })
+        // The plain recurrence L_n(a)·e^{−a/2} where it does not overflow (a = 40, n < 64).
+        var previous = 0.0, current = 1.0
+        for n in 0..<64 {
+            #expect(abs(g[2, n] - current * exp(-20)) <= 1e-12 * max(1, abs(current * exp(-20))))
+            (previous, current) = (current, ((2 * Double(n) + 1 - 40) * current - Double(n) * previous) / Double(n + 1))
+        }
+        #expect(g.row(6).allSatisfy { $0 == 0 })                        // e^{−5e299}: nothing left
+    }
+
+    @Test("the state size is capped at 2^14, by name, everywhere")
+    func stateSizeCap() {
+        let calls: [() throws -> Void] = [
+            { _ = try legSTransition(stateSize: 1 << 14 + 1) },
+            { _ = try legTTransition(stateSize: Int.max, window: 1) },
+            { _ = try HiPPOMeasure.lagT.basis(stateSize: Int.max, at: [0], now: 0) },
+            { _ = try legendreBasis(stateSize: Int.max, at: [0]) },
+        ]
+        for call in calls {
+            let error = #expect(throws: StateSpaceError.self) { try call() }
+            #expect(error?.description.contains("state size N") == true)
+            #expect(error?.description.contains("2^14") == true)
+        }
+    }
+
+    @Test("a window so small that A would overflow is refused; the smallest that fits is accepted")
+    func tinyWindow() throws {
+        #expect(throws: StateSpaceError.self) { try legTTransition(stateSize: 8, window: 1e-300 / 1e20) }
+        let (a, b) = try legTTransition(stateSize: 8, window: 1e-300)
+        #expect(a.elements.allSatisfy(\.isFinite) && b.allSatisfy(\.isFinite))
+    }
+
+    @Test("the time-varying LegS memory refuses a signal that would overflow it, by name")
+    func legSOverflow() {
+        let error = #expect(throws: StateSpaceError.self) { try legSTimeVaryingStates(signal: [1e308, -1e308], stateSize: 4) }
+        #expect(error?.description.contains("signal f = max |f| = 1e+308") == true)
+    }
+
+    @Test("the band-limited signal refuses times whose phase has no correct digit, and NaN")
+    func signalTimes() throws {
+        var rng = SplitMix64(seed: 4)
+        let s = try BandLimitedSignal(maxFrequency: 4, rng: &rng)
+        #expect(s.maxFrequency == 4)
+        #expect(try s(0x1p50).isFinite)                                  // 4·2⁵⁰ = 2⁵² cycles: the limit
+        #expect(throws: StateSpaceError.self) { try s(0x1p51) }
+        #expect(throws: StateSpaceError.self) { try s.sample([0, .nan]) }
+        #expect(throws: StateSpaceError.self) { try BandLimitedSignal(maxFrequency: 4, components: 1 << 21, rng: &rng) }
     }
 }

@@ -79,9 +79,9 @@ struct MassSpringDamperTests {
     @Test("step response settles at 1/k and starts at rest")
     func stepLimits() throws {
         let spring = try MassSpringDamper(mass: 2, stiffness: 5, damping: 3)
-        #expect(spring.stepResponse(at: 0) == 0)
-        #expect(abs(spring.stepResponse(at: 200) - 1 / 5.0) <= 1e-15)
-        #expect(abs(spring.stepResponse(at: 1e-4)) <= 1e-8)        // position ∝ t² at first
+        #expect(try spring.stepResponse(at: 0) == 0)
+        #expect(abs(try spring.stepResponse(at: 200) - 1 / 5.0) <= 1e-15)
+        #expect(abs(try spring.stepResponse(at: 1e-4)) <= 1e-8)        // position ∝ t² at first
     }
 
     @Test("bad parameters are refused by name")
@@ -159,5 +159,90 @@ struct LTIStateViewTests {
         #expect(throws: StateSpaceError.self) {
             try DiscreteStateSpaceModel(aBar: Matrix.identity(1), bBar: [1], c: [1], step: -1, method: .zoh)
         }
+    }
+}
+
+@Suite("LTI: bad input gives a clear error, never a trap or NaN (issue 9)")
+struct LTIBadInputTests {
+    let model = try! StateSpaceModel(a: randomStableMatrix(3, seed: 61), b: randomVector(3, seed: 62), c: randomVector(3, seed: 63))
+
+    @Test("continuousOutput(substeps: Int.max/2 + 1) overflowed L·m and trapped; now it names m and the bound")
+    func substepOverflow() {
+        let error = #expect(throws: StateSpaceError.self) {
+            try model.continuousOutput(heldInput: [1, 2], holdInterval: 0.1, substeps: Int.max / 2 + 1)
+        }
+        #expect(error?.description.contains("invalid substeps m = 4611686018427387904") == true)
+        #expect(error?.description.contains("L·m overflows Int") == true)
+        let tooMuch = #expect(throws: StateSpaceError.self) {
+            try model.continuousOutput(heldInput: [1, 2], holdInterval: 0.1, substeps: 1 << 30)
+        }
+        #expect(tooMuch?.description.contains("must be ≤ 2^30") == true)
+    }
+
+    @Test("an RK4 substep past the stability limit is refused with the m that would do")
+    func rk4Limit() throws {
+        let radius = try spectralRadius(model.a)
+        let needed = Int((10 * radius / 2).rounded(.up))
+        _ = try model.continuousOutput(heldInput: [1], holdInterval: 10, substeps: needed)
+        let error = #expect(throws: StateSpaceError.self) {
+            try model.continuousOutput(heldInput: [1], holdInterval: 10, substeps: needed - 1)
+        }
+        #expect(error?.description.contains("use m ≥ \(needed)") == true)
+    }
+
+    @Test("a state that overflows is reported as instability by every view, not returned as NaN")
+    func overflowingViews() throws {
+        let growing = try DiscreteStateSpaceModel(aBar: Matrix([[0, 1.5], [-1.5, 0]]), bBar: [1, 0], c: [1, 1],
+                                                  step: 1, method: .euler)       // a rotation scaled by 1.5
+        let u = [Double](repeating: 1, count: 3000)                    // 1.5³⁰⁰⁰ ≫ 1e308
+        let views: [(String, () throws -> [Double])] = [
+            ("scan", { try growing.scan(u) }), ("states", { try growing.states(u).elements }),
+            ("finalState", { try growing.finalState(u) }), ("kernel", { try growing.kernel(length: 3000) }),
+            ("convolve", { try growing.convolve(u) }), ("statesByConvolution", { try growing.statesByConvolution(u).elements }),
+            ("matmul", { try growing.matmul(u) }), ("statesByMatmul", { try growing.statesByMatmul(u).elements }),
+        ]
+        for (name, view) in views {
+            let error = #expect(throws: StateSpaceError.self, "\(name)") { _ = try view() }
+            guard case let .unstable(_, radius)? = error else { Issue.record("\(name): \(String(describing: error))"); continue }
+            #expect(abs(radius - 1.5) <= 1e-12)
+        }
+    }
+
+    @Test("lengths whose results would not fit in memory are refused by name")
+    func hugeLengths() throws {
+        let ssm = try model.discretized(step: 0.1, method: .zoh)
+        for (call, name) in [({ _ = try ssm.kernel(length: Int.max) }, "kernel length L"),
+                             ({ _ = try ssm.toeplitz(length: 1 << 20) }, "length L")] as [(() throws -> Void, String)] {
+            let error = #expect(throws: StateSpaceError.self) { try call() }
+            #expect(error?.description.contains(name) == true)
+            #expect(error?.description.contains("2^30") == true)
+        }
+    }
+
+    @Test("mass–spring–damper: extreme ratios refused at init, so stateSpace's try! cannot trap")
+    func springRatios() {
+        #expect(throws: StateSpaceError.self) { try MassSpringDamper(mass: 1e-300, stiffness: 1, damping: 1e300) }
+        #expect(throws: StateSpaceError.self) { try MassSpringDamper(mass: 1e300, stiffness: 1e-300, damping: 0) }
+        #expect(throws: StateSpaceError.self) { try MassSpringDamper(mass: 1e-300 / 1e20, stiffness: 1, damping: 0) }
+    }
+
+    @Test("step response: settled (not NaN) at huge times in every regime; a ringing phase past 2^52 is refused", arguments: [0.3, 1.0, 40.0, 1e150])
+    func stepResponseFarOut(zeta: Double) throws {
+        let k = 4.0, m = 1.0
+        let spring = try MassSpringDamper(mass: m, stiffness: k, damping: 2 * zeta * (k * m).squareRoot())
+        #expect(try spring.stepResponse(at: 1e300) == 1 / k || zeta > 1e100)   // ζ = 1e150 creeps: r₁ ≈ −1e-150
+        #expect(try spring.stepResponse(at: 1e300).isFinite)
+        let undamped = try MassSpringDamper(mass: 1, stiffness: 4, damping: 0)
+        #expect(throws: StateSpaceError.self) { try undamped.stepResponse(at: 1e20) }
+        #expect(try undamped.stepResponse(at: 1e15).isFinite)             // ω_d·t = 2e15 < 2⁵²
+    }
+
+    @Test("exact position: an overflowing force and an L·Δ past ∞ are refused by name")
+    func exactPositionRange() throws {
+        let spring = try MassSpringDamper(mass: 1, stiffness: 4, damping: 1)
+        let big = #expect(throws: StateSpaceError.self) { try spring.exactPosition(force: [1e308, -1e308], step: 0.1) }
+        #expect(big?.description.contains("force u") == true)
+        let long = #expect(throws: StateSpaceError.self) { try spring.exactPosition(force: [1, 1], step: 1e308) }
+        #expect(long?.description.hasPrefix("invalid step Δ = 1e+308") == true)
     }
 }

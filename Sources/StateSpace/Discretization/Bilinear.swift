@@ -14,7 +14,7 @@ func bilinear(a: Matrix, b: [Double], step: Double) throws -> (a: Matrix, b: [Do
         for j in 0..<n { rhs[i, j] = right[i, j] }
         rhs[i, n] = step * b[i]
     }
-    let x = try solve(left, rhs, name: "I − Δ/2·A")            // (N, N+1)
+    let x = try solve(left, rhs, name: "I − Δ/2·A with step Δ = \(step) (2/Δ = \(2 / step) is an eigenvalue of A)")  // (N, N+1)
     var aBar = Matrix(zeros: n, n)
     for i in 0..<n { for j in 0..<n { aBar[i, j] = x[i, j] } }
     return (aBar, x.column(n))

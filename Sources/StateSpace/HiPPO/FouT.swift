@@ -20,17 +20,18 @@
 /// N must be odd — the constant plus whole (cos, sin) pairs. A cosine without its sine has no
 /// rotation partner, and that one dangling mode spoils the memory (relative error stuck near
 /// 0.3 in the chapter's test, where the odd sizes either side reach 0.06 and 0.02).
-/// - Parameters: `stateSize` N ≥ 1, odd; `window` θ > 0.
+/// - Parameters: `stateSize` N, 1 ≤ N ≤ 2¹⁴, odd; `window` θ > 0, finite, and large enough
+///   that the largest entry, at most (4 + πN)/θ, is finite.
 /// - Returns: A (N, N), B (N).
-/// - Throws: `invalidParameter` for N < 1, even N, or θ ≤ 0.
+/// - Throws: `invalidParameter` for N out of range, even N, or θ ≤ 0 / not finite / too small.
 /// - Complexity: O(N²).
 public func fouTTransition(stateSize n: Int, window theta: Double) throws -> (a: Matrix, b: [Double]) {
-    try requirePositive(n, "state size N")
+    try requireHiPPOStateSize(n)
     guard n % 2 == 1 else {
         throw StateSpaceError.invalidParameter(name: "state size N (FouT)", value: "\(n)",
                                                allowed: "must be odd: the constant plus whole (cos, sin) pairs")
     }
-    try requirePositive(theta, "window θ")
+    try requireWindow(theta, largestEntry: 4 + Double.pi * Double(n))
     let e = (0..<n).map { i -> Double in i == 0 ? 1 : (i % 2 == 1 ? 2.0.squareRoot() : 0) }  // (N): g_n(0)
     var a = Matrix(zeros: n, n)                                     // (N, N)
     for row in 0..<n {

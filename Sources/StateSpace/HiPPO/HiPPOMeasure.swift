@@ -22,47 +22,80 @@ public enum HiPPOMeasure: Sendable, CustomStringConvertible {
     }
 
     /// (A, B) for state size N (see `legSTransition` & co. for the formulas).
-    /// - Throws: `invalidParameter` for N < 1 or a window θ ≤ 0.
+    /// - Throws: `invalidParameter` for N outside 1…2¹⁴, a window θ not finite and > 0 (or so
+    ///   small that A overflows), an even N with FouT.
     /// - Complexity: O(N²).
     public func transition(stateSize n: Int) throws -> (a: Matrix, b: [Double]) {
+        try requireValidWindow()
         switch self {
-        case .legS: try legSTransition(stateSize: n)
-        case let .legT(theta): try legTTransition(stateSize: n, window: theta)
-        case .lagT: try lagTTransition(stateSize: n)
-        case let .fouT(theta): try fouTTransition(stateSize: n, window: theta)
+        case .legS: return try legSTransition(stateSize: n)
+        case let .legT(theta): return try legTTransition(stateSize: n, window: theta)
+        case .lagT: return try lagTTransition(stateSize: n)
+        case let .fouT(theta): return try fouTTransition(stateSize: n, window: theta)
         }
     }
 
-    /// The basis functions at past times `times` (each ≤ `now`), as seen from time `now`:
+    /// The basis functions at past times `times`, as seen from time `now`:
     /// G (P, N) with f(s_p) ≈ Σ_n G[p, n]·c_n(now).
     ///
     /// Time orientation (the classic bug is to get it backwards):
     /// LegT maps s = now to x = +1 and s = now − θ to x = −1; LegS maps s = 0 to −1 and
     /// s = now to +1; FouT maps s = now − θ to 0 and s = now to 1; LagT uses age now − s.
-    /// - Parameters: `stateSize` N; `times` (P); `now` t (> 0 for LegS).
+    ///
+    /// Accepted: each time inside what the measure remembers — [now − θ, now] for LegT and FouT,
+    /// [0, now] for LegS, (−∞, now] for LagT — to within rounding (1e-9 of the window, or of
+    /// |now|; such times are clamped onto the edge). Outside, the basis is not the memory's (a
+    /// Legendre polynomial grows like |x|ⁿ there, to ∞ and NaN).
+    /// - Parameters: `stateSize` N, 1 ≤ N ≤ 2¹⁴; `times` (P), P ≥ 1, finite; `now` t, finite
+    ///   (> 0 for LegS).
     /// - Returns: (P, N).
-    /// - Throws: `invalidParameter` for N < 1, or now ≤ 0 with LegS.
+    /// - Throws: `invalidParameter` (N out of range, a window θ not finite and > 0, P = 0, now
+    ///   not finite or ≤ 0 with LegS, a time outside the memory), `nonFinite` in times.
     /// - Complexity: O(P·N).
     public func basis(stateSize n: Int, at times: [Double], now t: Double) throws -> Matrix {
-        try requirePositive(n, "state size N")
+        try requireValidWindow()
+        try requireHiPPOStateSize(n)
+        try requirePositive(times.count, "number of times P (times must not be empty)")
+        try requireFinite(times, "times")
+        _ = try requireResultSize(rows: times.count, cols: n, "number of times P", value: times.count)
         switch self {
         case .legS:
-            try requirePositive(t, "time t (LegS rescales [0, t])")
-            return legendreBasis(stateSize: n, at: times.map { 2 * $0 / t - 1 })
+            try requireNow(t, positive: true)
+            let u = try windowFractions(times, now: t, span: t, window: "[0, now]")           // (P)
+            return legendreValues(stateSize: n, at: u.map { 2 * $0 + 1 })
         case let .legT(theta):
-            return legendreBasis(stateSize: n, at: times.map { 2 * ($0 - t) / theta + 1 })
+            try requireNow(t, positive: false)
+            let u = try windowFractions(times, now: t, span: theta, window: "[now − θ, now]")  // (P)
+            return legendreValues(stateSize: n, at: u.map { 2 * $0 + 1 })
         case .lagT:
-            return laguerreFunctions(stateSize: n, at: times.map { t - $0 })
+            try requireNow(t, positive: false)
+            return laguerreValues(stateSize: n, at: try memoryAges(times, now: t))
         case let .fouT(theta):
-            return fourierBasis(stateSize: n, at: times.map { ($0 - t + theta) / theta })
+            try requireNow(t, positive: false)
+            let u = try windowFractions(times, now: t, span: theta, window: "[now − θ, now]")  // (P)
+            return fourierValues(stateSize: n, at: u.map { $0 + 1 })
         }
     }
 
     /// f̂(s_p) = Σ_n g_n(s_p)·c_n: the signal the state `c` (N) remembers, at `times` (P).
-    /// - Throws: as `basis`; `shapeMismatch` if c is not of length N.
+    /// - Throws: as `basis` (N is c's length); `nonFinite` in c; `invalidParameter` if c is so
+    ///   large that f̂ overflows.
     /// - Complexity: O(P·N).
     public func reconstruct(state c: [Double], at times: [Double], now t: Double) throws -> [Double] {
+        try requireValidWindow()
+        try requireHiPPOStateSize(c.count, "state c's length N")
         try requireFinite(c, "state c")
-        return try basis(stateSize: c.count, at: times, now: t) * c
+        let f = try basis(stateSize: c.count, at: times, now: t) * c     // (P, N)·(N) → (P)
+        try requireNoOverflow(f, "state c", value: "max |c| = \(largestMagnitude(c))", "scale the state down")
+        return f
+    }
+
+    /// A window θ, if the measure has one, is finite and > 0.
+    /// - Complexity: O(1).
+    func requireValidWindow() throws {
+        switch self {
+        case .legS, .lagT: return
+        case let .legT(theta), let .fouT(theta): try requireWindow(theta)
+        }
     }
 }

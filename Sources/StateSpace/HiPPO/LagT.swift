@@ -7,12 +7,12 @@
 /// Derivation in one line: c_n(t) = ∫₀^∞ f(t − a) ℓ_n(a) da; differentiate in t and integrate by
 /// parts, using ℓ_n(0) = 1 and L_n' = −Σ_{k<n} L_k, to get c_n' = f(t) − ½c_n − Σ_{k<n} c_k.
 /// Time is in units of the measure's scale (e^{−a}); scale A and B by 1/τ for a scale τ.
-/// - Parameter stateSize: N ≥ 1.
+/// - Parameter stateSize: N, 1 ≤ N ≤ 2¹⁴.
 /// - Returns: A (N, N), B (N).
-/// - Throws: `invalidParameter` for N < 1.
+/// - Throws: `invalidParameter` for N < 1 or N > 2¹⁴.
 /// - Complexity: O(N²).
 public func lagTTransition(stateSize n: Int) throws -> (a: Matrix, b: [Double]) {
-    try requirePositive(n, "state size N")
+    try requireHiPPOStateSize(n)
     var a = Matrix(zeros: n, n)                                     // (N, N)
     for row in 0..<n {
         for col in 0..<row { a[row, col] = -1 }

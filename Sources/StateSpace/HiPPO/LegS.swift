@@ -12,12 +12,12 @@
 /// The true LegS system is time-varying, c'(t) = (1/t)(A c + B f) (see `legSTimeVaryingStates`);
 /// S4 uses (A, B) as an LTI system with a fixed step Δ instead.
 /// Coefficients are those of the orthonormal basis g_n(s) = √(2n+1) P_n(2s/t − 1).
-/// - Parameter stateSize: N ≥ 1.
+/// - Parameter stateSize: N, 1 ≤ N ≤ 2¹⁴.
 /// - Returns: A (N, N), B (N).
-/// - Throws: `invalidParameter` for N < 1.
+/// - Throws: `invalidParameter` for N < 1 or N > 2¹⁴.
 /// - Complexity: O(N²).
 public func legSTransition(stateSize n: Int) throws -> (a: Matrix, b: [Double]) {
-    try requirePositive(n, "state size N")
+    try requireHiPPOStateSize(n)
     let root = (0..<n).map { (2 * Double($0) + 1).squareRoot() }  // (N): √(2n+1)
     var a = Matrix(zeros: n, n)                                     // (N, N)
     for row in 0..<n {

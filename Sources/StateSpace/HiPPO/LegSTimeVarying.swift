@@ -13,13 +13,23 @@ import CLAPACK
 /// step-k matrices depend on k, not only on k − j.
 /// A is lower triangular, so each step is a matrix-vector product and a triangular solve
 /// (`cblas_dgemv`, `cblas_dtrsv`): O(N²), not O(N³).
-/// - Parameters: `signal` f (L); `stateSize` N.
+/// - Parameters: `signal` f (L), L ≥ 1, finite; `stateSize` N, 1 ≤ N ≤ 2¹⁴, with L·N ≤ 2³⁰.
 /// - Returns: the states c_k, (L, N).
-/// - Throws: `invalidParameter` (N or L < 1), `nonFinite`.
+/// - Throws: `invalidParameter` (N or L out of range; f so large that a state overflows),
+///   `nonFinite`.
 /// - Complexity: O(L·N²).
 public func legSTimeVaryingStates(signal f: [Double], stateSize n: Int) throws -> Matrix {
     try requirePositive(f.count, "signal length L")
     try requireFinite(f, "signal f")
+    try requireHiPPOStateSize(n)
+    _ = try requireResultSize(rows: f.count, cols: n, "signal length L", value: f.count)
+    let states = try legSTimeVaryingRecurrence(signal: f, stateSize: n)  // (L, N)
+    try requireNoOverflow(states.elements, "signal f", value: "max |f| = \(largestMagnitude(f))", "scale the signal down")
+    return states
+}
+
+/// The recurrence of `legSTimeVaryingStates`, its inputs already checked. (L), N → (L, N).
+private func legSTimeVaryingRecurrence(signal f: [Double], stateSize n: Int) throws -> Matrix {
     let (a, b) = try legSTransition(stateSize: n)                  // (N, N), (N)
     var states = Matrix(zeros: f.count, n)                         // (L, N)
     var c = [Double](repeating: 0, count: n)                       // (N)

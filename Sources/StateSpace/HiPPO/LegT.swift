@@ -10,13 +10,14 @@
 /// *now*, x = −1 is θ ago). The dynamics are exact for a projection only up to the one
 /// approximation LegT makes: f(t − θ), which leaves the window, is replaced by its own
 /// reconstruction from the state.
-/// - Parameters: `stateSize` N ≥ 1; `window` θ > 0.
+/// - Parameters: `stateSize` N, 1 ≤ N ≤ 2¹⁴; `window` θ > 0, finite, and large enough that
+///   the largest entry (2N − 1)/θ is finite.
 /// - Returns: A (N, N), B (N).
-/// - Throws: `invalidParameter` for N < 1 or θ ≤ 0 / not finite.
+/// - Throws: `invalidParameter` for N out of range or θ ≤ 0 / not finite / too small.
 /// - Complexity: O(N²).
 public func legTTransition(stateSize n: Int, window theta: Double) throws -> (a: Matrix, b: [Double]) {
-    try requirePositive(n, "state size N")
-    try requirePositive(theta, "window θ")
+    try requireHiPPOStateSize(n)
+    try requireWindow(theta, largestEntry: 2 * Double(n) - 1)
     let root = (0..<n).map { (2 * Double($0) + 1).squareRoot() }  // (N)
     var a = Matrix(zeros: n, n)                                     // (N, N)
     for row in 0..<n {

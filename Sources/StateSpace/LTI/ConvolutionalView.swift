@@ -3,48 +3,61 @@ extension DiscreteStateSpaceModel {
     /// at step 0, so that the state is x_k = Σ_{j≤k} Ā^{k−j} B̄ u_j, one convolution per state
     /// dimension. Computed by stepping v ← Ā v from v = B̄: L matrix-vector products, not L
     /// matrix powers.
+    /// - Parameter length: L, 1 ≤ L with L·N ≤ 2³⁰ (the result's size; see `maximumResultElements`).
     /// - Returns: (L, N).
-    /// - Throws: `invalidParameter` for L ≤ 0.
+    /// - Throws: `invalidParameter` for L ≤ 0 or too large; `unstable` when ρ(Ā) > 1 makes Āᵏ B̄
+    ///   overflow within L steps.
     /// - Complexity: O(L·N²).
     public func stateKernel(length: Int) throws -> Matrix {
         try requirePositive(length, "kernel length L")
         let n = stateSize
+        _ = try requireResultSize(rows: length, cols: n, "kernel length L", value: length)
         var rows = Matrix(zeros: length, n)                        // (L, N)
         var v = bBar                                               // (N): Āᵏ B̄
         for k in 0..<length {
             for i in 0..<n { rows.elements[k * n + i] = v[i] }
             if k + 1 < length { v = aBar * v }
         }
+        try requireFiniteResult(rows.elements, length: length, input: nil)
         return rows
     }
 
     /// The SSM convolution kernel K_k = C Āᵏ B̄, k = 0…L−1 (the output's impulse response):
     /// the state kernel read out through C.
     /// - Returns: K, (L).
-    /// - Throws: `invalidParameter` for L ≤ 0.
+    /// - Throws: as `stateKernel(length:)`.
     /// - Complexity: O(L·N²).
     public func kernel(length: Int) throws -> [Double] {
-        try stateKernel(length: length) * c                       // (L, N)·(N) → (L)
+        let k = try stateKernel(length: length) * c               // (L, N)·(N) → (L)
+        try requireFiniteResult(k, length: length, input: nil)
+        return k
     }
 
     /// The convolutional view: y = K ∗ u + D u, the causal convolution done by FFT (FFTW).
     /// - Parameter u: (L).
     /// - Returns: y, (L).
-    /// - Throws: `invalidParameter` (L = 0), `nonFinite`.
+    /// - Throws: `invalidParameter` (L = 0, or u so large that y overflows), `nonFinite`,
+    ///   `unstable` (as `scan`).
     /// - Complexity: O(L·N² + L log L) (kernel, then FFT convolution).
     public func convolve(_ u: [Double]) throws -> [Double] {
         try requirePositive(u.count, "sequence length L")
+        try requireFinite(u, "input u")
         let y = try causalConvolution(try kernel(length: u.count), u)  // (L)
-        return zip(y, u).map { $0 + d * $1 }
+        let output = zip(y, u).map { $0 + d * $1 }                // (L)
+        try requireFiniteResult(output, length: u.count, input: u)
+        return output
     }
 
     /// Every state by convolution: column n of the result is (state kernel column n) ∗ u,
     /// each by FFT. Equals `states(u)` (the recurrence) in exact arithmetic.
     /// - Parameter u: (L).
     /// - Returns: (L, N).
-    /// - Throws: `invalidParameter` (L = 0), `nonFinite`.
+    /// - Throws: as `convolve(_:)`.
     /// - Complexity: O(L·N² + N·L log L).
     public func statesByConvolution(_ u: [Double]) throws -> Matrix {
+        try requirePositive(u.count, "sequence length L")
+        try requireFinite(u, "input u")
+        _ = try requireResultSize(rows: u.count, cols: stateSize, "sequence length L", value: u.count)
         let kernels = try stateKernel(length: u.count)            // (L, N)
         let n = stateSize, l = u.count
         var xs = Matrix(zeros: l, n)                               // (L, N)
@@ -52,6 +65,7 @@ extension DiscreteStateSpaceModel {
             let column = try causalConvolution(kernels.column(i), u)  // (L)
             for k in 0..<l { xs.elements[k * n + i] = column[k] }
         }
+        try requireFiniteResult(xs.elements, length: l, input: u)
         return xs
     }
 }

@@ -5,7 +5,8 @@ extension DiscreteStateSpaceModel {
     /// Constant memory in L: this is how an SSM generates, one step at a time.
     /// - Parameter u: (L).
     /// - Returns: y, (L).
-    /// - Throws: `invalidParameter` (L = 0), `nonFinite` in u.
+    /// - Throws: `invalidParameter` (L = 0, or u so large that y overflows), `nonFinite` in u,
+    ///   `unstable` when ρ(Ā) > 1 makes the state overflow within the L steps.
     /// - Complexity: O(L·N²).
     public func scan(_ u: [Double]) throws -> [Double] {
         var y = [Double](repeating: 0, count: u.count)         // (L)
@@ -14,18 +15,22 @@ extension DiscreteStateSpaceModel {
             for i in 0..<x.count { acc += c[i] * x[i] }
             y[k] = acc
         }
+        try requireFiniteResult(y, length: u.count, input: u)
         return y
     }
 
-    /// Every state of the recurrence, row k = x_k. `u` (L) → (L, N).
-    /// - Throws: as `scan(_:)`.
+    /// Every state of the recurrence, row k = x_k. `u` (L) → (L, N), with L·N ≤ 2³⁰.
+    /// - Throws: as `scan(_:)`; `invalidParameter` for L·N > 2³⁰.
     /// - Complexity: O(L·N²) time, O(L·N) memory.
     public func states(_ u: [Double]) throws -> Matrix {
         let n = stateSize
+        try requirePositive(u.count, "sequence length L")
+        _ = try requireResultSize(rows: u.count, cols: n, "sequence length L", value: u.count)
         var xs = Matrix(zeros: u.count, n)                     // (L, N)
         try runRecurrence(u) { k, x in
             for i in 0..<n { xs.elements[k * n + i] = x[i] }
         }
+        try requireFiniteResult(xs.elements, length: u.count, input: u)
         return xs
     }
 
@@ -37,6 +42,7 @@ extension DiscreteStateSpaceModel {
         try runRecurrence(u) { k, x in
             if k == u.count - 1 { last = Array(x) }
         }
+        try requireFiniteResult(last, length: u.count, input: u)
         return last
     }
 

@@ -32,8 +32,10 @@ public struct StateSpaceModel: Sendable {
     public var stateSize: Int { a.rows }
 
     /// The recurrence for step Δ (see `DiscretizationMethod`).
-    /// - Parameter requireStable: also throw `unstable` when the spectral radius of Ā is ≥ 1
-    ///   (forward Euler with too large a Δ, or an unstable A).
+    /// - Parameter requireStable: also throw `unstable` when the spectral radius of Ā exceeds 1
+    ///   (forward Euler with too large a Δ, or an unstable A). Off by default: a chapter may
+    ///   want to show an unstable recurrence. Its views still never return NaN: one whose
+    ///   state overflows throws `unstable` then.
     /// - Throws: as `discretize(a:b:step:method:)`; `unstable`.
     /// - Complexity: O(N³).
     public func discretized(step: Double, method: DiscretizationMethod, requireStable: Bool = false) throws -> DiscreteStateSpaceModel {
@@ -93,5 +95,24 @@ public struct DiscreteStateSpaceModel: Sendable {
         guard radius <= 1 + 1e-12 else {
             throw StateSpaceError.unstable(name: "Ā (\(method), Δ = \(step))", spectralRadius: radius)
         }
+    }
+
+    /// Throws if a view's result overflowed — finite inputs, a NaN or ±∞ out. If ρ(Ā) > 1 the
+    /// state grew as ρᵏ past Double's range over the L steps: `unstable`, with the radius.
+    /// Otherwise the inputs were too large: `invalidParameter` naming the input u's largest
+    /// entry (or B̄ and C when there is no input, as for a kernel).
+    /// - Parameters: `values`, the view's result; `length` L; `u` (L), the input, if any.
+    /// - Complexity: O(len(values)); O(N³) more only when it throws.
+    func requireFiniteResult(_ values: [Double], length: Int, input u: [Double]?) throws {
+        guard values.contains(where: { !$0.isFinite }) else { return }
+        let radius = try spectralRadius(aBar, name: "Ā")
+        guard radius <= 1 + 1e-12 else {
+            throw StateSpaceError.unstable(name: "Ā (\(method), Δ = \(step)) over L = \(length) steps", spectralRadius: radius)
+        }
+        if let u {
+            try requireNoOverflow(values, "input u", value: "max |u| = \(largestMagnitude(u))", "scale u (or B̄, C, D) down")
+        }
+        try requireNoOverflow(values, "B̄ and C", value: "max |B̄| = \(largestMagnitude(bBar)), max |C| = \(largestMagnitude(c))",
+                              "scale them down")
     }
 }
