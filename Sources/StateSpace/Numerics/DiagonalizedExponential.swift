@@ -20,6 +20,11 @@ import Numerics
 public func diagonalizedExponential(_ a: Matrix, name: String = "A") throws -> Matrix {
     let (lambda, v) = try generalEigen(a, name: name)         // (n), (n, n)
     let n = a.rows
+    if let big = lambda.first(where: { !Complex.exp($0).isFinite }) {
+        throw StateSpaceError.invalidParameter(
+            name: "e^\(name)", value: "inf (e^λ overflows for the eigenvalue λ = \(big))",
+            allowed: "the exponential must fit in a Double (≤ 1.8e308): eigenvalues of \(name) need real parts below ≈ 709")
+    }
     var vExp = v                                              // (n, n): V e^Λ
     for i in 0..<n { for j in 0..<n { vExp[i, j] = v[i, j] * Complex.exp(lambda[j]) } }
     // e^A = (V e^Λ) V⁻¹  ⇔  Vᵀ (e^A)ᵀ = (V e^Λ)ᵀ; cond₁(Vᵀ) = cond_∞(V), within n of cond₁(V).
