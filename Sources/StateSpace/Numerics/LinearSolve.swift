@@ -87,9 +87,8 @@ struct ComplexLU {
     /// usually exact). ∞ when LAPACK returns rcond = 0.
     /// - Complexity: O(n²).
     func conditionNumber() throws -> Double {
-        var factors = lu
         var rcond = 0.0
-        let info = factors.withUnsafeMutableBufferPointer { pa in
+        let info = lu.withUnsafeBufferPointer { pa in
             pa.withMemoryRebound(to: _lapack_complex_double.self) { la in
                 LAPACKE_zgecon(LAPACK_ROW_MAJOR, CChar(UInt8(ascii: "1")), Int32(n), la.baseAddress, Int32(n), oneNorm, &rcond)
             }
@@ -99,11 +98,12 @@ struct ComplexLU {
     }
 
     /// X = A⁻¹B for `b` (n, m) → (n, m) (`LAPACKE_zgetrs`).
+    /// - Precondition: B has n rows (traps with both sizes).
     /// - Complexity: O(n²·m).
     func solve(_ b: ComplexMatrix) throws -> ComplexMatrix {
-        var factors = lu
-        var x = b.elements                                     // (n, m)
-        let info = factors.withUnsafeMutableBufferPointer { pa in
+        requirePrecondition(b.rows == n, "ComplexLU.solve: A is \(n)×\(n) but B is \(b.rows)×\(b.cols)")
+        var x = b.elements                                     // (n, m), overwritten by X
+        let info = lu.withUnsafeBufferPointer { pa in
             x.withUnsafeMutableBufferPointer { px in
                 pa.withMemoryRebound(to: _lapack_complex_double.self) { la in
                     px.withMemoryRebound(to: _lapack_complex_double.self) { lx in
