@@ -31,7 +31,7 @@ func s4Benchmarks(repetitions: Int) throws {
     progress.advance()
     // FFTW alone doing the same transforms: per channel one c2r of size L (the kernel) and one
     // r2c + c2r of size 2L (the convolution), on one core — the layer's FFTW content.
-    let padded = CausalConvolution.paddedSize(for: length)
+    let padded = try CausalConvolution.paddedSize(for: length)
     let kernelInverse = FFTPlanCache.shared.plan(.realInverse, size: length)
     let forward = FFTPlanCache.shared.plan(.realForward, size: padded), inverse = FFTPlanCache.shared.plan(.realInverse, size: padded)
     let smallSpectrum = FFTWComplexBuffer(count: length / 2 + 1), smallReal = FFTWRealBuffer(count: length)

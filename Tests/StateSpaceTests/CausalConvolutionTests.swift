@@ -33,12 +33,28 @@ struct CausalConvolutionTests {
     }
 
     @Test("padded size is the smallest power of two ≥ 2L−1")
-    func paddedSize() {
-        #expect(CausalConvolution.paddedSize(for: 1) == 1)
-        #expect(CausalConvolution.paddedSize(for: 2) == 4)
-        #expect(CausalConvolution.paddedSize(for: 512) == 1024)
-        #expect(CausalConvolution.paddedSize(for: 513) == 2048)
-        #expect(CausalConvolution.paddedSize(for: 65536) == 131072)
+    func paddedSize() throws {
+        #expect(try CausalConvolution.paddedSize(for: 1) == 1)
+        #expect(try CausalConvolution.paddedSize(for: 2) == 4)
+        #expect(try CausalConvolution.paddedSize(for: 3) == 8)
+        #expect(try CausalConvolution.paddedSize(for: 512) == 1024)
+        #expect(try CausalConvolution.paddedSize(for: 513) == 2048)
+        #expect(try CausalConvolution.paddedSize(for: 65536) == 131072)
+        // Against the definition, for every L up to 5000.
+        for l in 1...5000 {
+            let n = try CausalConvolution.paddedSize(for: l)
+            #expect(n >= 2 * l - 1 && (n == 1 || n / 2 < 2 * l - 1) && n & (n - 1) == 0, "L = \(l): n = \(n)")
+        }
+    }
+
+    @Test("padded size at the limit: L = 2²⁹ gives 2³⁰; beyond it, and L ≤ 0, throw (the doubling loop hung or trapped)")
+    func paddedSizeLimits() throws {
+        #expect(try CausalConvolution.paddedSize(for: CausalConvolution.maximumLength) == 1 << 30)
+        #expect(try CausalConvolution.paddedSize(for: (1 << 28) + 1) == 1 << 30)
+        for bad in [CausalConvolution.maximumLength + 1, (1 << 62) - 1, 1 << 62, Int.max, 0, -1, Int.min] {
+            let error = #expect(throws: StateSpaceError.self) { try CausalConvolution.paddedSize(for: bad) }
+            #expect(error?.description.contains("kernel length L = \(bad)") == true, "\(String(describing: error))")
+        }
     }
 
     @Test("bad input throws a named error")

@@ -1,3 +1,4 @@
+import Foundation
 import Numerics
 import Testing
 @testable import StateSpace
@@ -48,15 +49,70 @@ struct FFTTests {
         #expect(cache.count == 0 && cache.cachedPlan(.realForward, size: 12) == nil)
     }
 
-    @Test("a second transform of the same size reuses the shared cache's plan")
-    func transformsReuseSharedPlans() throws {
-        let n = 3 * 5 * 7 * 11                                     // a size no other test uses
-        _ = try FFT.forward(randomVector(n, seed: 1))
-        // Only this key is inspected: other tests add plans to `shared` concurrently, and
-        // nothing ever removes from it, so the identity of this one plan is race-free.
-        let plan = try #require(FFTPlanCache.shared.cachedPlan(.realForward, size: n))
-        _ = try FFT.forward(randomVector(n, seed: 2))
-        #expect(FFTPlanCache.shared.cachedPlan(.realForward, size: n) === plan)
+    @Test("a second transform of the same size reuses its cache's plan")
+    func transformsReusePlans() throws {
+        // A private cache: the shared one evicts, and tests running in parallel fill it, so an
+        // identity check on `shared` could race an eviction.
+        let cache = FFTPlanCache()
+        let n = 3 * 5 * 7 * 11
+        _ = try FFT.forward(randomVector(n, seed: 1), plans: cache)
+        let plan = try #require(cache.cachedPlan(.realForward, size: n))
+        _ = try FFT.forward(randomVector(n, seed: 2), plans: cache)
+        #expect(cache.cachedPlan(.realForward, size: n) === plan && cache.count == 1)
+        // The default is the shared cache (only existence is checked: other tests may evict).
+        _ = try FFT.forward(randomVector(n, seed: 3))
+    }
+
+    @Test("the cache is an LRU per kind: the least recently requested plan goes first")
+    func leastRecentlyUsedEviction() {
+        let cache = FFTPlanCache(capacityPerKind: 3)
+        for n in 1...3 { _ = cache.plan(.realForward, size: n) }
+        _ = cache.plan(.complexForward, size: 1)                  // another kind: its own budget
+        _ = cache.plan(.realForward, size: 1)                     // 1 is now the most recent
+        _ = cache.plan(.realForward, size: 4)                     // evicts 2, the least recent
+        #expect(cache.count(.realForward) == 3 && cache.count(.complexForward) == 1 && cache.count == 4)
+        #expect(cache.cachedPlan(.realForward, size: 2) == nil)
+        #expect([1, 3, 4].allSatisfy { cache.cachedPlan(.realForward, size: $0) != nil })
+    }
+
+    @Test("an evicted plan that a caller still holds stays alive and correct")
+    func evictedPlanInUse() throws {
+        let cache = FFTPlanCache(capacityPerKind: 1)
+        let n = 8
+        let held = cache.plan(.realForward, size: n)
+        _ = cache.plan(.realForward, size: 16)                    // evicts the size-8 plan from the cache
+        #expect(cache.cachedPlan(.realForward, size: n) == nil && cache.count == 1)
+        let x = randomVector(n, seed: 5)
+        let input = FFTWRealBuffer(count: n), output = FFTWComplexBuffer(count: n / 2 + 1)
+        _ = input.buffer.update(fromContentsOf: x)
+        held.execute(input, output)                               // destroyed only when `held` goes
+        let reference = naiveDFT(x.map { Complex($0, 0) }, sign: -1)
+        #expect(maxAbsDifference(Array(output.buffer), Array(reference[0...(n / 2)])) <= 1e-13)
+    }
+
+    @Test("2,000 distinct lengths through FFT.forward: ≤ 64 plans of a kind stay cached and RSS stays flat")
+    func boundedMemory() async {
+        // Before the bound, every length kept its plan: 5,000 lengths grew RSS by ≈ 300 MB
+        // (≈ 80 MB for these 2,000). Run in a child process (an exit test), so that RSS is not
+        // disturbed by the tests running in parallel in this one; the child exits with a failure
+        // if either bound is broken. 2,000 rather than 5,000 lengths keeps the planning cost
+        // (≈ 1 ms of FFTW per new length) to a couple of seconds.
+        let result = await #expect(processExitsWith: .success, observing: [\.standardErrorContent]) {
+            func transform(_ lengths: Range<Int>) throws {
+                for n in lengths { _ = try FFT.forward([Double](repeating: 1, count: n)) }
+            }
+            try transform(1000..<1200)                           // warm-up: fills the cache, allocator arenas
+            let before = try residentSetSize()
+            try transform(1200..<3000)
+            let growth = try residentSetSize() - before
+            let plans = FFTPlanCache.shared.count(.realForward)
+            FileHandle.standardError.write(Data("plans \(plans), RSS growth \(growth >> 10) KB\n".utf8))
+            // A bounded cache holds ≤ 64 plans of n ≤ 3000 (< 4 MB); 16 MB is a wide margin.
+            requirePrecondition(plans <= FFTPlanCache.defaultCapacityPerKind && growth < 16 << 20,
+                                "bound broken: \(plans) plans, RSS grew by \(growth >> 20) MB")
+        }
+        let report = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(report.contains("plans 64,"), "\(report)")
     }
 
     @Test("bad input throws a named error")
@@ -69,5 +125,17 @@ struct FFTTests {
         }
         #expect(throws: StateSpaceError.self) { try FFT.inverse([Complex<Double>](repeating: .zero, count: 3), count: 8) }
         #expect(throws: StateSpaceError.self) { try FFT.forward([Complex(Double.nan, 0)]) }
+        let huge = #expect(throws: StateSpaceError.self) { try FFT.inverse([Complex<Double>.zero], count: Int.max) }
+        #expect(huge?.description.contains("FFT length n = \(Int.max)") == true)
     }
+}
+
+/// The process's resident set size in bytes, from the VmRSS line of /proc/self/status (Linux).
+func residentSetSize() throws -> Int {
+    let status = try String(contentsOfFile: "/proc/self/status", encoding: .utf8)
+    let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+    guard let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "") else {
+        throw CocoaError(.fileReadCorruptFile)
+    }
+    return kilobytes * 1024
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Numerics
 import Testing
 @testable import StateSpace
@@ -54,6 +55,47 @@ struct LinearAlgebraTests {
         #expect(throws: StateSpaceError.self) { try Matrix(rows: 2, cols: 2, elements: [1, 2, 3]) }
         #expect(throws: StateSpaceError.self) { try Matrix([[1, 2], [3]]) }
         #expect(throws: StateSpaceError.self) { try Matrix(rows: -1, cols: 2, elements: []) }
+    }
+
+    @Test("rows·cols that overflows Int throws (it trapped in the multiplication)")
+    func sizeOverflow() {
+        let expected = StateSpaceError.invalidParameter(
+            name: "Matrix rows × cols", value: "\(Int.max) × 2", allowed: "the product must fit in Int (≤ \(Int.max))")
+        #expect(throws: expected) { try Matrix(rows: Int.max, cols: 2, elements: []) }
+        #expect(throws: StateSpaceError.self) { try ComplexMatrix(rows: 2, cols: Int.max / 2 + 1, elements: []) }
+    }
+
+    @Test("least squares throws singularMatrix for a rank-deficient A (dgels returned ±3.9e16)")
+    func leastSquaresRankDeficient() throws {
+        // Column 1 = 2·column 0 exactly: numerical rank 1.
+        let exact = try Matrix([[1, 2], [2, 4], [3, 6]])
+        #expect(throws: StateSpaceError.singularMatrix(name: "A", pivot: 1)) { try leastSquares(exact, [1, 2, 3]) }
+        // Column 4 = column 0 + column 1, up to rounding: still rank 4 of 5 at tolerance 30ε.
+        var dependent = randomMatrix(30, 5, seed: 40)
+        for i in 0..<30 { dependent[i, 4] = dependent[i, 0] + dependent[i, 1] }
+        let error = #expect(throws: StateSpaceError.self) { try leastSquares(dependent, randomVector(30, seed: 41), name: "design") }
+        #expect(error == .singularMatrix(name: "design", pivot: 4))
+        #expect(throws: StateSpaceError.singularMatrix(name: "A", pivot: 0)) { try leastSquares(Matrix(zeros: 4, 2), [1, 2, 3, 4]) }
+        // Badly scaled but full rank (a column of size 1e-8) is solved, not rejected.
+        var scaled = randomMatrix(30, 5, seed: 42)
+        for i in 0..<30 { scaled[i, 2] *= 1e-8 }
+        let x = randomVector(5, seed: 43)
+        #expect(relativeDifference(try leastSquares(scaled, scaled * x), x) <= 1e-7)
+    }
+
+    @Test("diagonalizedExponential throws for a defective A instead of returning I for e^{[[0,1],[0,0]]}")
+    func defectiveExponential() throws {
+        for defective in [[[0.0, 1], [0, 0]], [[2, 1], [0, 2]], [[0, 1], [1e-20, 0]]] {
+            let error = #expect(throws: StateSpaceError.self) { try diagonalizedExponential(try Matrix(defective)) }
+            #expect(error?.description.contains("eigenvector matrix V of A is ill-conditioned") == true, "\(defective): \(String(describing: error))")
+        }
+        // Distinct, well-separated eigenvalues: cond(V) is small and the closed form is met.
+        // [[a, 1], [0, b]] → [[eᵃ, (eᵃ − eᵇ)/(a − b)], [0, eᵇ]].
+        let e = try diagonalizedExponential(try Matrix([[-1, 1], [0, -3]]))
+        let (e1, e3) = (Foundation.exp(-1.0), Foundation.exp(-3.0))
+        let expected = [e1, (e1 - e3) / 2, 0, e3]
+        #expect(maxAbsDifference(e.elements, expected) <= 1e-15)
+        #expect(throws: StateSpaceError.self) { try diagonalizedExponential(try Matrix([[800]])) }   // e⁸⁰⁰ overflows
     }
 
     @Test("Hermitian eigendecomposition: a known 2×2, and H V = V Λ with V unitary")

@@ -22,14 +22,19 @@ public final class CausalConvolution {
     private let signal: FFTWRealBuffer                          // (n)
     private let spectrum: FFTWComplexBuffer                     // (n/2+1)
 
+    /// The longest kernel (and input) supported: L ≤ 2²⁹ = 536,870,912, so that the padded
+    /// size n ≤ 2³⁰ is a power of two FFTW can plan (its sizes are C `int`s, ≤ 2³¹ − 1).
+    /// (Memory gives out first on most machines: n = 2³⁰ needs 8 GB per real buffer.)
+    public static let maximumLength = 1 << 29
+
     /// Prepares convolution with `kernel` (L).
-    /// - Throws: `invalidParameter` if L = 0; `nonFinite` for NaN/∞ in the kernel.
+    /// - Throws: `invalidParameter` unless 1 ≤ L ≤ `maximumLength`; `nonFinite` for NaN/∞ in
+    ///   the kernel.
     /// - Complexity: O(n log n).
     public init(kernel: [Double]) throws {
-        try requirePositive(kernel.count, "kernel length L")
-        try requireFinite(kernel, "kernel K")
         length = kernel.count
-        paddedLength = Self.paddedSize(for: kernel.count)
+        paddedLength = try Self.paddedSize(for: kernel.count)
+        try requireFinite(kernel, "kernel K")
         let n = paddedLength
         forwardPlan = FFTPlanCache.shared.plan(.realForward, size: n)
         inversePlan = FFTPlanCache.shared.plan(.realInverse, size: n)
@@ -41,11 +46,17 @@ public final class CausalConvolution {
         kernelSpectrum = spectrum.buffer.map { $0.multiplied(by: scale) }
     }
 
-    /// The smallest power of two ≥ 2L − 1 (at least 1). - Complexity: O(1).
-    public static func paddedSize(for length: Int) -> Int {
-        var n = 1
-        while n < 2 * length - 1 { n <<= 1 }
-        return n
+    /// n: the smallest power of two ≥ 2L − 1, for L = `length` (n = 1 for L = 1).
+    ///
+    /// Computed from the bit length of 2L − 2 (no loop, so no overflow: the doubling loop this
+    /// replaces wrapped to 0 and never ended for L near 2⁶²).
+    /// - Throws: `invalidParameter` unless 1 ≤ L ≤ `maximumLength` (2²⁹).
+    /// - Complexity: O(1).
+    public static func paddedSize(for length: Int) throws -> Int {
+        try requirePositive(length, "kernel length L")
+        try requireInRange(length, 1...maximumLength, "kernel length L")
+        let m = 2 * length - 1                                 // ≤ 2³⁰ − 1: no overflow
+        return m == 1 ? 1 : 1 << (Int.bitWidth - (m - 1).leadingZeroBitCount)
     }
 
     /// y = K ∗ u, first L outputs. `u` (L) → (L).
@@ -75,7 +86,7 @@ public func causalConvolution(_ kernel: [Double], _ u: [Double]) throws -> [Doub
 }
 
 /// y = K ∗ u by the definition y_t = Σ_{s≤t} K_{t−s} u_s: the O(L²) reference that the FFT
-/// path is checked against. `kernel` (L), `u` (L) → (L).
+/// path is checked against. `kernel` (L), `u` (L) → (L). No upper limit on L but time.
 /// - Throws: `invalidParameter` if L = 0; `shapeMismatch`; `nonFinite`.
 /// - Complexity: O(L²).
 public func directCausalConvolution(_ kernel: [Double], _ u: [Double]) throws -> [Double] {

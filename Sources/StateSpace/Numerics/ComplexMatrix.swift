@@ -10,24 +10,29 @@ public struct ComplexMatrix: Equatable, Sendable {
     /// (rows, cols), row-major.
     public var elements: [Complex<Double>]
 
-    /// - Throws: `shapeMismatch` unless `elements.count == rows * cols`.
+    /// - Throws: `invalidParameter` for a negative size or when rows·cols overflows `Int`;
+    ///   `shapeMismatch` unless `elements.count == rows * cols`.
     /// - Complexity: O(1).
     public init(rows: Int, cols: Int, elements: [Complex<Double>]) throws {
         guard rows >= 0, cols >= 0 else {
             throw StateSpaceError.invalidParameter(name: "rows×cols", value: "\(rows)×\(cols)", allowed: "sizes must be ≥ 0")
         }
-        try requireCount(elements.count, rows * cols, "ComplexMatrix elements (\(rows)×\(cols))")
+        let count = try checkedProduct(rows, cols, "ComplexMatrix rows × cols")
+        try requireCount(elements.count, count, "ComplexMatrix elements (\(rows)×\(cols))")
         self.rows = rows
         self.cols = cols
         self.elements = elements
     }
 
-    /// The rows×cols zero matrix. - Complexity: O(rows·cols).
+    /// The rows×cols zero matrix.
+    /// - Precondition: rows ≥ 0, cols ≥ 0 and rows·cols fits in `Int` (a violation traps with a
+    ///   message naming both sizes); for sizes typed by a user, use `init(rows:cols:elements:)`.
+    /// - Complexity: O(rows·cols).
     public init(zeros rows: Int, _ cols: Int) {
-        precondition(rows >= 0 && cols >= 0)
+        let count = requireMatrixSize(rows, cols, "ComplexMatrix(zeros: rows, cols)")
         self.rows = rows
         self.cols = cols
-        self.elements = [Complex<Double>](repeating: .zero, count: rows * cols)
+        self.elements = [Complex<Double>](repeating: .zero, count: count)
     }
 
     /// The real matrix `real` viewed as complex (zero imaginary part). - Complexity: O(rows·cols).
@@ -37,8 +42,11 @@ public struct ComplexMatrix: Equatable, Sendable {
         elements = real.elements.map { Complex($0, 0) }
     }
 
-    /// The n×n identity. - Complexity: O(n²).
+    /// The n×n identity.
+    /// - Precondition: n ≥ 0 (a violation traps with a message naming n).
+    /// - Complexity: O(n²).
     public static func identity(_ n: Int) -> ComplexMatrix {
+        requirePrecondition(n >= 0, "ComplexMatrix.identity(n): n = \(n), but the size n must be ≥ 0")
         var m = ComplexMatrix(zeros: n, n)
         for i in 0..<n { m[i, i] = .one }
         return m

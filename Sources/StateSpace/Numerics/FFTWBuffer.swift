@@ -8,11 +8,14 @@ public final class FFTWRealBuffer {
     public let count: Int
     public let pointer: UnsafeMutablePointer<Double>           // (count)
 
-    /// A zero-filled buffer of `count` doubles. - Complexity: O(count).
+    /// A zero-filled buffer of `count` doubles.
+    /// - Precondition: count ≥ 1 (a violation traps with the count).
+    /// - Complexity: O(count).
     public init(count: Int) {
-        precondition(count > 0, "FFTWRealBuffer: count must be positive")
+        requirePrecondition(count > 0, "FFTWRealBuffer(count:): count = \(count), but it must be ≥ 1")
         self.count = count
-        pointer = fftw_alloc_real(count)!
+        guard let memory = fftw_alloc_real(count) else { fatalError("FFTWRealBuffer: could not allocate \(count) doubles") }
+        pointer = memory
         pointer.initialize(repeating: 0, count: count)
     }
 
@@ -29,11 +32,14 @@ public final class FFTWComplexBuffer {
     public let count: Int
     public let pointer: UnsafeMutablePointer<Complex<Double>>  // (count)
 
-    /// A zero-filled buffer of `count` complex numbers. - Complexity: O(count).
+    /// A zero-filled buffer of `count` complex numbers.
+    /// - Precondition: count ≥ 1 (a violation traps with the count).
+    /// - Complexity: O(count).
     public init(count: Int) {
-        precondition(count > 0, "FFTWComplexBuffer: count must be positive")
+        requirePrecondition(count > 0, "FFTWComplexBuffer(count:): count = \(count), but it must be ≥ 1")
         self.count = count
-        let raw = UnsafeMutableRawPointer(fftw_alloc_complex(count)!)
+        guard let memory = fftw_alloc_complex(count) else { fatalError("FFTWComplexBuffer: could not allocate \(count) complex numbers") }
+        let raw = UnsafeMutableRawPointer(memory)
         pointer = raw.bindMemory(to: Complex<Double>.self, capacity: count)
         pointer.initialize(repeating: .zero, count: count)
     }

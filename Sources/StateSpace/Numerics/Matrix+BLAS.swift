@@ -7,8 +7,9 @@ import Numerics
 /// C ← α·op(A)·op(B) + β·C with `cblas_dgemm`.
 ///
 /// - Parameters: `a` (m, k) after `transposeA`; `b` (k, n) after `transposeB`; `c` (m, n).
-/// - Precondition: inner dimensions agree (checked; a mismatch traps with the shapes, since it
-///   is a programming error inside the library, not user input — public entry points validate).
+/// - Precondition: inner dimensions agree and C is m×n (checked; a mismatch traps with the
+///   shapes — a programming error inside the library, not user input: public entry points
+///   validate).
 /// - Complexity: O(m·n·k) flops, at BLAS speed.
 public func gemm(
     _ alpha: Double, _ a: Matrix, transposeA: Bool = false,
@@ -19,8 +20,8 @@ public func gemm(
     let k = transposeA ? a.rows : a.cols
     let kb = transposeB ? b.cols : b.rows
     let n = transposeB ? b.rows : b.cols
-    precondition(k == kb && c.rows == m && c.cols == n,
-                 "gemm: op(A) is \(m)×\(k), op(B) is \(kb)×\(n), C is \(c.rows)×\(c.cols)")
+    requirePrecondition(k == kb && c.rows == m && c.cols == n,
+                        "gemm: op(A) is \(m)×\(k), op(B) is \(kb)×\(n), C is \(c.rows)×\(c.cols): need op(A) m×k, op(B) k×n, C m×n")
     guard m > 0, n > 0 else { return }
     a.elements.withUnsafeBufferPointer { pa in
         b.elements.withUnsafeBufferPointer { pb in
@@ -38,9 +39,10 @@ public func gemm(
 }
 
 /// y = A·x with `cblas_dgemv`. `a` (m, n), `x` (n) → (m).
+/// - Precondition: x has n entries (a violation traps with A's shape and x's length).
 /// - Complexity: O(m·n).
 public func gemv(_ a: Matrix, _ x: [Double]) -> [Double] {
-    precondition(x.count == a.cols, "gemv: A is \(a.rows)×\(a.cols), x has length \(x.count)")
+    requirePrecondition(x.count == a.cols, "gemv: A is \(a.rows)×\(a.cols) but x has length \(x.count): x must have length \(a.cols)")
     var y = [Double](repeating: 0, count: a.rows)
     guard a.rows > 0, a.cols > 0 else { return y }
     a.elements.withUnsafeBufferPointer { pa in
@@ -56,14 +58,19 @@ public func gemv(_ a: Matrix, _ x: [Double]) -> [Double] {
 
 extension Matrix {
     /// A·B by `cblas_dgemm`. `a` (m, k), `b` (k, n) → (m, n).
+    /// - Precondition: A's columns = B's rows (a violation traps with both shapes; for shapes
+    ///   from user input use `multiplied(by:)`, which throws).
     /// - Complexity: O(m·n·k).
     public static func * (a: Matrix, b: Matrix) -> Matrix {
+        requirePrecondition(a.cols == b.rows,
+                            "Matrix *: A is \(a.rows)×\(a.cols) and B is \(b.rows)×\(b.cols): A's columns (\(a.cols)) must equal B's rows (\(b.rows))")
         var c = Matrix(zeros: a.rows, b.cols)
         gemm(1, a, b, 0, &c)
         return c
     }
 
     /// A·x by `cblas_dgemv`. (m, n)·(n) → (m).
+    /// - Precondition: x has n entries (traps with the shapes, as `gemv`).
     /// - Complexity: O(m·n).
     public static func * (a: Matrix, x: [Double]) -> [Double] { gemv(a, x) }
 
@@ -90,8 +97,8 @@ public func zgemm(
     let k = adjointA ? a.rows : a.cols
     let kb = adjointB ? b.cols : b.rows
     let n = adjointB ? b.rows : b.cols
-    precondition(k == kb && c.rows == m && c.cols == n,
-                 "zgemm: op(A) is \(m)×\(k), op(B) is \(kb)×\(n), C is \(c.rows)×\(c.cols)")
+    requirePrecondition(k == kb && c.rows == m && c.cols == n,
+                        "zgemm: op(A) is \(m)×\(k), op(B) is \(kb)×\(n), C is \(c.rows)×\(c.cols): need op(A) m×k, op(B) k×n, C m×n")
     guard m > 0, n > 0 else { return }
     var alpha = alpha, beta = beta
     a.elements.withUnsafeBufferPointer { pa in
@@ -115,8 +122,11 @@ public func zgemm(
 
 extension ComplexMatrix {
     /// A·B by `cblas_zgemm`. (m, k)·(k, n) → (m, n).
+    /// - Precondition: A's columns = B's rows (a violation traps with both shapes).
     /// - Complexity: O(m·n·k).
     public static func * (a: ComplexMatrix, b: ComplexMatrix) -> ComplexMatrix {
+        requirePrecondition(a.cols == b.rows,
+                            "ComplexMatrix *: A is \(a.rows)×\(a.cols) and B is \(b.rows)×\(b.cols): A's columns (\(a.cols)) must equal B's rows (\(b.rows))")
         var c = ComplexMatrix(zeros: a.rows, b.cols)
         zgemm(.one, a, b, .zero, &c)
         return c

@@ -11,14 +11,15 @@ public struct Matrix: Equatable, Sendable, CustomStringConvertible {
     public var elements: [Double]
 
     /// A matrix over `elements` stored row-major.
-    /// - Throws: `shapeMismatch` unless `elements.count == rows * cols`; `invalidParameter` for a
-    ///   negative size.
+    /// - Throws: `invalidParameter` for a negative size or when rows·cols overflows `Int`;
+    ///   `shapeMismatch` unless `elements.count == rows * cols`.
     /// - Complexity: O(1).
     public init(rows: Int, cols: Int, elements: [Double]) throws {
         guard rows >= 0, cols >= 0 else {
             throw StateSpaceError.invalidParameter(name: "rows×cols", value: "\(rows)×\(cols)", allowed: "sizes must be ≥ 0")
         }
-        try requireCount(elements.count, rows * cols, "Matrix elements (\(rows)×\(cols))")
+        let count = try checkedProduct(rows, cols, "Matrix rows × cols")
+        try requireCount(elements.count, count, "Matrix elements (\(rows)×\(cols))")
         self.rows = rows
         self.cols = cols
         self.elements = elements
@@ -32,12 +33,16 @@ public struct Matrix: Equatable, Sendable, CustomStringConvertible {
     }
 
     /// The rows×cols zero matrix.
+    /// - Precondition: rows ≥ 0, cols ≥ 0 and rows·cols fits in `Int` (a violation traps with a
+    ///   message naming both sizes). Every caller in the library passes sizes of existing arrays
+    ///   or validated parameters; for sizes typed by a user, use `init(rows:cols:elements:)`,
+    ///   which throws.
     /// - Complexity: O(rows·cols).
     public init(zeros rows: Int, _ cols: Int) {
-        precondition(rows >= 0 && cols >= 0)
+        let count = requireMatrixSize(rows, cols, "Matrix(zeros: rows, cols)")
         self.rows = rows
         self.cols = cols
-        self.elements = [Double](repeating: 0, count: rows * cols)
+        self.elements = [Double](repeating: 0, count: count)
     }
 
     /// A matrix from nested rows (for small literals in chapters and tests).
@@ -52,8 +57,10 @@ public struct Matrix: Equatable, Sendable, CustomStringConvertible {
     }
 
     /// The n×n identity.
+    /// - Precondition: n ≥ 0 (a violation traps with a message naming n).
     /// - Complexity: O(n²).
     public static func identity(_ n: Int) -> Matrix {
+        requirePrecondition(n >= 0, "Matrix.identity(n): n = \(n), but the size n must be ≥ 0")
         var m = Matrix(zeros: n, n)
         for i in 0..<n { m[i, i] = 1 }
         return m
@@ -110,17 +117,24 @@ public struct Matrix: Equatable, Sendable, CustomStringConvertible {
         try StateSpace.requireFinite(elements, name)
     }
 
-    /// A + B, elementwise. - Precondition: equal shapes. - Complexity: O(rows·cols).
+    /// A + B, elementwise.
+    /// - Precondition: equal shapes (a violation traps with both shapes; `multiplied(by:)`'s
+    ///   throwing style is not offered here because every caller adds matrices it built itself).
+    /// - Complexity: O(rows·cols).
     public static func + (a: Matrix, b: Matrix) -> Matrix {
-        precondition(a.rows == b.rows && a.cols == b.cols, "Matrix +: shapes differ")
+        requirePrecondition(a.rows == b.rows && a.cols == b.cols,
+                            "Matrix +: A is \(a.rows)×\(a.cols) and B is \(b.rows)×\(b.cols): the shapes must be equal")
         var c = a
         for i in c.elements.indices { c.elements[i] += b.elements[i] }
         return c
     }
 
-    /// A − B, elementwise. - Precondition: equal shapes. - Complexity: O(rows·cols).
+    /// A − B, elementwise.
+    /// - Precondition: equal shapes (a violation traps with both shapes).
+    /// - Complexity: O(rows·cols).
     public static func - (a: Matrix, b: Matrix) -> Matrix {
-        precondition(a.rows == b.rows && a.cols == b.cols, "Matrix -: shapes differ")
+        requirePrecondition(a.rows == b.rows && a.cols == b.cols,
+                            "Matrix -: A is \(a.rows)×\(a.cols) and B is \(b.rows)×\(b.cols): the shapes must be equal")
         var c = a
         for i in c.elements.indices { c.elements[i] -= b.elements[i] }
         return c
@@ -138,4 +152,14 @@ public struct Matrix: Equatable, Sendable, CustomStringConvertible {
             row(i).map { String(format: "%12.6g", $0) }.joined(separator: " ")
         }.joined(separator: "\n")
     }
+}
+
+/// rows·cols for a matrix built by a non-throwing initialiser: traps, naming the caller and both
+/// sizes, unless rows ≥ 0, cols ≥ 0 and the product fits in `Int`.
+/// - Complexity: O(1).
+func requireMatrixSize(_ rows: Int, _ cols: Int, _ caller: String) -> Int {
+    let (count, overflow) = rows.multipliedReportingOverflow(by: cols)
+    requirePrecondition(rows >= 0 && cols >= 0 && !overflow,
+                        "\(caller): rows = \(rows), cols = \(cols), but each must be ≥ 0 and rows·cols must fit in Int")
+    return count
 }

@@ -3,10 +3,11 @@
 ///
 /// - Parameters: `a` (n, n); `k` ≥ 0.
 /// - Returns: (n, n).
-/// - Throws: `notSquare`; `invalidParameter` for k < 0.
+/// - Throws: `notSquare`; `invalidParameter` for k < 0; `nonFinite` for NaN/∞ in A.
 /// - Complexity: O(n³·log₂k) — about 2·log₂k GEMMs instead of k.
 public func matrixPower(_ a: Matrix, _ k: Int, name: String = "A") throws -> Matrix {
     try a.requireSquare(name)
+    try a.requireFinite(name)
     guard k >= 0 else {
         throw StateSpaceError.invalidParameter(name: "exponent k", value: "\(k)", allowed: "must be ≥ 0")
     }

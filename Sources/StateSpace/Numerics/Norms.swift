@@ -1,9 +1,9 @@
 /// max_i |a_i − b_i| (∞-norm of the difference). Returns NaN if any entry is NaN, so a
 /// comparison against a tolerance fails rather than passes.
-/// - Precondition: `a.count == b.count`.
+/// - Precondition: `a.count == b.count` (a violation traps with both lengths).
 /// - Complexity: O(n).
 public func maxAbsDifference(_ a: [Double], _ b: [Double]) -> Double {
-    precondition(a.count == b.count, "maxAbsDifference: lengths \(a.count) and \(b.count) differ")
+    requirePrecondition(a.count == b.count, "maxAbsDifference: a has length \(a.count) and b has length \(b.count): the lengths must be equal")
     var m = 0.0
     for i in a.indices {
         let d = abs(a[i] - b[i])

@@ -17,6 +17,9 @@ public enum StateSpaceError: Error, Equatable, CustomStringConvertible, Sendable
     case unstable(name: String, spectralRadius: Double)
     /// A LAPACK routine reported failure (`info ≠ 0`) for a reason other than the above.
     case lapackFailure(routine: String, info: Int)
+    /// A matrix so ill-conditioned that a result computed through it would be mostly rounding:
+    /// its condition number exceeds the limit the routine documents.
+    case illConditioned(name: String, condition: Double, limit: Double, consequence: String)
 
     public var description: String {
         switch self {
@@ -34,6 +37,8 @@ public enum StateSpaceError: Error, Equatable, CustomStringConvertible, Sendable
             return "\(name) is unstable: spectral radius \(radius) > 1, so the state grows without bound; use a stable A (eigenvalues with negative real part) or a smaller step"
         case let .lapackFailure(routine, info):
             return "LAPACK \(routine) failed with info = \(info)"
+        case let .illConditioned(name, condition, limit, consequence):
+            return "\(name) is ill-conditioned: condition number \(condition) exceeds the limit \(limit); \(consequence)"
         }
     }
 }

@@ -29,12 +29,15 @@ public func requireFinite(_ values: [Double], _ name: String) throws {
     }
 }
 
-/// Throws at the first complex entry with a NaN or ±∞ part (reports the offending part).
+/// Throws at the first complex entry with a NaN or ±∞ part (reports the offending part as
+/// stored: swift-numerics' `real`/`imaginary` read NaN for any non-finite value, so an
+/// infinity would otherwise be reported as NaN).
 /// - Complexity: O(n).
 @inlinable
 public func requireFinite(_ values: [Complex<Double>], _ name: String) throws {
-    for (i, z) in values.enumerated() where !(z.real.isFinite && z.imaginary.isFinite) {
-        throw StateSpaceError.nonFinite(name: name, index: i, value: z.real.isFinite ? z.imaginary : z.real)
+    for (i, z) in values.enumerated() where !z.isFinite {
+        let (re, im) = z.rawStorage
+        throw StateSpaceError.nonFinite(name: name, index: i, value: re.isFinite ? im : re)
     }
 }
 
