@@ -20,23 +20,26 @@ public struct MambaBlock: Sendable {
     public let outProjection: Matrix                                  // (d_inner, d_model)
     public static let convWidth = 4
 
-    /// - Throws: `invalidParameter` for d_model or N of 0.
+    /// - Throws: `invalidParameter` for d_model or N < 1, or sizes whose products overflow Int.
     /// - Complexity: O(d_model·d_inner + d_inner·N).
     public init(modelWidth: Int, stateSize: Int, rng: inout SplitMix64) throws {
         try requirePositive(modelWidth, "d_model")
-        let inner = 2 * modelWidth
+        try requirePositive(stateSize, "state size N")
+        let inner = try checkedProduct(2, modelWidth, "d_inner = 2·d_model")
+        _ = try checkedProduct(modelWidth, try checkedProduct(2, inner, "2·d_inner"), "d_model × 2·d_inner (W_in)")
         self.modelWidth = modelWidth
         innerWidth = inner
-        inProjection = uniformMatrix(modelWidth, 2 * inner, bound: 1 / Double(modelWidth).squareRoot(), rng: &rng)
-        convWeight = uniformMatrix(inner, Self.convWidth, bound: 0.5, rng: &rng)   // 1/√4
+        inProjection = try uniformMatrix(modelWidth, 2 * inner, bound: 1 / Double(modelWidth).squareRoot(), rng: &rng)
+        convWeight = try uniformMatrix(inner, Self.convWidth, bound: 0.5, rng: &rng)   // 1/√4
         convBias = (0..<inner).map { _ in Double.random(in: -0.5...0.5, using: &rng) }
         selection = try SelectiveParameters(channels: inner, stateSize: stateSize,
                                             dtRank: (modelWidth + 15) / 16, rng: &rng)
-        outProjection = uniformMatrix(inner, modelWidth, bound: 1 / Double(inner).squareRoot(), rng: &rng)
+        outProjection = try uniformMatrix(inner, modelWidth, bound: 1 / Double(inner).squareRoot(), rng: &rng)
     }
 
-    /// The whole sequence at once. `u` (L, d_model) → (L, d_model).
-    /// - Throws: `shapeMismatch`, `nonFinite`, `invalidParameter` (L = 0).
+    /// The whole sequence at once. `u` (L, d_model) → (L, d_model). `threads` < 1 counts as 1.
+    /// - Throws: `shapeMismatch`, `nonFinite`, `invalidParameter` (L = 0, or a u so large that the
+    ///   selection or the scan would overflow Double: see `SelectiveScanInputs`).
     /// - Complexity: O(L·d_model·d_inner + L·d_inner·N).
     public func forward(_ u: Matrix, threads: Int = 1) throws -> Matrix {
         guard u.cols == modelWidth else {
@@ -60,7 +63,9 @@ public struct MambaBlock: Sendable {
         }
         var y = selectiveScan(try selection.scanInputs(x), threads: threads)  // (L, d_inner)
         for i in y.elements.indices { y.elements[i] *= gate.elements[i] }
-        return y * outProjection                                      // (L, d_model)
+        let out = y * outProjection                                   // (L, d_model)
+        try requireNoOverflow(out.elements + xz.elements, of: u.elements, "input u")
+        return out
     }
 
     /// What generation carries from token to token: the last 3 pre-convolution inputs and the
@@ -76,12 +81,30 @@ public struct MambaBlock: Sendable {
     }
 
     /// One token: `u` (d_model) → output (d_model), updating `state`. The same arithmetic as
-    /// `forward`, one row at a time.
-    /// - Throws: `shapeMismatch`, `nonFinite`.
+    /// `forward`, one row at a time. The state is checked on entry (its shape and that it is
+    /// finite: O(d_inner·N), less than the step itself) and replaced only if the step succeeds,
+    /// so a refused token leaves it as it was.
+    /// - Throws: `shapeMismatch` for a token not of length d_model, or a state not shaped like
+    ///   `initialState` ((3, d_inner) and (d_inner, N)); `nonFinite` for NaN/∞ in u or the state;
+    ///   `invalidParameter` if the token or state is so large that the step overflows Double.
     /// - Complexity: O(d_model·d_inner + d_inner·N) per token.
     public func step(_ u: [Double], state: inout State) throws -> [Double] {
         try requireCount(u.count, modelWidth, "token u (d_model)")
         try requireFinite(u, "token u")
+        try requireDimensions(state.convBuffer, Self.convWidth - 1, innerWidth, "state.convBuffer (3, d_inner)")
+        try requireDimensions(state.ssm, innerWidth, selection.stateSize, "state.ssm (d_inner, N)")
+        try state.convBuffer.requireFinite("state.convBuffer")
+        try state.ssm.requireFinite("state.ssm")
+        var next = state
+        let y = try advance(u, state: &next)
+        try requireNoOverflow(y + next.ssm.elements + next.convBuffer.elements,
+                              of: [("token u", u), ("state.ssm", state.ssm.elements)], result: "step's output or state")
+        state = next
+        return y
+    }
+
+    /// The arithmetic of `step`, on a state already checked.
+    private func advance(_ u: [Double], state: inout State) throws -> [Double] {
         let inner = innerWidth, n = selection.stateSize
         let xz = inProjection.transposed * u                          // (2·d_inner)
         var x = [Double](repeating: 0, count: inner)                  // (d_inner)
