@@ -77,9 +77,9 @@ public struct SSDInputs: Sendable {
         guard !factors.contains(0) else { return }
         let log2Bound = factors.reduce(0) { $0 + Double.log2($1) }
         guard log2Bound > 1021 else { return }
-        let scales = largest.map { name, cols, m in "max|\(name)| = \(m.value) at \(name)[\(m.index / cols), \(m.index % cols)]" }
+        let scales = largest.map { name, cols, m in "max|\(name)| = \(short(m.value)) at \(name)[\(m.index / cols), \(m.index % cols)]" }
         throw StateSpaceError.invalidParameter(
-            name: "scale of X, B, C", value: "T·N·max|X|·max|B|·max|C| = 2^\(short(log2Bound)) (T = \(x.rows), N = \(n), "
+            name: "scale of X, B, C", value: "T·N·max|X|·max|B|·max|C| = 2^\(String(format: "%.1f", log2Bound)) (T = \(x.rows), N = \(n), "
                 + scales.joined(separator: ", ") + ")",
             allowed: "must be ≤ 2¹⁰²¹: it bounds every state and output, which must not overflow Double")
     }

@@ -61,7 +61,8 @@ public struct MambaBlock: Sendable {
                 gate[t, d] = silu(xz[t, inner + d])
             }
         }
-        var y = selectiveScan(try selection.scanInputs(x), threads: threads)  // (L, d_inner)
+        let inputs = try blamingInput(u.elements, "input u") { try selection.scanInputs(x) }
+        var y = selectiveScan(inputs, threads: threads)                // (L, d_inner)
         for i in y.elements.indices { y.elements[i] *= gate.elements[i] }
         let out = y * outProjection                                   // (L, d_model)
         try requireNoOverflow(out.elements + xz.elements, of: u.elements, "input u")
@@ -103,6 +104,16 @@ public struct MambaBlock: Sendable {
         return y
     }
 
+    /// Runs `body`, a selection (and scan inputs) built from the block's own projections of `input`:
+    /// their shapes fit by construction, so a refusal can only be the scale of `input` (an
+    /// overflow or the scan's Δ bound), and is reported against it, quoting the inner reason.
+    private func blamingInput<R>(_ input: [Double], _ name: String, _ body: () throws -> R) throws -> R {
+        do { return try body() } catch let error as StateSpaceError {
+            throw StateSpaceError.invalidParameter(name: name, value: "\(largestMagnitude(input).value) (its largest |entry|)",
+                                                   allowed: "too large for this block: inside it, \(error.description)")
+        }
+    }
+
     /// The arithmetic of `step`, on a state already checked.
     private func advance(_ u: [Double], state: inout State) throws -> [Double] {
         let inner = innerWidth, n = selection.stateSize
@@ -117,7 +128,9 @@ public struct MambaBlock: Sendable {
         for tap in 0..<(Self.convWidth - 2) { for d in 0..<inner { state.convBuffer[tap, d] = state.convBuffer[tap + 1, d] } }
         for d in 0..<inner { state.convBuffer[Self.convWidth - 2, d] = xz[d] }
 
-        let (delta, b, c) = try selection.select(try Matrix(rows: 1, cols: inner, elements: x))  // (1, d_inner), (1, N), (1, N)
+        let (delta, b, c) = try blamingInput(u + state.convBuffer.elements, "token u (with the state's conv buffer)") {
+            try selection.select(try Matrix(rows: 1, cols: inner, elements: x))   // (1, d_inner), (1, N), (1, N)
+        }
         let a = selection.a                                           // (d_inner, N)
         var y = [Double](repeating: 0, count: inner)                  // (d_inner)
         for d in 0..<inner {

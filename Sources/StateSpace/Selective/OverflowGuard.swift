@@ -22,10 +22,11 @@ func largestMagnitude(_ values: [Double]) -> (value: Double, index: Int) {
 /// - Complexity: O(n) for n results and inputs.
 func requireNoOverflow(_ result: [Double], of inputs: [(name: String, values: [Double])], result resultName: String = "output") throws {
     guard result.contains(where: { !$0.isFinite }) else { return }
-    let scales = inputs.map { "max |\($0.name)| = \(largestMagnitude($0.values).value)" }.joined(separator: ", ")
+    let scales = inputs.map { "\(largestMagnitude($0.values).value)" }.joined(separator: " and ")
+    let one = inputs.count == 1
     throw StateSpaceError.invalidParameter(
-        name: inputs.map(\.name).joined(separator: " and "), value: scales,
-        allowed: "too large: the \(resultName) overflowed Double (|·| > 1.8e308); scale the input down")
+        name: inputs.map(\.name).joined(separator: " and "), value: scales + (one ? " (its largest |entry|)" : " (their largest |entries|)"),
+        allowed: "too large: the \(resultName) overflowed Double (|·| > 1.8e308); scale \(one ? "it" : "them") down")
 }
 
 /// `requireNoOverflow` for one input.
