@@ -84,8 +84,14 @@ public struct SSDInputs: Sendable {
             allowed: "must be ≤ 2¹⁰²¹: it bounds every state and output, which must not overflow Double")
     }
 
-    /// The group whose B and C head h reads.
-    @inline(__always) public func group(ofHead h: Int) -> Int { h * groups / heads }
+    /// The group whose B and C head h reads: h·G/H.
+    /// - Precondition: 0 ≤ h < H (checked with a message that survives -O; the forms call this
+    ///   once per head, so a throw would buy nothing but `try` at every call).
+    /// - Complexity: O(1).
+    @inline(__always) public func group(ofHead h: Int) -> Int {
+        requirePrecondition(h >= 0 && h < heads, "SSDInputs.group(ofHead: \(h)): the head h must be in 0..<\(heads) (H = \(heads))")
+        return h * groups / heads
+    }
 
     /// Seeded random inputs: X, B, C ~ N(0, 1)·scale, a = exp(−Δ) with Δ ~ U[0.001, 0.1] — a
     /// realistic decay per step (Mamba-2 initialises Δ in that range).

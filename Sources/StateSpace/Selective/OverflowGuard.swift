@@ -12,9 +12,11 @@ let overflowLimit = 0x1p1022
 /// The largest |v| of `values` and where it is (0 at index 0 for an empty array).
 /// - Complexity: O(n).
 func largestMagnitude(_ values: [Double]) -> (value: Double, index: Int) {
-    var best = (value: 0.0, index: 0)
-    for (i, v) in values.enumerated() where abs(v) > best.value { best = (abs(v), i) }
-    return best
+    values.withUnsafeBufferPointer { p in
+        var best = 0.0, at = 0
+        for i in p.indices where abs(p[i]) > best { (best, at) = (abs(p[i]), i) }
+        return (best, at)
+    }
 }
 
 /// Throws if `result` holds a NaN or ±∞ although its inputs were finite: the inputs are too large
