@@ -59,7 +59,8 @@ public struct DPLR: Sendable {
 
     /// The steps Δ the bilinear discretisation (`DPLRBilinear`, `s4Kernel`) accepts for this
     /// system: [ε/min|Λ_n|, 4/(ε·max|Λ_n|)], ε = 2⁻⁵² (derived in `StepRange`). Outside it Ā
-    /// rounds to 1 or to −1 in every mode. For LegS, min|Λ_n| ≥ ½ and max|Λ_n| grows like N.
+    /// rounds to 1 or to −1 in at least one mode. For LegS, min|Λ_n| ≥ ½ and max|Λ_n| ≈ N²/π
+    /// (4.6 at N = 4, 1.3e3 at N = 64): the range is [3.9e-16, 1.4e13] at N = 64.
     /// - Complexity: O(N).
     public var bilinearStepRange: ClosedRange<Double> { StepRange.bilinear(lambda) }
 

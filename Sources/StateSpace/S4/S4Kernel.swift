@@ -29,7 +29,7 @@ import Numerics
 /// two); powers of two are fastest.
 ///
 /// **Steps.** Δ must lie in `dplr.bilinearStepRange` = [ε/min|Λ_n|, 4/(ε·max|Λ_n|)], ε = 2⁻⁵²
-/// (≈ [4.4e-16, 1.8e16/max|Λ_n|]; derived in `StepRange`: outside it the bilinear Ā is 1 or −1
+/// (≈ [4e-16, 1.4e13] at N = 64; derived in `StepRange`: outside it the bilinear Ā is 1 or −1
 /// to working precision). That range also keeps the Cauchy sums in Double: they form
 /// |g − Λ_n|² with |g| ≤ (2/Δ)·cot(π/L) < 2L/(πΔ) ≤ 2L·min|Λ_n|/(πε) ≤ 2.7e34·min|Λ_n| for any
 /// L ≤ Int.max, far below the 2⁵¹¹ ≈ 6.7e153 at which 1/|g − Λ_n|² would leave the normal range.

@@ -16,7 +16,7 @@ public struct S4Layer: Sendable {
     public var channels: Int { steps.count }
 
     /// - Parameters: `stateSize` N (even); `channels` H ≥ 1; `stepRange` [Δ_min, Δ_max], both
-    ///   finite and inside the DPLR's `bilinearStepRange` (≈ [4.4e-16, 1.8e16/max|Λ_n|]: outside,
+    ///   finite and inside the DPLR's `bilinearStepRange` (≈ [4e-16, 1.4e13] at N = 64: outside,
     ///   the bilinear Ā is 1 or −1 to working precision, see `StepRange`).
     /// - Throws: `invalidParameter` for odd N, H < 1, or a step range not finite or outside the
     ///   bilinear range (the offending bound is named).

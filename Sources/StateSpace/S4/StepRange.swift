@@ -11,14 +11,15 @@ import Numerics
 ///   the bilinear map 1 ± Δλ/2 both round to 1, so Ā = 1 exactly). The discrete system then
 ///   forgets nothing and no longer depends on λ — a running sum of the input. So Δ ≥ ε/min|λ_n|.
 /// - **Large Δ, bilinear** Ā = (1 + Δλ/2)/(1 − Δλ/2) = −1 − 4/(Δλ) + O((Δλ)⁻²). Once
-///   Δ|λ| > 4/ε the distance 4/(Δ|λ|) to −1 is below ε and Ā rounds to −1: every mode becomes
-///   the same alternating sign and the kernel again no longer depends on λ. So Δ ≤ 4/(ε·max|λ_n|).
+///   Δ|λ| > 4/ε the distance 4/(Δ|λ|) to −1 is below ε and Ā rounds to −1: the mode becomes a
+///   pure alternation and the kernel again no longer depends on λ. So Δ ≤ 4/(ε·max|λ_n|).
+///   (Both ends are per mode: the range is where every mode is resolved.)
 /// - **Large Δ, ZOH** Ā = e^{Δλ} with Re λ < 0: no upper end. Large Δ means fast decay, and a
 ///   mode whose Δ·Re λ lies below log(least positive double) ≈ −745.13 has Ā = 0 exactly — the
 ///   true value rounded (see `zeroOrderHold`).
 ///
-/// For S4's LegS DPLR (|Λ_n| from ½ to about N) the bilinear range is about [4.4e-16, 1.8e16/N];
-/// S4 initialises Δ in [1e-3, 1e-1].
+/// For S4's LegS DPLR, |Λ_n| runs from ½ to about N²/π, so the bilinear range is about
+/// [4e-16, 5.6e16/N²] ([3.9e-16, 1.4e13] at N = 64); S4 initialises Δ in [1e-3, 1e-1].
 enum StepRange {
     /// ε = 2⁻⁵².
     static let epsilon = Double.ulpOfOne
@@ -46,7 +47,7 @@ enum StepRange {
                 name: name, value: "\(step)",
                 allowed: "must be in [\(short(range.lowerBound)), \(short(range.upperBound))] for this system: the bilinear map "
                     + "needs ε ≤ Δ·|λ_n| ≤ 4/ε (ε = 2⁻⁵², |λ_n| from \(short(low)) to \(short(high))); below, 1 ± Δλ/2 round to 1 "
-                    + "(Ā = 1), above, Ā rounds to −1, and either way the kernel no longer depends on A")
+                    + "(Ā = 1), above, Ā rounds to −1, and either way the kernel no longer depends on that mode's λ")
         }
     }
 
@@ -59,7 +60,7 @@ enum StepRange {
             throw StateSpaceError.invalidParameter(
                 name: name, value: "\(step)",
                 allowed: "must be finite and ≥ \(short(low)) for this system: below ε/min|λ_n| (ε = 2⁻⁵², min|λ_n| = "
-                    + "\(short(moduli(lambda).low))) e^{Δλ} equals 1 to working precision and the kernel no longer depends on A")
+                    + "\(short(moduli(lambda).low))) e^{Δλ_n} equals 1 to working precision and the kernel no longer depends on λ_n")
         }
     }
 
