@@ -76,7 +76,7 @@ public struct SSDInputs: Sendable {
         let factors = [Double(x.rows), Double(n)] + largest.map(\.2.value)
         guard !factors.contains(0) else { return }
         let log2Bound = factors.reduce(0) { $0 + Double.log2($1) }
-        guard log2Bound > 1021 else { return }
+        guard log2Bound > scanBoundLog2 else { return }
         let scales = largest.map { name, cols, m in "max|\(name)| = \(short(m.value)) at \(name)[\(m.index / cols), \(m.index % cols)]" }
         throw StateSpaceError.invalidParameter(
             name: "scale of X, B, C", value: "T·N·max|X|·max|B|·max|C| = 2^\(String(format: "%.1f", log2Bound)) (T = \(x.rows), N = \(n), "

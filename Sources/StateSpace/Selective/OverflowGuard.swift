@@ -5,9 +5,10 @@ import Foundation
 // bound is cheap and exact enough) or the result after (the S4 paths, where it is O(L) against
 // O(N·L) of work), and throw naming the inputs whose scale is to blame — never return ∞ or NaN.
 
-/// 2¹⁰²², half of Double's largest finite value (≈ 1.8e308): what the scans' states and outputs
-/// must stay under. The factor 2 covers the rounding of their sums (relative (L + N)·ε ≪ 1).
-let overflowLimit = 0x1p1022
+/// log₂ of the bound the scans' states and outputs must stay under: 2¹⁰²¹, a quarter of Double's
+/// largest finite value (≈ 1.8e308). The factor 4 covers a second bounded term (the skip D·x)
+/// and the rounding of the sums (relative (L + N)·ε ≪ 1).
+let scanBoundLog2 = 1021.0
 
 /// The largest |v| of `values` and where it is (0 at index 0 for an empty array).
 /// - Complexity: O(n).

@@ -90,7 +90,7 @@ public struct SelectiveScanInputs: Sendable {
     /// factor makes it zero.
     /// - Complexity: O(L·(D + N) + D).
     private static func requireBounded(x: Matrix, delta: Matrix, b: Matrix, c: Matrix, skip: [Double], stateSize n: Int) throws {
-        let (d, limitLog2) = (x.cols, 1021.0)
+        let (d, limitLog2) = (x.cols, scanBoundLog2)
         let largestDelta = largestMagnitude(delta.elements), largestX = largestMagnitude(x.elements)
         let (xm, bm, cm, dm) = (largestX.value, largestMagnitude(b.elements).value, largestMagnitude(c.elements).value,
                                 largestMagnitude(skip).value)
