@@ -32,7 +32,7 @@ func ssdBenchmarks(repetitions: Int) throws {
     }
     progress.advance()
     let dgemmRate = Double(cores * calls) * 2 * Double(size * size * size) / dgemmTime   // all cores
-    let gemmFlops = SSDFlops.chunkedGEMM(t: t, h: h, p: p, n: n, q: q)
+    let gemmFlops = try SSDFlops.chunkedGEMM(t: t, h: h, p: p, n: n, q: q)
     let chunkedRate = gemmFlops / chunked                              // whole run: includes the non-GEMM steps
     // Inside the GEMM steps: the same run with a profile timing every GEMM call.
     // Into a reused output, as a layer running again and again would: no first-touch page faults.
@@ -54,7 +54,7 @@ func ssdBenchmarks(repetitions: Int) throws {
          String(format: "%.1f GFLOP/s", profile.gemmRatePerCore * Double(cores) / 1e9),
          String(format: "%.0f%% of dgemm's (≥ 50%%)", 100 * profile.gemmRatePerCore * Double(cores) / dgemmRate)],
         ["whole chunked SSD ÷ dgemm's rate (GEMM flops / total time, reused output)", "", String(format: "%.0f%%", 100 * gemmFlops / reused / dgemmRate), ""],
-        ["recurrent SSD", Timing.format(recurrent), String(format: "%.1f GFLOP/s", SSDFlops.recurrent(t: t, h: h, p: p, n: n) / recurrent / 1e9),
+        ["recurrent SSD", Timing.format(recurrent), String(format: "%.1f GFLOP/s", try SSDFlops.recurrent(t: t, h: h, p: p, n: n) / recurrent / 1e9),
          String(format: "chunked is %.1f× faster", recurrent / chunked)],
     ]))
 

@@ -42,7 +42,7 @@ func selectiveBenchmarks(repetitions: Int) throws {
         if threads == 1 { sequentialOne = s }
         rows.append(["\(threads)", Timing.format(s), String(format: "%.2f", sequentialOne / s), Timing.format(p), String(format: "%.2f", p / s)])
     }
-    let seq = ScanCost.sequential(2048), tree = ScanCost.blelloch(2048)
+    let seq = try ScanCost.sequential(2048), tree = try ScanCost.blelloch(2048)
     print("")
     print(renderTable(header: ["threads (D = 256, L = 2048, N = 16)", "sequential", "speed-up vs 1 thread", "Blelloch", "Blelloch ÷ sequential"], rows: rows))
     print("work per (channel, state): sequential \(seq.work) ⊕, depth \(seq.depth); Blelloch \(tree.work) ⊕ (\(String(format: "%.1f", Double(tree.work) / Double(seq.work)))×), depth \(tree.depth)")

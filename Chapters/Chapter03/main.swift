@@ -71,7 +71,7 @@ book.run { book in
     var dplrs: [Int: DPLR] = [:]
     for n in [8, 64, 256] {
         let (a, _) = try legSTransition(stateSize: n)
-        let p = legSLowRankFactor(stateSize: n)
+        let p = try legSLowRankFactor(stateSize: n)
         let s = a + (try Matrix(rows: n, cols: n, elements: (0..<n * n).map { p[$0 / n] * p[$0 % n] }))  // (N, N)
         book.check(.agreement("N = \(n): S + Sᵀ = −I (S = A + PPᵀ is −½I + skew)", (s + s.transposed).elements,
                               (-1 * Matrix.identity(n)).elements, tolerance: 1e-14 * Double(n),

@@ -79,7 +79,7 @@ book.run { book in
         book.check(.agreement("L = \(l), D = \(d), N = \(n): materialised M·x (\(probes.count) channels) = sequential", materialised.elements, columns,
                               tolerance: 1e-12))
     }
-    let work = ScanCost.sequential(2048), tree = ScanCost.blelloch(2048)
+    let work = try ScanCost.sequential(2048), tree = try ScanCost.blelloch(2048)
     book.table(header: ["scan (L = 2048, per channel and state)", "work (⊕ applications)", "depth"], rows: [
         ["sequential", "\(work.work)", "\(work.depth)"],
         ["Blelloch", "\(tree.work)", "\(tree.depth)"],

@@ -45,7 +45,7 @@ book.run { book in
         Δ_t uniform in [0.001, 0.1]).
         """)
     let small = try SSDInputs.random(length: 128, heads: 1, headDim: 4, stateSize: 8, rng: &rng)
-    let mask = ssdMask(small, head: 0)                                  // (128, 128)
+    let mask = try ssdMask(small, head: 0)                                  // (128, 128)
     var scores = Matrix(zeros: 128, 128)
     gemm(1, small.c, small.b, transposeB: true, 0, &scores)            // (128, 128): C Bᵀ
     var maskFigure = Figure(heatmap: "mask-l", title: "The decay mask L_{ts} = a_t⋯a_{s+1} (one head, T = 128)",
@@ -128,7 +128,7 @@ book.run { book in
     let lengths = [256, 1024, 4096]
     for t in lengths {
         let logA = (0..<t).map { _ in -Double.random(in: 0.001...0.1, using: &rng) }
-        let reference = segsum(logA.map { Float80($0) })               // (T, T)
+        let reference = try segsum(logA.map { Float80($0) })               // (T, T)
         func worst<F: BinaryFloatingPoint>(_ values: [F]) -> Double {
             var w: Float80 = 0
             for row in stride(from: 1, to: t, by: 5) {
@@ -138,7 +138,7 @@ book.run { book in
             }
             return Double(w)
         }
-        let e = [worst(segsum(logA)), worst(segsumNaive(logA)),
+        let e = try [worst(segsum(logA)), worst(segsumNaive(logA)),
                  worst(segsum(logA.map { Float($0) })), worst(segsumNaive(logA.map { Float($0) }))]
         for (name, value) in zip(["f64 stable", "f64 naive", "f32 stable", "f32 naive"], e) { errors[name, default: []].append(value) }
         segsumRows.append(["\(t)"] + e.map { String(format: "%.2e", $0) })
@@ -161,7 +161,7 @@ book.run { book in
      */
     book.section("5. FLOPs and time: where GEMM wins")
     let shape = (t: 4096, h: 8, p: 64, n: 64, q: 64)                  // the last shape of section 2
-    let flops = ["recurrent": SSDFlops.recurrent(t: shape.t, h: shape.h, p: shape.p, n: shape.n),
+    let flops = try ["recurrent": SSDFlops.recurrent(t: shape.t, h: shape.h, p: shape.p, n: shape.n),
                  "quadratic": SSDFlops.quadratic(t: shape.t, h: shape.h, p: shape.p, n: shape.n),
                  "chunked (Q = 64)": SSDFlops.chunked(t: shape.t, h: shape.h, p: shape.p, n: shape.n, q: shape.q)]
     book.table(header: ["form (T = 4096, H = 8, P = 64, N = 64)", "GFLOP (model)", "time", "GFLOP/s"],

@@ -194,10 +194,10 @@ public final class SSDProfile: @unchecked Sendable {
         gemmFlops += clock.flops
     }
 
-    /// The share of the workers' time spent in GEMM.
-    public var gemmShare: Double { gemmSeconds / workerSeconds }
-    /// GEMM flops per second of GEMM time, per worker (per core).
-    public var gemmRatePerCore: Double { gemmFlops / gemmSeconds }
+    /// The share of the workers' time spent in GEMM (0 before any run, not 0/0).
+    public var gemmShare: Double { workerSeconds > 0 ? gemmSeconds / workerSeconds : 0 }
+    /// GEMM flops per second of GEMM time, per worker (per core) (0 before any GEMM was timed).
+    public var gemmRatePerCore: Double { gemmSeconds > 0 ? gemmFlops / gemmSeconds : 0 }
 }
 
 /// For one chunk and the heads in `range` (indexed from 0 in the buffers): cumulative[h, i] =

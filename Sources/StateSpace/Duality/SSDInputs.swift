@@ -8,6 +8,12 @@ import Foundation
 /// Shapes: X (T, H, P) stored as (T, H·P); a (T, H); B and C (T, G, N) stored as (T, G·N),
 /// with G groups: G = 1 shares B and C across all heads (Mamba-2's default, "one group"), G = H
 /// gives each head its own. Head h reads group h·G/H.
+///
+/// **Scale.** With 0 < a ≤ 1, every state entry is bounded by |h_{t,i,k}| ≤ Σ_s |x_{s,i}||B_{s,k}|
+/// ≤ T·Xmax·Bmax and every output by T·N·Xmax·Bmax·Cmax — and so are the quadratic form's
+/// (L ∘ CBᵀ)X and the chunked form's partial sums. The inputs are accepted only if that bound is
+/// ≤ 2¹⁰²¹, so none of the three forms can overflow to ∞ (and from there to NaN). The check is
+/// one read of X, B and C, done once here for every form that runs on these inputs.
 public struct SSDInputs: Sendable {
     public let x: Matrix                                               // (T, H·P)
     public let a: Matrix                                               // (T, H), each in (0, 1]
@@ -22,8 +28,8 @@ public struct SSDInputs: Sendable {
 
     public var length: Int { x.rows }
 
-    /// - Throws: `invalidParameter` for T, H, P, N, G of 0, G not dividing H, or a ∉ (0, 1];
-    ///   `shapeMismatch` for shapes that do not fit; `nonFinite`.
+    /// - Throws: `invalidParameter` for T, H, P, N, G of 0, G not dividing H, a ∉ (0, 1], or
+    ///   X, B, C beyond the scale bound above; `shapeMismatch` for shapes that do not fit; `nonFinite`.
     /// - Complexity: O(T·(H·P + G·N)).
     public init(x: Matrix, a: Matrix, b: Matrix, c: Matrix, heads: Int, groups: Int = 1) throws {
         try requirePositive(heads, "heads H")
@@ -51,6 +57,7 @@ public struct SSDInputs: Sendable {
             throw StateSpaceError.invalidParameter(name: "a[\(i / heads), \(i % heads)]", value: "\(a.elements[i])",
                                                    allowed: "must be in (0, 1]: a = exp(Δ·A) with Δ ≥ 0, A < 0")
         }
+        try Self.requireBounded(x: x, b: b, c: c, stateSize: b.cols / groups)
         self.x = x
         self.a = a
         self.logA = Matrix(unchecked: a.rows, a.cols, a.elements.map { Foundation.log($0) })
@@ -62,14 +69,42 @@ public struct SSDInputs: Sendable {
         self.stateSize = b.cols / groups
     }
 
-    /// The group whose B and C head h reads.
-    @inline(__always) public func group(ofHead h: Int) -> Int { h * groups / heads }
+    /// Throws unless T·N·Xmax·Bmax·Cmax ≤ 2¹⁰²¹ (formed in log₂: no overflow while checking).
+    /// - Complexity: O(T·(H·P + G·N)).
+    private static func requireBounded(x: Matrix, b: Matrix, c: Matrix, stateSize n: Int) throws {
+        let largest = [("X", x), ("B", b), ("C", c)].map { (name, m) in (name, m.cols, largestMagnitude(m.elements)) }
+        let factors = [Double(x.rows), Double(n)] + largest.map(\.2.value)
+        guard !factors.contains(0) else { return }
+        let log2Bound = factors.reduce(0) { $0 + Double.log2($1) }
+        guard log2Bound > scanBoundLog2 else { return }
+        let scales = largest.map { name, cols, m in "max|\(name)| = \(short(m.value)) at \(name)[\(m.index / cols), \(m.index % cols)]" }
+        throw StateSpaceError.invalidParameter(
+            name: "scale of X, B, C", value: "T·N·max|X|·max|B|·max|C| = 2^\(String(format: "%.1f", log2Bound)) (T = \(x.rows), N = \(n), "
+                + scales.joined(separator: ", ") + ")",
+            allowed: "must be ≤ 2¹⁰²¹: it bounds every state and output, which must not overflow Double")
+    }
+
+    /// The group whose B and C head h reads: h·G/H.
+    /// - Precondition: 0 ≤ h < H (checked with a message that survives -O; the forms call this
+    ///   once per head, so a throw would buy nothing but `try` at every call).
+    /// - Complexity: O(1).
+    @inline(__always) public func group(ofHead h: Int) -> Int {
+        requirePrecondition(h >= 0 && h < heads, "SSDInputs.group(ofHead: \(h)): the head h must be in 0..<\(heads) (H = \(heads))")
+        return h * groups / heads
+    }
 
     /// Seeded random inputs: X, B, C ~ N(0, 1)·scale, a = exp(−Δ) with Δ ~ U[0.001, 0.1] — a
     /// realistic decay per step (Mamba-2 initialises Δ in that range).
+    /// - Throws: `invalidParameter` for a size < 1, G not dividing H, or sizes whose products
+    ///   (T·H·P, T·G·N) overflow Int.
     /// - Complexity: O(T·(H·P + G·N)).
     public static func random(length t: Int, heads h: Int, headDim p: Int, stateSize n: Int, groups g: Int = 1,
                               rng: inout SplitMix64) throws -> SSDInputs {
+        for (value, name) in [(t, "sequence length T"), (h, "heads H"), (p, "head dimension P"), (n, "state size N"), (g, "groups G")] {
+            try requirePositive(value, name)
+        }
+        _ = try checkedProduct(t, try checkedProduct(h, p, "heads H × head dimension P"), "T × H·P (X)")
+        _ = try checkedProduct(t, try checkedProduct(g, n, "groups G × state size N"), "T × G·N (B, C)")
         func gaussian(_ rows: Int, _ cols: Int, scale: Double) throws -> Matrix {
             try Matrix(rows: rows, cols: cols, elements: (0..<rows * cols).map { _ in scale * rng.nextGaussian() })
         }

@@ -48,9 +48,13 @@ public func ssdQuadratic(_ inputs: SSDInputs) -> Matrix {
 
 /// The decay mask L = exp(segsum(log a)) of one head, (T, T): L_ts = a_t ⋯ a_{s+1} for t ≥ s,
 /// 1 on the diagonal, 0 above. For figures and checks.
+/// - Throws: `invalidParameter` for a head outside 0..<H, or T·T overflowing Int.
 /// - Complexity: O(T²).
-public func ssdMask(_ inputs: SSDInputs, head: Int) -> Matrix {
+public func ssdMask(_ inputs: SSDInputs, head: Int) throws -> Matrix {
+    guard (0..<inputs.heads).contains(head) else {
+        throw StateSpaceError.invalidParameter(name: "head", value: "\(head)",
+                                               allowed: "must be a head index in 0..<\(inputs.heads) (H = \(inputs.heads))")
+    }
     let t = inputs.length
-    // Shapes are consistent by construction, so this cannot throw.
-    return try! Matrix(rows: t, cols: t, elements: vectorExp(segsum(inputs.logA.column(head))))
+    return try Matrix(rows: t, cols: t, elements: vectorExp(try segsum(inputs.logA.column(head))))
 }

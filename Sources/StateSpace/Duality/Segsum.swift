@@ -10,16 +10,33 @@
 /// **Naive** (`segsumNaive`): cumulative sums S_t = Σ_{k≤t} log a_k, then S_t − S_s. Exact in
 /// exact arithmetic, but the subtraction cancels: its absolute error is ≈ ε·|S_t|, which grows
 /// with t however short the range. Chapter 06 measures both, in Double and Float.
-/// - Parameter logA: (T), each ≤ 0.
+/// - Parameter logA: (T), each finite and ≤ 0 (the log of a decay a ∈ (0, 1]).
 /// - Returns: (T, T) row-major.
+/// - Throws: `nonFinite` for NaN/±∞ (log a = −∞ would make the naive form's −∞ − (−∞) NaN);
+///   `invalidParameter` for an entry > 0, or T·T overflowing Int.
 /// - Complexity: O(T²).
-public func segsum(_ logA: [Double]) -> [Double] { segsumStable(logA) }
-/// `segsum` in single precision. (T) → (T, T).
-public func segsum(_ logA: [Float]) -> [Float] { segsumStable(logA) }
+public func segsum(_ logA: [Double]) throws -> [Double] { try segsumStable(requireLogDecays(logA)) }
+/// `segsum` in single precision. (T) → (T, T). - Throws: as the Double version.
+public func segsum(_ logA: [Float]) throws -> [Float] { try segsumStable(requireLogDecays(logA)) }
 #if arch(x86_64)
 /// `segsum` in x87 extended precision (64-bit significand): the reference the chapter measures against.
-public func segsum(_ logA: [Float80]) -> [Float80] { segsumStable(logA) }
+/// - Throws: as the Double version.
+public func segsum(_ logA: [Float80]) throws -> [Float80] { try segsumStable(requireLogDecays(logA)) }
 #endif
+
+/// `logA` itself, once every entry is finite and ≤ 0 and T² fits in Int.
+/// - Complexity: O(T).
+func requireLogDecays<F: BinaryFloatingPoint>(_ logA: [F]) throws -> [F] {
+    for (i, v) in logA.enumerated() {
+        guard v.isFinite else { throw StateSpaceError.nonFinite(name: "log a", index: i, value: Double(v)) }
+        guard v <= 0 else {
+            throw StateSpaceError.invalidParameter(name: "log a[\(i)]", value: "\(Double(v))",
+                                                   allowed: "must be ≤ 0: the log of a decay a ∈ (0, 1]")
+        }
+    }
+    _ = try checkedProduct(logA.count, logA.count, "T × T (the segsum matrix)")
+    return logA
+}
 
 /// The generic body of `segsum`; the public entry points above are its specialisations, so
 /// callers in other modules (and debug builds) run optimised code.
@@ -51,10 +68,11 @@ func fillSegsum<F: BinaryFloatingPoint>(_ logA: [F], into out: UnsafeMutablePoin
 
 /// segsum by differences of cumulative sums: S_t − S_s. Cancels for long sequences (see
 /// `segsum`); here to measure that. (T) → (T, T).
+/// - Throws: as `segsum`.
 /// - Complexity: O(T²).
-public func segsumNaive(_ logA: [Double]) -> [Double] { segsumByDifferences(logA) }
-/// `segsumNaive` in single precision. (T) → (T, T).
-public func segsumNaive(_ logA: [Float]) -> [Float] { segsumByDifferences(logA) }
+public func segsumNaive(_ logA: [Double]) throws -> [Double] { try segsumByDifferences(requireLogDecays(logA)) }
+/// `segsumNaive` in single precision. (T) → (T, T). - Throws: as `segsum`.
+public func segsumNaive(_ logA: [Float]) throws -> [Float] { try segsumByDifferences(requireLogDecays(logA)) }
 
 func segsumByDifferences<F: BinaryFloatingPoint>(_ logA: [F]) -> [F] {
     let t = logA.count

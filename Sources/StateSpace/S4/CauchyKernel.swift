@@ -7,8 +7,10 @@ import Numerics
 /// matrix, contracted with two vectors. Each term is formed with one real reciprocal
 /// (1/(x+iy) = (x − iy)/(x² + y²)) rather than a general complex division.
 /// - Parameters: `weights` w (M), `poles` λ (M), `points` z (J).
-/// - Returns: (J).
-/// - Throws: `shapeMismatch` unless weights and poles have the same length; `nonFinite`.
+/// - Returns: (J). No poles (M = 0) is the empty sum: zeros.
+/// - Throws: `shapeMismatch` unless weights and poles have the same length; `nonFinite`;
+///   `invalidParameter` for a point z_j on (or within ~1e-154 of) a pole, or weights so large that
+///   the sum overflows Double — the first such point is named.
 /// - Complexity: O(J·M) (the fast multipole algorithms that make it O((J + M) log²) are not
 ///   what anyone runs in practice at these sizes).
 public func cauchyKernel(weights: [Complex<Double>], poles: [Complex<Double>], points: [Complex<Double>],
@@ -17,7 +19,7 @@ public func cauchyKernel(weights: [Complex<Double>], poles: [Complex<Double>], p
     try requireFinite(weights, "weights")
     try requireFinite(poles, "poles")
     try requireFinite(points, "points")
-    return points.map { z in
+    let sums = points.map { z in
         var re = 0.0, im = 0.0
         for n in poles.indices {
             let w = weights[n], lambda = poles[n]
@@ -28,6 +30,13 @@ public func cauchyKernel(weights: [Complex<Double>], poles: [Complex<Double>], p
         }
         return Complex(re, im)
     }
+    if let j = sums.firstIndex(where: { !($0.real.isFinite && $0.imaginary.isFinite) }) {
+        throw StateSpaceError.invalidParameter(
+            name: "points[\(j)]", value: "\(points[j])",
+            allowed: "the sum is not finite there: a point must not lie on (or within ~1e-154 of) a pole λ_n"
+                + (conjugatePairs ? " or its conjugate" : "") + ", and Σ|w_n|/|z − λ_n| must stay below 1.8e308")
+    }
+    return sums
 }
 
 /// (re, im) += (wr + i·wi) / (dr + i·di).

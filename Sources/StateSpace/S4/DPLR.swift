@@ -30,7 +30,8 @@ public struct DPLR: Sendable {
 
     /// The DPLR form of HiPPO-LegS (`legSTransition`).
     /// - Parameter stateSize: N, even and ≥ 2 (conjugate pairs are assumed).
-    /// - Throws: `invalidParameter` for odd or non-positive N; `lapackFailure`.
+    /// - Throws: `invalidParameter` for odd or non-positive N, or N so large that N·N overflows
+    ///   Int; `lapackFailure`.
     /// - Complexity: O(N³) (one Hermitian eigendecomposition).
     public static func legS(stateSize n: Int) throws -> DPLR {
         try requirePositive(n, "state size N")
@@ -38,8 +39,9 @@ public struct DPLR: Sendable {
             throw StateSpaceError.invalidParameter(name: "state size N (S4 DPLR)", value: "\(n)",
                                                    allowed: "must be even: eigenvalues are kept in conjugate pairs")
         }
+        _ = try checkedProduct(n, n, "state size N (N×N matrices)")
         let (a, b) = try legSTransition(stateSize: n)                 // (N, N), (N)
-        let p = legSLowRankFactor(stateSize: n)                       // (N)
+        let p = try legSLowRankFactor(stateSize: n)                   // (N)
         var skew = ComplexMatrix(zeros: n, n)                         // (N, N): −iK, K = A + PPᵀ + ½I
         for i in 0..<n {
             for j in 0..<n {
@@ -55,11 +57,19 @@ public struct DPLR: Sendable {
                     p: project(vectors, p), b: project(vectors, b), vectors: vectors, realP: p, realB: b)
     }
 
+    /// The steps Δ the bilinear discretisation (`DPLRBilinear`, `s4Kernel`) accepts for this
+    /// system: [ε/min|Λ_n|, 4/(ε·max|Λ_n|)], ε = 2⁻⁵² (derived in `StepRange`). Outside it Ā
+    /// rounds to 1 or to −1 in at least one mode. For LegS, min|Λ_n| ≥ ½ and max|Λ_n| ≈ N²/π
+    /// (4.6 at N = 4, 1.3e3 at N = 64): the range is [3.9e-16, 1.4e13] at N = 64.
+    /// - Complexity: O(N).
+    public var bilinearStepRange: ClosedRange<Double> { StepRange.bilinear(lambda) }
+
     /// A real row vector C (N) in the kept eigenbasis: (C V)_n = Σ_i C_i v_{in}, (N/2).
-    /// - Throws: `shapeMismatch` unless C has N entries.
+    /// - Throws: `shapeMismatch` unless C has N entries; `nonFinite`.
     /// - Complexity: O(N²).
     public func rowInEigenbasis(_ c: [Double]) throws -> [Complex<Double>] {
         try requireCount(c.count, stateSize, "C (must have length N = \(stateSize))")
+        try requireFinite(c, "C")
         return (0..<stateSize / 2).map { col in
             var acc = Complex<Double>.zero
             for i in 0..<stateSize { acc += vectors[i, col].multiplied(by: c[i]) }
@@ -94,9 +104,11 @@ public struct DPLR: Sendable {
 }
 
 /// P_n = √(n + ½): the rank-one factor that makes LegS normal, A + PPᵀ = −½I + skew. (N).
+/// - Throws: `invalidParameter` for N < 1.
 /// - Complexity: O(N).
-public func legSLowRankFactor(stateSize n: Int) -> [Double] {
-    (0..<n).map { (Double($0) + 0.5).squareRoot() }
+public func legSLowRankFactor(stateSize n: Int) throws -> [Double] {
+    try requirePositive(n, "state size N")
+    return (0..<n).map { (Double($0) + 0.5).squareRoot() }
 }
 
 /// V* x for the kept columns of V: (N, N/2), (N) → (N/2).

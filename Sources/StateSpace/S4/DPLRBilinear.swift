@@ -19,10 +19,12 @@ public struct DPLRBilinear: Sendable {
     let dInverse: [Complex<Double>]                                  // (N/2): 1/(1 − Δ/2·Λ_n)
     let woodburyDenominator: Double                                  // 2/Δ + P̃*D⁻¹P̃ (real)
 
-    /// - Throws: `invalidParameter` for Δ ≤ 0 or not finite.
+    /// - Parameter step: Δ, finite and in `dplr.bilinearStepRange` = [ε/min|Λ_n|, 4/(ε·max|Λ_n|)]
+    ///   (ε = 2⁻⁵²): outside it Ā rounds to 1 (Δ too small) or −1 (too large) in every mode.
+    /// - Throws: `invalidParameter` for Δ ≤ 0, not finite, or outside that range.
     /// - Complexity: O(N).
     public init(_ dplr: DPLR, step: Double) throws {
-        try requirePositive(step, "step Δ")
+        try StepRange.requireBilinear(step, dplr.lambda, "step Δ")
         self.dplr = dplr
         self.step = step
         dInverse = dplr.lambda.map { Complex(1, 0) / (Complex(1, 0) - $0.multiplied(by: step / 2)) }
@@ -30,16 +32,27 @@ public struct DPLRBilinear: Sendable {
     }
 
     /// x ↦ Ā x + B̄ u = (I − Δ/2·A)⁻¹[(I + Δ/2·A)x + Δ B̃ u]. `x` (N/2) → (N/2).
+    ///
+    /// It checks its input (O(N), the cost of the step itself) rather than trusting it: one
+    /// token of generation is not an inner loop — `scan` runs the same step unchecked.
+    /// - Throws: `shapeMismatch` unless x has N/2 entries (the conjugate-pair representatives);
+    ///   `nonFinite` for a NaN or ±∞ in x or u (so a NaN never enters the state silently);
+    ///   `invalidParameter` if the new state overflows Double (u or x too large).
     /// - Complexity: O(N).
-    public func advance(_ x: [Complex<Double>], input u: Double) -> [Complex<Double>] {
+    public func advance(_ x: [Complex<Double>], input u: Double) throws -> [Complex<Double>] {
+        try requireCount(x.count, dplr.lambda.count, "state x (N/2 = \(dplr.lambda.count) conjugate-pair representatives)")
+        try requireFinite(x, "state x")
+        try requireFinite([u], "input u")
         var state = SplitState(x)
         SplitModel(self).advance(&state, input: u)
+        try requireNoOverflow(state.re + state.im, of: [("input u", [u]), ("state x", x.map(\.length))], result: "new state")
         return state.complex
     }
 
     /// The recurrent view: y_k = C x_k with C given in the original basis (N), x_{−1} = 0.
     /// `u` (L) → (L).
-    /// - Throws: `shapeMismatch` for a C of the wrong length; `nonFinite`; `invalidParameter` (L = 0).
+    /// - Throws: `shapeMismatch` for a C of the wrong length; `nonFinite`; `invalidParameter`
+    ///   (L = 0, or u so large that the output overflows Double).
     /// - Complexity: O(L·N), no allocation per step.
     public func scan(_ u: [Double], c: [Double]) throws -> [Double] {
         try requirePositive(u.count, "sequence length L")
@@ -47,10 +60,12 @@ public struct DPLRBilinear: Sendable {
         let cv = SplitState(try dplr.rowInEigenbasis(c))               // (N/2): CV
         let model = SplitModel(self)
         var x = SplitState(count: dplr.lambda.count)                    // (N/2)
-        return u.map { value in
+        let y = u.map { value in
             model.advance(&x, input: value)
             return pairSum(cv, x)
         }
+        try requireNoOverflow(y, of: [("input u", u), ("C", c)])
+        return y
     }
 }
 

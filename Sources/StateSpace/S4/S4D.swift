@@ -18,6 +18,13 @@ public enum S4DInitialization: String, CaseIterable, Sendable {
 ///     K_l = f · Re Σ_n C_n B̄_n (e^{ΔA_n})^l,   f = 2 for pairs, 1 for real modes.
 ///
 /// The kernel is a Vandermonde matrix (entries z_n^l, z_n = e^{ΔA_n}) times the vector C ⊙ B̄.
+///
+/// **Steps.** Δ must be finite and ≥ `minimumStep` = ε/min|A_n| (ε = 2⁻⁵²; ≈ 4.4e-16, as
+/// |A_n| ≥ ½ for every initialisation): below it e^{ΔA_n} is 1 to working precision and the
+/// kernel no longer depends on A (see `StepRange`). There is no upper end: Re A_n ≤ −½, so a
+/// large Δ only means fast decay. A mode with Δ·Re A_n below ≈ −745.13 has z_n = 0 exactly and
+/// B̄_n = −B_n/A_n: the kernel is then K_0 and zeros, the ZOH system's true kernel. B̄ is formed
+/// with expm1, so it keeps full relative accuracy down to the smallest Δ.
 public struct S4D: Sendable {
     public let initialization: S4DInitialization
     /// A_n: (M), M = N/2 (complex) or N (real).
@@ -56,24 +63,31 @@ public struct S4D: Sendable {
         self.initialization = initialization
     }
 
-    /// (z_n, C_n·B̄_n) with z_n = e^{ΔA_n}: the Vandermonde nodes and weights. (M) each.
-    func discretized(step: Double) -> (nodes: [Complex<Double>], weights: [Complex<Double>]) {
-        let nodes = a.map { Complex.exp($0.multiplied(by: step)) }
-        let weights = a.indices.map { n in c[n] * ((nodes[n] - Complex(1, 0)) / a[n]) * b[n] }
-        return (nodes, weights)
+    /// The smallest step Δ accepted: ε/min|A_n|, ε = 2⁻⁵² (see the type's notes on steps).
+    /// - Complexity: O(M).
+    public var minimumStep: Double { StepRange.zeroOrderHoldMinimum(a) }
+
+    /// (z_n, B̄_n) with z_n = e^{ΔA_n}, B̄_n = (e^{ΔA_n} − 1)/A_n·B_n, both finite for every finite
+    /// Δ > 0 (`zeroOrderHold`). (M) each.
+    func discretized(step: Double) -> (nodes: [Complex<Double>], bBar: [Complex<Double>]) {
+        let held = a.map { zeroOrderHold($0, step: step) }
+        return (held.map(\.node), a.indices.map { held[$0].bBarPerB * b[$0] })
     }
 
     /// The ZOH kernel K_l = f·Re Σ_n C_n B̄_n z_nˡ as a Vandermonde product. The powers z_nˡ
     /// are anchored every 64 steps at the exact value e^{lΔA_n} (exp, cos, sin) and advanced
     /// by multiplication in between, so the error stays ≤ 64 roundings whatever l, at 1/64 of
-    /// the cost of evaluating every power directly.
+    /// the cost of evaluating every power directly. Once e^{lΔ·Re A_n} underflows to 0 the mode
+    /// contributes nothing more (its angle lΔ·Im A_n, possibly huge, is never formed).
+    /// - Parameters: `step` Δ, finite and ≥ `minimumStep`; `length` L ≥ 1.
     /// - Returns: (L).
-    /// - Throws: `invalidParameter` for Δ ≤ 0 or L < 1.
+    /// - Throws: `invalidParameter` for Δ not finite, ≤ 0 or < `minimumStep`, or L < 1.
     /// - Complexity: O(M·L).
     public func kernel(step: Double, length: Int) throws -> [Double] {
-        try requirePositive(step, "step Δ")
+        try StepRange.requireZeroOrderHold(step, a, "step Δ")
         try requirePositive(length, "kernel length L")
-        let (nodes, weights) = discretized(step: step)
+        let (nodes, bBar) = discretized(step: step)
+        let weights = a.indices.map { c[$0] * bBar[$0] }                // (M): C_n·B̄_n
         let block = 64
         var k = [Double](repeating: 0, count: length)                   // (L)
         for n in a.indices {
@@ -82,7 +96,10 @@ public struct S4D: Sendable {
             var start = 0
             while start < length {
                 // w·z^start exactly, then multiply by z for the rest of the block.
-                let magnitude = exp(decay * Double(start)), angle = turn * Double(start)
+                // (At l = 0 the power is 1: Δ·A_n itself may overflow to ∞ when Δ is huge.)
+                let magnitude = start == 0 ? 1 : exp(decay * Double(start))
+                if magnitude == 0 { break }                                 // underflowed: zero from here on
+                let angle = start == 0 ? 0 : turn * Double(start)
                 let pr = magnitude * cos(angle), pi = magnitude * sin(angle)
                 var vr = weights[n].real * pr - weights[n].imaginary * pi
                 var vi = weights[n].real * pi + weights[n].imaginary * pr
@@ -98,16 +115,16 @@ public struct S4D: Sendable {
 
     /// The recurrent view: x_n ← z_n x_n + B̄_n u, y = f·Re Σ C_n x_n. O(M) per step.
     /// `u` (L) → (L).
-    /// - Throws: `invalidParameter` (Δ ≤ 0, L = 0), `nonFinite`.
+    /// - Throws: `invalidParameter` (Δ as in `kernel`, L = 0, or u so large that the output
+    ///   overflows Double), `nonFinite`.
     /// - Complexity: O(M·L).
     public func scan(_ u: [Double], step: Double) throws -> [Double] {
-        try requirePositive(step, "step Δ")
+        try StepRange.requireZeroOrderHold(step, a, "step Δ")
         try requirePositive(u.count, "sequence length L")
         try requireFinite(u, "input u")
-        let nodes = discretized(step: step).nodes
-        let bBar = a.indices.map { ((nodes[$0] - Complex(1, 0)) / a[$0]) * b[$0] }
+        let (nodes, bBar) = discretized(step: step)
         var x = [Complex<Double>](repeating: .zero, count: a.count)    // (M)
-        return u.map { value in
+        let y = u.map { value in
             var y = 0.0
             for n in x.indices {
                 x[n] = nodes[n] * x[n] + bBar[n].multiplied(by: value)
@@ -115,5 +132,7 @@ public struct S4D: Sendable {
             }
             return pairFactor * y
         }
+        try requireNoOverflow(y, of: u, "input u")
+        return y
     }
 }

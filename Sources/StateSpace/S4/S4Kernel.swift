@@ -28,12 +28,21 @@ import Numerics
 /// complex-to-real inverse FFT (FFTW c2r) returns K. Any L ≥ 1 works (the DFT needs no power of
 /// two); powers of two are fastest.
 ///
-/// - Parameters: `dplr` (N even); `cTilde` C̃ (N); `step` Δ > 0; `length` L ≥ 1.
+/// **Steps.** Δ must lie in `dplr.bilinearStepRange` = [ε/min|Λ_n|, 4/(ε·max|Λ_n|)], ε = 2⁻⁵²
+/// (≈ [4e-16, 1.4e13] at N = 64; derived in `StepRange`: outside it the bilinear Ā is 1 or −1
+/// to working precision). That range also keeps the Cauchy sums in Double: they form
+/// |g − Λ_n|² with |g| ≤ (2/Δ)·cot(π/L) < 2L/(πΔ) ≤ 2L·min|Λ_n|/(πε) ≤ 2.7e34·min|Λ_n| for any
+/// L ≤ Int.max, far below the 2⁵¹¹ ≈ 6.7e153 at which 1/|g − Λ_n|² would leave the normal range.
+///
+/// - Parameters: `dplr` (N even); `cTilde` C̃ (N); `step` Δ in `dplr.bilinearStepRange`; `length` L ≥ 1.
 /// - Returns: K, (L).
-/// - Throws: `invalidParameter` (Δ ≤ 0, L < 1), `shapeMismatch` (C̃ not of length N), `nonFinite`.
+/// - Throws: `invalidParameter` (Δ not finite, ≤ 0 or outside the range; L < 1; C̃ so large that
+///   the kernel overflows Double), `shapeMismatch` (C̃ not of length N), `nonFinite`.
 /// - Complexity: O(N·L) for the Cauchy sums (split over the cores for large L) + O(L log L).
 public func s4Kernel(_ dplr: DPLR, cTilde: [Double], step: Double, length: Int) throws -> [Double] {
-    try FFT.inverse(try s4GeneratingFunction(dplr, cTilde: cTilde, step: step, length: length), count: length)
+    let kernel = try FFT.inverse(try s4GeneratingFunction(dplr, cTilde: cTilde, step: step, length: length), count: length)
+    try requireNoOverflow(kernel, of: [("C̃", cTilde), ("step Δ", [step])], result: "kernel")
+    return kernel
 }
 
 /// The generating function K̂(ω_k) = Σ_{j<L} K_j ω_kʲ at ω_k = e^{−2πik/L}, k = 0…⌊L/2⌋, straight
@@ -43,7 +52,7 @@ public func s4Kernel(_ dplr: DPLR, cTilde: [Double], step: Double, length: Int) 
 /// - Throws: as `s4Kernel`.
 /// - Complexity: O(N·L).
 public func s4GeneratingFunction(_ dplr: DPLR, cTilde: [Double], step: Double, length: Int) throws -> [Complex<Double>] {
-    try requirePositive(step, "step Δ")
+    try StepRange.requireBilinear(step, dplr.lambda, "step Δ")
     try requirePositive(length, "kernel length L")
     try requireFinite(cTilde, "C̃")
     let ct = try dplr.rowInEigenbasis(cTilde)                       // (N/2): C̃V
@@ -85,6 +94,8 @@ public func s4GeneratingFunction(_ dplr: DPLR, cTilde: [Double], step: Double, l
             }
         }
     }
+    try requireNoOverflow(spectrum.flatMap { [$0.real, $0.imaginary] }, of: [("C̃", cTilde), ("step Δ", [step])],
+                          result: "generating function")
     return spectrum
 }
 
@@ -92,13 +103,31 @@ public func s4GeneratingFunction(_ dplr: DPLR, cTilde: [Double], step: Double, l
 /// here from a given C to compare S4's kernel with the materialised one. Āᴸ by repeated squaring.
 /// - Parameters: `c` (N); `aBar` (N, N); `length` L.
 /// - Returns: (N).
-/// - Throws: as `matrixPower`; `shapeMismatch`.
+/// - Throws: `notSquare`; `shapeMismatch`; `nonFinite`; `invalidParameter` for L < 1, or an
+///   Āᴸ that overflows Double (Ā unstable: spectral radius > 1).
 /// - Complexity: O(N³ log L).
 public func truncatedOutputMatrix(c: [Double], aBar: Matrix, length: Int) throws -> [Double] {
-    try requireCount(c.count, aBar.rows, "C (must have length N = \(aBar.rows))")
-    let power = try matrixPower(aBar, length, name: "Ā")           // (N, N): Āᴸ
+    let power = try truncationPower(aBar, length, rowLength: c.count, "C")   // (N, N): Āᴸ
+    try requireFinite(c, "C")
     let cPower = power.transposed * c                               // (N): (C Āᴸ)ᵀ
-    return zip(c, cPower).map { $0 - $1 }
+    let cTilde = zip(c, cPower).map { $0 - $1 }
+    try requireNoOverflow(cTilde, of: [("C", c)], result: "C̃ = C(I − Āᴸ)")
+    return cTilde
+}
+
+/// Āᴸ after the checks the two conversions share: Ā square and finite, a row vector of length N,
+/// L ≥ 1, and Āᴸ finite. (N, N).
+private func truncationPower(_ aBar: Matrix, _ length: Int, rowLength: Int, _ rowName: String) throws -> Matrix {
+    try aBar.requireSquare("Ā")
+    try requireCount(rowLength, aBar.rows, "\(rowName) (must have length N = \(aBar.rows))")
+    try requirePositive(length, "kernel length L")
+    try aBar.requireFinite("Ā")
+    let power = try matrixPower(aBar, length, name: "Ā")           // (N, N)
+    guard power.elements.allSatisfy(\.isFinite) else {
+        throw StateSpaceError.invalidParameter(name: "Ā", value: "Ā^\(length) not finite",
+                                               allowed: "must be stable (spectral radius ≤ 1) so that Āᴸ stays in Double")
+    }
+    return power
 }
 
 /// C = C̃ (I − Āᴸ)⁻¹: the output matrix of the recurrence whose length-L kernel S4 computes from
@@ -106,11 +135,13 @@ public func truncatedOutputMatrix(c: [Double], aBar: Matrix, length: Int) throws
 /// One dense solve (I − Āᴸ)ᵀ Cᵀ = C̃ᵀ; Āᴸ by repeated squaring.
 /// - Parameters: `cTilde` (N); `aBar` (N, N); `length` L.
 /// - Returns: C, (N).
-/// - Throws: `singularMatrix` if Āᴸ has an eigenvalue 1 (a non-decaying mode); as `matrixPower`.
+/// - Throws: `singularMatrix` if Āᴸ has an eigenvalue 1 (a non-decaying mode); as `truncatedOutputMatrix`.
 /// - Complexity: O(N³ log L).
 public func outputMatrix(fromTruncated cTilde: [Double], aBar: Matrix, length: Int) throws -> [Double] {
-    try requireCount(cTilde.count, aBar.rows, "C̃ (must have length N = \(aBar.rows))")
-    let power = try matrixPower(aBar, length, name: "Ā")           // (N, N)
+    let power = try truncationPower(aBar, length, rowLength: cTilde.count, "C̃")   // (N, N)
+    try requireFinite(cTilde, "C̃")
     let system = (Matrix.identity(aBar.rows) - power).transposed    // (N, N): (I − Āᴸ)ᵀ
-    return try solve(system, cTilde, name: "(I − Āᴸ)ᵀ")
+    let c = try solve(system, cTilde, name: "(I − Āᴸ)ᵀ")
+    try requireNoOverflow(c, of: [("C̃", cTilde)], result: "C = C̃(I − Āᴸ)⁻¹")
+    return c
 }

@@ -15,24 +15,35 @@ public struct S4Layer: Sendable {
 
     public var channels: Int { steps.count }
 
-    /// - Throws: `invalidParameter` for odd N, H < 1, or a bad Δ range.
+    /// - Parameters: `stateSize` N (even); `channels` H ≥ 1; `stepRange` [Δ_min, Δ_max], both
+    ///   finite and inside the DPLR's `bilinearStepRange` (≈ [4e-16, 1.4e13] at N = 64: outside,
+    ///   the bilinear Ā is 1 or −1 to working precision, see `StepRange`).
+    /// - Throws: `invalidParameter` for odd N, H < 1, or a step range not finite or outside the
+    ///   bilinear range (the offending bound is named).
     /// - Complexity: O(N³ + H·N).
     public init(stateSize n: Int, channels h: Int, stepRange: ClosedRange<Double> = 1e-3...1e-1,
                 rng: inout SplitMix64) throws {
         try requirePositive(h, "channels H")
-        try requirePositive(stepRange.lowerBound, "smallest step Δ_min")
+        _ = try checkedProduct(h, n, "channels H × state size N (C̃)")
         dplr = try DPLR.legS(stateSize: n)
+        try StepRange.requireBilinear(stepRange.lowerBound, dplr.lambda, "stepRange lower bound Δ_min")
+        try StepRange.requireBilinear(stepRange.upperBound, dplr.lambda, "stepRange upper bound Δ_max")
         let logLow = log(stepRange.lowerBound), logHigh = log(stepRange.upperBound)
-        steps = (0..<h).map { _ in exp(Double.random(in: logLow...logHigh, using: &rng)) }
+        // exp(log Δ) may round a hair outside [Δ_min, Δ_max]: clamp, so every Δ_h is inside.
+        steps = (0..<h).map { _ in
+            min(max(exp(Double.random(in: logLow...logHigh, using: &rng)), stepRange.lowerBound), stepRange.upperBound)
+        }
         let scale = 1 / Double(n).squareRoot()
         cTilde = try Matrix(rows: h, cols: n, elements: (0..<h * n).map { _ in scale * rng.nextGaussian() })
         skip = (0..<h).map { _ in rng.nextGaussian() }
     }
 
     /// Every channel's kernel, by the Cauchy path. (H, L).
-    /// - Throws: as `s4Kernel`.
+    /// - Throws: `invalidParameter` for L < 1 or H·L overflowing Int; as `s4Kernel`.
     /// - Complexity: O(H·(N·L + L log L)).
     public func kernels(length: Int) throws -> Matrix {
+        try requirePositive(length, "kernel length L")
+        _ = try checkedProduct(channels, length, "channels H × kernel length L")
         var k = Matrix(zeros: channels, length)                        // (H, L)
         for h in 0..<channels {
             let row = try s4Kernel(dplr, cTilde: cTilde.row(h), step: steps[h], length: length)
@@ -46,7 +57,8 @@ public struct S4Layer: Sendable {
     /// - Parameters: `u` (H, L); `kernels` (H, L) from `kernels(length:)` (computed once, reused
     ///   for every input, as at inference).
     /// - Returns: y, (H, L).
-    /// - Throws: `shapeMismatch`, `nonFinite`.
+    /// - Throws: `shapeMismatch`, `nonFinite`; `invalidParameter` (L = 0, or u and kernels so
+    ///   large that y overflows Double).
     /// - Complexity: O(H·L log L).
     public func apply(_ u: Matrix, kernels: Matrix) throws -> Matrix {
         guard u.rows == channels, kernels.rows == channels, kernels.cols == u.cols else {
@@ -54,7 +66,9 @@ public struct S4Layer: Sendable {
                                                 expected: "u (H = \(channels), L) and kernels (H, L)",
                                                 actual: "u \(u.rows)×\(u.cols), kernels \(kernels.rows)×\(kernels.cols)")
         }
+        try requirePositive(u.cols, "sequence length L")
         try u.requireFinite("input u")
+        try kernels.requireFinite("kernels")
         let length = u.cols
         var y = Matrix(zeros: channels, length)                        // (H, L)
         let convolutions = try (0..<channels).map { try CausalConvolution(kernel: kernels.row($0)) }
@@ -74,6 +88,7 @@ public struct S4Layer: Sendable {
             }
         }
         try failure.rethrow()
+        try requireNoOverflow(y.elements, of: [("input u", u.elements), ("kernels", kernels.elements)])
         return y
     }
 }

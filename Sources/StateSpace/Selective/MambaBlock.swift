@@ -20,23 +20,26 @@ public struct MambaBlock: Sendable {
     public let outProjection: Matrix                                  // (d_inner, d_model)
     public static let convWidth = 4
 
-    /// - Throws: `invalidParameter` for d_model or N of 0.
+    /// - Throws: `invalidParameter` for d_model or N < 1, or sizes whose products overflow Int.
     /// - Complexity: O(d_model·d_inner + d_inner·N).
     public init(modelWidth: Int, stateSize: Int, rng: inout SplitMix64) throws {
         try requirePositive(modelWidth, "d_model")
-        let inner = 2 * modelWidth
+        try requirePositive(stateSize, "state size N")
+        let inner = try checkedProduct(2, modelWidth, "d_inner = 2·d_model")
+        _ = try checkedProduct(modelWidth, try checkedProduct(2, inner, "2·d_inner"), "d_model × 2·d_inner (W_in)")
         self.modelWidth = modelWidth
         innerWidth = inner
-        inProjection = uniformMatrix(modelWidth, 2 * inner, bound: 1 / Double(modelWidth).squareRoot(), rng: &rng)
-        convWeight = uniformMatrix(inner, Self.convWidth, bound: 0.5, rng: &rng)   // 1/√4
+        inProjection = try uniformMatrix(modelWidth, 2 * inner, bound: 1 / Double(modelWidth).squareRoot(), rng: &rng)
+        convWeight = try uniformMatrix(inner, Self.convWidth, bound: 0.5, rng: &rng)   // 1/√4
         convBias = (0..<inner).map { _ in Double.random(in: -0.5...0.5, using: &rng) }
         selection = try SelectiveParameters(channels: inner, stateSize: stateSize,
                                             dtRank: (modelWidth + 15) / 16, rng: &rng)
-        outProjection = uniformMatrix(inner, modelWidth, bound: 1 / Double(inner).squareRoot(), rng: &rng)
+        outProjection = try uniformMatrix(inner, modelWidth, bound: 1 / Double(inner).squareRoot(), rng: &rng)
     }
 
-    /// The whole sequence at once. `u` (L, d_model) → (L, d_model).
-    /// - Throws: `shapeMismatch`, `nonFinite`, `invalidParameter` (L = 0).
+    /// The whole sequence at once. `u` (L, d_model) → (L, d_model). `threads` < 1 counts as 1.
+    /// - Throws: `shapeMismatch`, `nonFinite`, `invalidParameter` (L = 0, or a u so large that the
+    ///   selection or the scan would overflow Double: see `SelectiveScanInputs`).
     /// - Complexity: O(L·d_model·d_inner + L·d_inner·N).
     public func forward(_ u: Matrix, threads: Int = 1) throws -> Matrix {
         guard u.cols == modelWidth else {
@@ -58,9 +61,12 @@ public struct MambaBlock: Sendable {
                 gate[t, d] = silu(xz[t, inner + d])
             }
         }
-        var y = selectiveScan(try selection.scanInputs(x), threads: threads)  // (L, d_inner)
+        let inputs = try blamingInput(u.elements, "input u") { try selection.scanInputs(x) }
+        var y = selectiveScan(inputs, threads: threads)                // (L, d_inner)
         for i in y.elements.indices { y.elements[i] *= gate.elements[i] }
-        return y * outProjection                                      // (L, d_model)
+        let out = y * outProjection                                   // (L, d_model)
+        try requireNoOverflow(out.elements + xz.elements, of: u.elements, "input u")
+        return out
     }
 
     /// What generation carries from token to token: the last 3 pre-convolution inputs and the
@@ -76,12 +82,40 @@ public struct MambaBlock: Sendable {
     }
 
     /// One token: `u` (d_model) → output (d_model), updating `state`. The same arithmetic as
-    /// `forward`, one row at a time.
-    /// - Throws: `shapeMismatch`, `nonFinite`.
+    /// `forward`, one row at a time. The state is checked on entry (its shape and that it is
+    /// finite: O(d_inner·N), less than the step itself) and replaced only if the step succeeds,
+    /// so a refused token leaves it as it was.
+    /// - Throws: `shapeMismatch` for a token not of length d_model, or a state not shaped like
+    ///   `initialState` ((3, d_inner) and (d_inner, N)); `nonFinite` for NaN/∞ in u or the state;
+    ///   `invalidParameter` if the token or state is so large that the step overflows Double.
     /// - Complexity: O(d_model·d_inner + d_inner·N) per token.
     public func step(_ u: [Double], state: inout State) throws -> [Double] {
         try requireCount(u.count, modelWidth, "token u (d_model)")
         try requireFinite(u, "token u")
+        try requireDimensions(state.convBuffer, Self.convWidth - 1, innerWidth, "state.convBuffer (3, d_inner)")
+        try requireDimensions(state.ssm, innerWidth, selection.stateSize, "state.ssm (d_inner, N)")
+        try state.convBuffer.requireFinite("state.convBuffer")
+        try state.ssm.requireFinite("state.ssm")
+        var next = state
+        let y = try advance(u, state: &next)
+        try requireNoOverflow(y + next.ssm.elements + next.convBuffer.elements,
+                              of: [("token u", u), ("state.ssm", state.ssm.elements)], result: "step's output or state")
+        state = next
+        return y
+    }
+
+    /// Runs `body`, a selection (and scan inputs) built from the block's own projections of `input`:
+    /// their shapes fit by construction, so a refusal can only be the scale of `input` (an
+    /// overflow or the scan's Δ bound), and is reported against it, quoting the inner reason.
+    private func blamingInput<R>(_ input: [Double], _ name: String, _ body: () throws -> R) throws -> R {
+        do { return try body() } catch let error as StateSpaceError {
+            throw StateSpaceError.invalidParameter(name: name, value: "\(largestMagnitude(input).value) (its largest |entry|)",
+                                                   allowed: "too large for this block: inside it, \(error.description)")
+        }
+    }
+
+    /// The arithmetic of `step`, on a state already checked.
+    private func advance(_ u: [Double], state: inout State) throws -> [Double] {
         let inner = innerWidth, n = selection.stateSize
         let xz = inProjection.transposed * u                          // (2·d_inner)
         var x = [Double](repeating: 0, count: inner)                  // (d_inner)
@@ -94,7 +128,9 @@ public struct MambaBlock: Sendable {
         for tap in 0..<(Self.convWidth - 2) { for d in 0..<inner { state.convBuffer[tap, d] = state.convBuffer[tap + 1, d] } }
         for d in 0..<inner { state.convBuffer[Self.convWidth - 2, d] = xz[d] }
 
-        let (delta, b, c) = try selection.select(try Matrix(rows: 1, cols: inner, elements: x))  // (1, d_inner), (1, N), (1, N)
+        let (delta, b, c) = try blamingInput(u + state.convBuffer.elements, "token u (with the state's conv buffer)") {
+            try selection.select(try Matrix(rows: 1, cols: inner, elements: x))   // (1, d_inner), (1, N), (1, N)
+        }
         let a = selection.a                                           // (d_inner, N)
         var y = [Double](repeating: 0, count: inner)                  // (d_inner)
         for d in 0..<inner {

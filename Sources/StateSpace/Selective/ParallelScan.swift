@@ -18,12 +18,12 @@
 /// are what is spread over the cores, and each channel's tree runs its levels in order.
 /// Sequences are padded to P = 2^⌈log₂L⌉ with identity elements.
 ///
-/// - Parameters: `inputs`; `threads` ≥ 1 (channels split over them).
+/// - Parameters: `inputs`; `threads` ≥ 1 (channels split over them; < 1 counts as 1).
 /// - Returns: y, (L, D).
 /// - Complexity: O(L·D·N) work (≈ 3× the sequential scan's combines), depth O(log L) per channel.
 public func selectiveScanParallel(_ inputs: SelectiveScanInputs, threads: Int = 1) -> Matrix {
     let (l, n) = (inputs.length, inputs.stateSize)
-    let padded = ScanCost.paddedLength(l)
+    let padded = ScanCost.powerOfTwo(atLeast: l)                      // l ≤ the elements of x: far below 2⁶²
     return forEachChannel(inputs, threads: threads, scratch: 3 * padded * n) { d, channel, work in
         let ea = work, eb = work + padded * n                         // (P, N) each: a- and b-parts
         let decay = work + 2 * padded * n                             // (L, N): the original Ā, kept for the last step
@@ -83,15 +83,44 @@ public func selectiveScanParallel(_ inputs: SelectiveScanInputs, threads: Int = 
 
 /// Work and depth of the two scans for one (channel, state) sequence of length L, counted in
 /// applications of ⊕ (each 3 flops: two multiplies and an add).
-/// Each count is O(1) to evaluate.
+/// Each count is O(1) to evaluate, and refuses an L whose count would not fit in Int.
 public enum ScanCost {
-    /// P = 2^⌈log₂L⌉.
-    public static func paddedLength(_ l: Int) -> Int { var p = 1; while p < l { p <<= 1 }; return p }
-    /// Sequential: L − 1 combines, one after another.
-    public static func sequential(_ l: Int) -> (work: Int, depth: Int) { (max(0, l - 1), max(0, l - 1)) }
+    /// The largest padded length: 2⁶², the largest power of two in Int.
+    public static let largestPaddedLength = 1 << 62
+    /// The largest L `blelloch` counts: 2⁶¹ (its work 2(P − 1) + L must fit in Int).
+    public static let largestBlellochLength = 1 << 61
+
+    /// P = 2^⌈log₂L⌉ (1 for L ≤ 1), from the bit length of L − 1 (no doubling loop to wrap).
+    /// - Throws: `invalidParameter` for L < 0 or L > 2⁶².
+    public static func paddedLength(_ l: Int) throws -> Int {
+        try requireLength(l, largestPaddedLength, because: "P = 2^⌈log₂L⌉ must fit in Int")
+        return powerOfTwo(atLeast: l)
+    }
+
+    /// Sequential: L − 1 combines, one after another (none for L ≤ 1).
+    /// - Throws: `invalidParameter` for L < 0.
+    public static func sequential(_ l: Int) throws -> (work: Int, depth: Int) {
+        try requireLength(l, Int.max, because: "a length")
+        return (max(0, l - 1), max(0, l - 1))
+    }
+
     /// Blelloch: (P − 1) up + (P − 1) down + L finishing combines; depth 2·log₂P + 1.
-    public static func blelloch(_ l: Int) -> (work: Int, depth: Int) {
-        let p = paddedLength(l)
+    /// - Throws: `invalidParameter` for L < 0 or L > 2⁶¹.
+    public static func blelloch(_ l: Int) throws -> (work: Int, depth: Int) {
+        try requireLength(l, largestBlellochLength, because: "the work 2(P − 1) + L must fit in Int")
+        let p = powerOfTwo(atLeast: l)
         return (2 * (p - 1) + l, 2 * p.trailingZeroBitCount + 1)
+    }
+
+    /// 2^⌈log₂L⌉ for 0 ≤ L ≤ 2⁶² (1 for L ≤ 1).
+    static func powerOfTwo(atLeast l: Int) -> Int {
+        l <= 1 ? 1 : 1 << (Int.bitWidth - (l - 1).leadingZeroBitCount)
+    }
+
+    private static func requireLength(_ l: Int, _ largest: Int, because reason: String) throws {
+        guard l >= 0, l <= largest else {
+            throw StateSpaceError.invalidParameter(name: "sequence length L", value: "\(l)",
+                                                   allowed: "must be in 0...\(largest) (\(reason))")
+        }
     }
 }

@@ -25,16 +25,19 @@ public struct SelectiveParameters: Sendable {
     public var dtRank: Int { dtProjection.rows }
 
     /// Seeded Mamba initialisation for D channels, state size N and rank R.
-    /// - Throws: `invalidParameter` for D, N or R of 0.
+    /// - Throws: `invalidParameter` for D, N or R < 1, or sizes whose products overflow Int.
     /// - Complexity: O(D·(R + N)).
     public init(channels d: Int, stateSize n: Int, dtRank r: Int, rng: inout SplitMix64) throws {
         try requirePositive(d, "channels D")
         try requirePositive(n, "state size N")
         try requirePositive(r, "dt_rank R")
-        xProjection = uniformMatrix(d, r + 2 * n, bound: 1 / Double(d).squareRoot(), rng: &rng)
-        dtProjection = uniformMatrix(r, d, bound: 1 / Double(r).squareRoot(), rng: &rng)
-        dtBias = (0..<d).map { _ in
-            inverseSoftplus(max(1e-4, exp(Double.random(in: log(1e-3)...log(1e-1), using: &rng))))
+        let projected = try checkedSum(r, try checkedProduct(2, n, "2·state size N"), "dt_rank R + 2N")
+        _ = try checkedProduct(d, projected, "channels D × (R + 2N)")
+        _ = try checkedProduct(d, n, "channels D × state size N")
+        xProjection = try uniformMatrix(d, projected, bound: 1 / Double(d).squareRoot(), rng: &rng)
+        dtProjection = try uniformMatrix(r, d, bound: 1 / Double(r).squareRoot(), rng: &rng)
+        dtBias = try (0..<d).map { _ in
+            try inverseSoftplus(max(1e-4, exp(Double.random(in: log(1e-3)...log(1e-1), using: &rng))))
         }
         aLog = try Matrix(rows: d, cols: n, elements: (0..<d * n).map { log(Double($0 % n + 1)) })
         skip = [Double](repeating: 1, count: d)
@@ -48,12 +51,14 @@ public struct SelectiveParameters: Sendable {
     }
 
     /// Δ (L, D), B (L, N), C (L, N) from x (L, D), by two GEMMs and a softplus.
-    /// - Throws: `shapeMismatch` unless x has D columns; `nonFinite`.
+    /// - Throws: `shapeMismatch` unless x has D columns; `nonFinite`; `invalidParameter` for
+    ///   L = 0, or an x so large that the projections overflow Double.
     /// - Complexity: O(L·D·(R + N)).
     public func select(_ x: Matrix) throws -> (delta: Matrix, b: Matrix, c: Matrix) {
         guard x.cols == channels else {
             throw StateSpaceError.shapeMismatch(name: "x for the selection (L, D)", expected: "L×\(channels)", actual: "\(x.rows)×\(x.cols)")
         }
+        try requirePositive(x.rows, "sequence length L")
         try x.requireFinite("x")
         let (l, n, r) = (x.rows, stateSize, dtRank)
         let projected = x * xProjection                               // (L, R + 2N)
@@ -64,6 +69,7 @@ public struct SelectiveParameters: Sendable {
         }
         var delta = dt * dtProjection                                 // (L, D)
         for t in 0..<l { for d in 0..<channels { delta[t, d] = softplus(delta[t, d] + dtBias[d]) } }
+        try requireNoOverflow(delta.elements + projected.elements, of: x.elements, "x", result: "projection (Δ, B, C)")
         return (delta, b, c)
     }
 
@@ -75,8 +81,22 @@ public struct SelectiveParameters: Sendable {
     }
 }
 
-/// A rows×cols matrix with entries uniform in [−bound, bound]. - Complexity: O(rows·cols).
-func uniformMatrix(_ rows: Int, _ cols: Int, bound: Double, rng: inout SplitMix64) -> Matrix {
-    // Shapes are consistent by construction, so this cannot throw.
-    try! Matrix(rows: rows, cols: cols, elements: (0..<rows * cols).map { _ in Double.random(in: -bound...bound, using: &rng) })
+/// A rows×cols matrix with entries uniform in [−bound, bound].
+/// - Throws: `invalidParameter` for negative sizes or rows·cols overflowing Int.
+/// - Complexity: O(rows·cols).
+func uniformMatrix(_ rows: Int, _ cols: Int, bound: Double, rng: inout SplitMix64) throws -> Matrix {
+    try requireNonNegative(rows, "rows")
+    try requireNonNegative(cols, "cols")
+    let count = try checkedProduct(rows, cols, "rows × cols")
+    return try Matrix(rows: rows, cols: cols, elements: (0..<count).map { _ in Double.random(in: -bound...bound, using: &rng) })
+}
+
+/// a + b for sizes, throwing instead of overflowing (the sum's twin of `checkedProduct`).
+/// - Complexity: O(1).
+func checkedSum(_ a: Int, _ b: Int, _ name: String) throws -> Int {
+    let (s, overflow) = a.addingReportingOverflow(b)
+    guard !overflow else {
+        throw StateSpaceError.invalidParameter(name: name, value: "\(a) + \(b)", allowed: "the sum must fit in Int (≤ \(Int.max))")
+    }
+    return s
 }

@@ -9,7 +9,8 @@ import Dispatch
 /// channels at a time so that it stays in L1. Channels are independent: `threads` workers each
 /// own a contiguous range of them (and its state, (range, N) doubles, which stays in L2).
 ///
-/// - Parameters: `inputs` (x (L, D), Δ (L, D), A (D, N), B, C (L, N), D skip (D)); `threads` ≥ 1.
+/// - Parameters: `inputs` (x (L, D), Δ (L, D), A (D, N), B, C (L, N), D skip (D)), whose
+///   checks (done once, when they are built) guarantee a finite y; `threads` ≥ 1 (< 1 counts as 1).
 /// - Returns: y, (L, D).
 /// - Complexity: O(L·D·N) work, depth O(L); L·D·N exponentials (libmvec).
 public func selectiveScan(_ inputs: SelectiveScanInputs, threads: Int = 1) -> Matrix {
@@ -53,9 +54,7 @@ public func selectiveScan(_ inputs: SelectiveScanInputs, threads: Int = 1) -> Ma
 /// - Throws: `invalidParameter` for a channel out of range.
 /// - Complexity: O(L·N).
 public func selectiveStates(_ inputs: SelectiveScanInputs, channel d: Int) throws -> Matrix {
-    guard (0..<inputs.channels).contains(d) else {
-        throw StateSpaceError.invalidParameter(name: "channel", value: "\(d)", allowed: "must be in 0..<\(inputs.channels)")
-    }
+    try requireChannel(d, inputs, "channel")
     let (l, n) = (inputs.length, inputs.stateSize)
     var states = Matrix(zeros: l, n)                                   // (L, N)
     var h = [Double](repeating: 0, count: n)                           // (N)
@@ -67,6 +66,14 @@ public func selectiveStates(_ inputs: SelectiveScanInputs, channel d: Int) throw
         }
     }
     return states
+}
+
+/// Throws unless `d` is a channel of `inputs` (0 ≤ d < D).
+/// - Complexity: O(1).
+func requireChannel(_ d: Int, _ inputs: SelectiveScanInputs, _ name: String) throws {
+    guard (0..<inputs.channels).contains(d) else {
+        throw StateSpaceError.invalidParameter(name: name, value: "\(d)", allowed: "must be a channel index in 0..<\(inputs.channels) (D = \(inputs.channels))")
+    }
 }
 
 /// Base pointers of x (L, D), Δ (L, D), A (D, N), B (L, N), C (L, N), for a read-only pass.

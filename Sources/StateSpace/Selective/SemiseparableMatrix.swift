@@ -11,9 +11,7 @@
 /// - Throws: `invalidParameter` for a channel out of range.
 /// - Complexity: O(L²·N) time, O(L²) memory.
 public func selectiveMatrix(_ inputs: SelectiveScanInputs, channel d: Int) throws -> Matrix {
-    guard (0..<inputs.channels).contains(d) else {
-        throw StateSpaceError.invalidParameter(name: "channel", value: "\(d)", allowed: "must be in 0..<\(inputs.channels)")
-    }
+    try requireChannel(d, inputs, "channel")
     let (l, n) = (inputs.length, inputs.stateSize)
     // Ā (L, N) and Δ_s·B_s (L, N) for this channel.
     var decay = [Double](repeating: 0, count: l * n), drive = [Double](repeating: 0, count: l * n)
@@ -40,8 +38,14 @@ public func selectiveMatrix(_ inputs: SelectiveScanInputs, channel d: Int) throw
 
 /// y = M_d x_d + D_d x_d for the listed channels, by `selectiveMatrix` and a matrix-vector
 /// product (BLAS). Returns (L, channels.count), column j for channels[j].
+/// - Throws: `invalidParameter` for an empty list or a channel outside 0..<D (checked before
+///   any work; the offending position is named).
 /// - Complexity: O(|channels|·L²·N).
 public func selectiveScanMaterialised(_ inputs: SelectiveScanInputs, channels: [Int]) throws -> Matrix {
+    guard !channels.isEmpty else {
+        throw StateSpaceError.invalidParameter(name: "channels", value: "[]", allowed: "must list at least one channel in 0..<\(inputs.channels)")
+    }
+    for (j, d) in channels.enumerated() { try requireChannel(d, inputs, "channels[\(j)]") }
     var y = Matrix(zeros: inputs.length, channels.count)              // (L, |channels|)
     for (j, d) in channels.enumerated() {
         let xd = inputs.x.column(d)                                   // (L)

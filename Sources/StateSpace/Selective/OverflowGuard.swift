@@ -1,0 +1,39 @@
+import Foundation
+
+// Finite inputs can still overflow: a state that sums L inputs of 1e307 is ∞, and the next
+// 0·∞ or ∞ − ∞ is NaN. The models check either a bound before they run (the scans, where the
+// bound is cheap and exact enough) or the result after (the S4 paths, where it is O(L) against
+// O(N·L) of work), and throw naming the inputs whose scale is to blame — never return ∞ or NaN.
+
+/// log₂ of the bound the scans' states and outputs must stay under: 2¹⁰²¹, a quarter of Double's
+/// largest finite value (≈ 1.8e308). The factor 4 covers a second bounded term (the skip D·x)
+/// and the rounding of the sums (relative (L + N)·ε ≪ 1).
+let scanBoundLog2 = 1021.0
+
+/// The largest |v| of `values` and where it is (0 at index 0 for an empty array).
+/// - Complexity: O(n).
+func largestMagnitude(_ values: [Double]) -> (value: Double, index: Int) {
+    values.withUnsafeBufferPointer { p in
+        var best = 0.0, at = 0
+        for i in p.indices where abs(p[i]) > best { (best, at) = (abs(p[i]), i) }
+        return (best, at)
+    }
+}
+
+/// Throws if `result` holds a NaN or ±∞ although its inputs were finite: the inputs are too large
+/// for Double. The message names them with their largest magnitudes.
+/// - Complexity: O(n) for n results and inputs.
+func requireNoOverflow(_ result: [Double], of inputs: [(name: String, values: [Double])], result resultName: String = "output") throws {
+    guard result.contains(where: { !$0.isFinite }) else { return }
+    let scales = inputs.map { "\(largestMagnitude($0.values).value)" }.joined(separator: " and ")
+    let one = inputs.count == 1
+    throw StateSpaceError.invalidParameter(
+        name: inputs.map(\.name).joined(separator: " and "), value: scales + (one ? " (its largest |entry|)" : " (their largest |entries|)"),
+        allowed: "too large: the \(resultName) overflowed Double (|·| > 1.8e308); scale \(one ? "it" : "them") down")
+}
+
+/// `requireNoOverflow` for one input.
+/// - Complexity: O(n).
+func requireNoOverflow(_ result: [Double], of input: [Double], _ name: String, result resultName: String = "output") throws {
+    try requireNoOverflow(result, of: [(name, input)], result: resultName)
+}
