@@ -37,7 +37,7 @@ public func discretize(a: Matrix, b: [Double], step: Double, method: Discretizat
     try requirePositive(step, "step Δ")
     try a.requireFinite("A")
     try requireFinite(b, "B")
-    let largest = max(largestMagnitude(a.elements), largestMagnitude(b))
+    let largest = max(maxMagnitude(a.elements), maxMagnitude(b))
     guard (step * largest).isFinite else {
         throw StateSpaceError.invalidParameter(
             name: "step Δ", value: "\(step)", allowed: "too large: Δ·A and Δ·B must be finite (max |A_ij|, |B_i| = \(largest))")

@@ -16,7 +16,15 @@ func zeroOrderHold(a: Matrix, b: [Double], step: Double) throws -> (a: Matrix, b
         for j in 0..<n { augmented[i, j] = step * a[i, j] }
         augmented[i, n] = step * b[i]
     }
-    let e = try matrixExponential(augmented, name: "Δ·[A B; 0 0]")  // (N+1, N+1)
+    let e: Matrix                                               // (N+1, N+1)
+    do {
+        e = try matrixExponential(augmented, name: "Δ·[A B; 0 0]")
+    } catch StateSpaceError.invalidParameter(let name, _, _) where name.hasPrefix("e^") {
+        // The exponential overflowed: the caller chose Δ, so name Δ, not the augmented matrix.
+        throw StateSpaceError.invalidParameter(
+            name: "step Δ", value: "\(step)",
+            allowed: "too large: the zoh Ā = e^{ΔA} overflowed (an unstable A grows like e^{Δλ})")
+    }
     var aBar = Matrix(zeros: n, n)
     for i in 0..<n { for j in 0..<n { aBar[i, j] = e[i, j] } }
     return (aBar, (0..<n).map { e[$0, n] })

@@ -86,7 +86,7 @@ public enum HiPPOMeasure: Sendable, CustomStringConvertible {
         try requireHiPPOStateSize(c.count, "state c's length N")
         try requireFinite(c, "state c")
         let f = try basis(stateSize: c.count, at: times, now: t) * c     // (P, N)·(N) → (P)
-        try requireNoOverflow(f, "state c", value: "max |c| = \(largestMagnitude(c))", "scale the state down")
+        try requireNoOverflow(f, "state c", value: "max |c| = \(maxMagnitude(c))", "scale the state down")
         return f
     }
 

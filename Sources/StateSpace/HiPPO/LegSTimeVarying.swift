@@ -24,7 +24,7 @@ public func legSTimeVaryingStates(signal f: [Double], stateSize n: Int) throws -
     try requireHiPPOStateSize(n)
     _ = try requireResultSize(rows: f.count, cols: n, "signal length L", value: f.count)
     let states = try legSTimeVaryingRecurrence(signal: f, stateSize: n)  // (L, N)
-    try requireNoOverflow(states.elements, "signal f", value: "max |f| = \(largestMagnitude(f))", "scale the signal down")
+    try requireNoOverflow(states.elements, "signal f", value: "max |f| = \(maxMagnitude(f))", "scale the signal down")
     return states
 }
 

@@ -70,7 +70,7 @@ extension StateSpaceModel {
                 allowed: "the substep τ = h/m = \(tau) must satisfy τ·ρ(A) ≤ 2 (ρ(A) = \(radius)), RK4's stability limit: "
                     + "use m ≥ \(needed)")
         }
-        guard largestMagnitude(a.elements) * tau < .greatestFiniteMagnitude else {
+        guard maxMagnitude(a.elements) * tau < .greatestFiniteMagnitude else {
             throw StateSpaceError.invalidParameter(
                 name: "hold interval h", value: "\(h)", allowed: "too large: τA = (h/m)·A overflows")
         }
@@ -113,6 +113,6 @@ extension StateSpaceModel {
                                   "A has an eigenvalue with real part \(growth) > 0, so the state grows like e^{\(growth)·t}: "
                                       + "shorten the input or use a stable A")
         }
-        try requireNoOverflow(y, "input u", value: "max |u| = \(largestMagnitude(u))", "scale u (or B, C, D) down")
+        try requireNoOverflow(y, "input u", value: "max |u| = \(maxMagnitude(u))", "scale u (or B, C, D) down")
     }
 }

@@ -135,7 +135,7 @@ public struct MassSpringDamper: Sendable {
                 name: "step Δ", value: "\(step)", allowed: "too large for L = \(u.count) steps: at t = L·Δ, \(allowed)")
         }
         let x = try positions(force: u, step: step)                 // (L)
-        try requireNoOverflow(x, "force u", value: "max |u| = \(largestMagnitude(u))", "scale the force down")
+        try requireNoOverflow(x, "force u", value: "max |u| = \(maxMagnitude(u))", "scale the force down")
         return x
     }
 

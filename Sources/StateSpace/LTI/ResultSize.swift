@@ -23,12 +23,6 @@ func requireResultSize(rows: Int, cols: Int, _ name: String, value: Int) throws 
     return count
 }
 
-/// max |v_i| (0 for an empty array), for error messages about scale.
-/// - Complexity: O(n).
-func largestMagnitude(_ values: [Double]) -> Double {
-    values.reduce(0) { max($0, abs($1)) }
-}
-
 /// Throws `invalidParameter` naming `name` when `values` holds a NaN or ±∞ that finite inputs
 /// produced: an overflow, blamed on the input scale `value` (e.g. "max |u| = 1e308").
 /// - Complexity: O(n).

@@ -110,9 +110,9 @@ public struct DiscreteStateSpaceModel: Sendable {
             throw StateSpaceError.unstable(name: "Ā (\(method), Δ = \(step)) over L = \(length) steps", spectralRadius: radius)
         }
         if let u {
-            try requireNoOverflow(values, "input u", value: "max |u| = \(largestMagnitude(u))", "scale u (or B̄, C, D) down")
+            try requireNoOverflow(values, "input u", value: "max |u| = \(maxMagnitude(u))", "scale u (or B̄, C, D) down")
         }
-        try requireNoOverflow(values, "B̄ and C", value: "max |B̄| = \(largestMagnitude(bBar)), max |C| = \(largestMagnitude(c))",
+        try requireNoOverflow(values, "B̄ and C", value: "max |B̄| = \(maxMagnitude(bBar)), max |C| = \(maxMagnitude(c))",
                               "scale them down")
     }
 }

@@ -107,3 +107,18 @@ public func requirePrecondition(
 ) {
     if !condition() { fatalError(message(), file: file, line: line) }
 }
+
+/// The largest |v| of `values` and where it is (0 at index 0 for an empty array), for error
+/// messages that blame an input's scale for an overflow.
+/// - Complexity: O(n).
+func largestMagnitude(_ values: [Double]) -> (value: Double, index: Int) {
+    values.withUnsafeBufferPointer { p in
+        var best = 0.0, at = 0
+        for i in p.indices where abs(p[i]) > best { (best, at) = (abs(p[i]), i) }
+        return (best, at)
+    }
+}
+
+/// max |v_i| (0 for an empty array).
+/// - Complexity: O(n).
+func maxMagnitude(_ values: [Double]) -> Double { largestMagnitude(values).value }

@@ -10,16 +10,6 @@ import Foundation
 /// and the rounding of the sums (relative (L + N)·ε ≪ 1).
 let scanBoundLog2 = 1021.0
 
-/// The largest |v| of `values` and where it is (0 at index 0 for an empty array).
-/// - Complexity: O(n).
-func largestMagnitude(_ values: [Double]) -> (value: Double, index: Int) {
-    values.withUnsafeBufferPointer { p in
-        var best = 0.0, at = 0
-        for i in p.indices where abs(p[i]) > best { (best, at) = (abs(p[i]), i) }
-        return (best, at)
-    }
-}
-
 /// Throws if `result` holds a NaN or ±∞ although its inputs were finite: the inputs are too large
 /// for Double. The message names them with their largest magnitudes.
 /// - Complexity: O(n) for n results and inputs.
