@@ -21,6 +21,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         .systemLibrary(
@@ -70,7 +71,10 @@ let package = Package(
             dependencies: ["StateSpace", "Notebook", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/Bench"
         ),
-        .testTarget(name: "StateSpaceTests", dependencies: ["StateSpace"]),
+        .testTarget(
+            name: "StateSpaceTests",
+            dependencies: ["StateSpace", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
         .testTarget(name: "ChapterTests", dependencies: []),
     ]

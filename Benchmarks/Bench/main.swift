@@ -55,6 +55,7 @@ struct BenchGroup: Sendable {
         BenchGroup(name: "s4", run: s4Benchmarks),
         BenchGroup(name: "selective", run: selectiveBenchmarks),
         BenchGroup(name: "ssd", run: ssdBenchmarks),
+        BenchGroup(name: "stress", run: stressBenchmarks),
     ]
 }
 
