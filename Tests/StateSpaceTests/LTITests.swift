@@ -131,6 +131,17 @@ struct LTIStateViewTests {
         #expect(try ssm.finalState(u) == xs.row(299))
     }
 
+    @Test("a kernel that decays below 2.2e-308 ends in exact zeros, never subnormal numbers")
+    func kernelTailUnderflow() throws {
+        // Ā = 0.5, B̄ = 0.5: Āᵏ B̄ = 2⁻⁽ᵏ⁺¹⁾ is normal up to k = 1021, subnormal from 1022.
+        let model = try StateSpaceModel(a: Matrix([[-1]]), b: [1], c: [1])
+            .discretized(step: Double.log(2), method: .zoh)           // Ā = e^{−ln 2} = 0.5
+        let k = try model.stateKernel(length: 1 << 16).elements        // (L)
+        #expect(k.allSatisfy { $0 == 0 || $0.isNormal }, "\(k.filter(\.isSubnormal).count) subnormal taps")
+        #expect(abs(k[1000] / 0x1p-1001 - 1) <= 1e-12)                 // still exact while normal
+        #expect(k[1021] != 0 && k[1022...].allSatisfy { $0 == 0 })
+    }
+
     @Test("RK4 continuous output = ZOH recurrence (exact for held input), error shrinking like h⁴")
     func continuous() throws {
         let model = try StateSpaceModel(a: randomStableMatrix(4, seed: 55), b: randomVector(4, seed: 56), c: randomVector(4, seed: 57))

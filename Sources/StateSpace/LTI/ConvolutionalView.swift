@@ -2,7 +2,10 @@ extension DiscreteStateSpaceModel {
     /// The state kernel: row k is Āᵏ B̄ (N), k = 0…L−1 — the state's response to a unit impulse
     /// at step 0, so that the state is x_k = Σ_{j≤k} Ā^{k−j} B̄ u_j, one convolution per state
     /// dimension. Computed by stepping v ← Ā v from v = B̄: L matrix-vector products, not L
-    /// matrix powers.
+    /// matrix powers. Once every entry of Āᵏ B̄ has decayed below the smallest normal Double
+    /// (2.2e-308) the remaining rows are left at exactly 0: stepping on would only produce
+    /// subnormal numbers (each operation on them ~40× slower on x86, for no representable gain:
+    /// at L = 2²⁰ that turned 33 ms of work into 12 s).
     /// - Parameter length: L, 1 ≤ L with L·N ≤ 2³⁰ (the result's size; see `maximumResultElements`).
     /// - Returns: (L, N).
     /// - Throws: `invalidParameter` for L ≤ 0 or too large; `unstable` when ρ(Ā) > 1 makes Āᵏ B̄
@@ -16,7 +19,9 @@ extension DiscreteStateSpaceModel {
         var v = bBar                                               // (N): Āᵏ B̄
         for k in 0..<length {
             for i in 0..<n { rows.elements[k * n + i] = v[i] }
-            if k + 1 < length { v = aBar * v }
+            guard k + 1 < length else { break }
+            v = aBar * v
+            if v.allSatisfy({ abs($0) < .leastNormalMagnitude }) { break }  // rows k+1… stay 0
         }
         try requireFiniteResult(rows.elements, length: length, input: nil)
         return rows
