@@ -113,8 +113,8 @@ book.run { book in
         let dense = try StateSpaceModel(a: a, b: b, c: c).discretized(step: step, method: .bilinear)
         let cTilde = try truncatedOutputMatrix(c: c, aBar: dense.aBar, length: length)  // (N)
         var fast: [Double] = [], materialised: [Double] = []
-        let fastTime = try Timing.median(repetitions: 3) { fast = try s4Kernel(dplrs[n]!, cTilde: cTilde, step: step, length: length) }
-        let slowTime = try Timing.median(repetitions: 3) { materialised = try dense.kernel(length: length) }
+        let fastTime = try book.medianTime(repetitions: 3) { fast = try s4Kernel(dplrs[n]!, cTilde: cTilde, step: step, length: length) }
+        let slowTime = try book.medianTime(repetitions: 3) { materialised = try dense.kernel(length: length) }
         book.check(.agreement("N = \(n), L = \(length): S4 kernel (Cauchy) = C Āᵏ B̄ (dense)", fast, materialised,
                               tolerance: 1e-10, reason: n == 8 && length == 16
                                 ? "both exact in exact arithmetic; the dense path's rounding grows with N (‖Ā‖ products), measured ≤ 1e-12 here" : nil))
@@ -179,24 +179,26 @@ book.run { book in
     spectrumFigure.logY = true
     try book.figure(spectrumFigure)
 
-    var cauchyTimes: [Double] = [], denseTimes: [Double] = [], lengths: [Double] = []
-    var progress = Progress("kernel cost sweep", total: 6)
-    for power in 8...13 {
-        let length = 1 << power
-        let dense = try StateSpaceModel(a: a64, b: b64, c: c64).discretized(step: step, method: .bilinear)
-        cauchyTimes.append(try Timing.median(repetitions: 3) { _ = try s4Kernel(dplrs[64]!, cTilde: c64, step: step, length: length) })
-        denseTimes.append(try Timing.median(repetitions: 3) { _ = try dense.kernel(length: length) })
-        lengths.append(Double(length))
-        progress.advance()
+    if !book.isSweeping {  // timing only: a --seeds sweep skips it (timings are not checks)
+        var cauchyTimes: [Double] = [], denseTimes: [Double] = [], lengths: [Double] = []
+        var progress = Progress("kernel cost sweep", total: 6)
+        for power in 8...13 {
+            let length = 1 << power
+            let dense = try StateSpaceModel(a: a64, b: b64, c: c64).discretized(step: step, method: .bilinear)
+            cauchyTimes.append(try Timing.median(repetitions: 3) { _ = try s4Kernel(dplrs[64]!, cTilde: c64, step: step, length: length) })
+            denseTimes.append(try Timing.median(repetitions: 3) { _ = try dense.kernel(length: length) })
+            lengths.append(Double(length))
+            progress.advance()
+        }
+        var costFigure = Figure(name: "kernel-cost", title: "Kernel cost vs L (N = 64): Cauchy path vs materialising C Ā^k B̄",
+                                xLabel: "L", yLabel: "seconds", series: [
+                                    .init("Cauchy + iFFT (S4)", x: lengths, y: cauchyTimes, style: "linespoints lw 2 pt 7"),
+                                    .init("stepping v ← Āv (dense)", x: lengths, y: denseTimes, style: "linespoints lw 2 pt 5"),
+                                ])
+        costFigure.logX = true
+        costFigure.logY = true
+        try book.figure(costFigure)
     }
-    var costFigure = Figure(name: "kernel-cost", title: "Kernel cost vs L (N = 64): Cauchy path vs materialising C Ā^k B̄",
-                            xLabel: "L", yLabel: "seconds", series: [
-                                .init("Cauchy + iFFT (S4)", x: lengths, y: cauchyTimes, style: "linespoints lw 2 pt 7"),
-                                .init("stepping v ← Āv (dense)", x: lengths, y: denseTimes, style: "linespoints lw 2 pt 5"),
-                            ])
-    costFigure.logX = true
-    costFigure.logY = true
-    try book.figure(costFigure)
 
     /*:
      ## Final check and what comes next

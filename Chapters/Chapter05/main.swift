@@ -86,55 +86,71 @@ book.run { book in
     ])
     let timingInputs = try SelectiveParameters(channels: 256, stateSize: 16, dtRank: 16, rng: &rng)
         .scanInputs(try Matrix(rows: 2048, cols: 256, elements: (0..<2048 * 256).map { _ in rng.nextGaussian() }))
-    var timingRows: [[String]] = []
-    for threads in [1, 2] {
-        let s = Timing.median(repetitions: 3) { _ = selectiveScan(timingInputs, threads: threads) }
-        let p = Timing.median(repetitions: 3) { _ = selectiveScanParallel(timingInputs, threads: threads) }
-        timingRows.append(["\(threads)", Timing.format(s), Timing.format(p), String(format: "%.2f", p / s)])
+    if !book.isSweeping {  // timing only: a --seeds sweep skips it (timings are not checks)
+        var timingRows: [[String]] = []
+        for threads in [1, 2] {
+            let s = Timing.median(repetitions: 3) { _ = selectiveScan(timingInputs, threads: threads) }
+            let p = Timing.median(repetitions: 3) { _ = selectiveScanParallel(timingInputs, threads: threads) }
+            timingRows.append(["\(threads)", Timing.format(s), Timing.format(p), String(format: "%.2f", p / s)])
+        }
+        book.table(header: ["threads (D = 256, L = 2048, N = 16)", "sequential", "Blelloch", "Blelloch ÷ sequential"], rows: timingRows)
+        book.prose("""
+            On two cores the parallel scan loses: its depth advantage (23 levels instead of 2047 steps) \
+            needs hundreds of cores to pay for ~3× the work, and channels already give both cores \
+            independent work. On a GPU, with thousands of lanes, the balance flips — that is why \
+            Mamba's CUDA kernel scans in parallel. (The release benchmark measures the same rows.)
+            """)
     }
-    book.table(header: ["threads (D = 256, L = 2048, N = 16)", "sequential", "Blelloch", "Blelloch ÷ sequential"], rows: timingRows)
-    book.prose("""
-        On two cores the parallel scan loses: its depth advantage (23 levels instead of 2047 steps) \
-        needs hundreds of cores to pay for ~3× the work, and channels already give both cores \
-        independent work. On a GPU, with thousands of lanes, the balance flips — that is why \
-        Mamba's CUDA kernel scans in parallel. (The release benchmark measures the same rows.)
-        """)
 
     /*:
      ## 3. Selection is not a convolution
 
-     For an LTI system, y = K ∗ u for one kernel K, whatever u. Test that on the selective SSM:
-     find the best kernel by least squares (LAPACK dgels) on four training sequences of channel
-     0's input/output, then use it to predict the output on a fresh sequence. Do the same for the
-     *same* SSM with Δ, B, C frozen to their average values — an LTI system (S4D-Real with ZOH A
-     and Euler B). The LTI fit is exact; the selective one cannot be.
+     For an LTI system, y = K ∗ u for one kernel K, whatever u. Test that on a selective SSM with
+     a single channel (D = 1): its Δ_t, B_t, C_t are computed from that channel's input alone, so
+     its output is a function of u and nothing else — whatever a kernel fit misses is due to
+     selection, not to inputs the fit cannot see. Find the best kernel by least squares (LAPACK
+     dgels) on four training sequences, then use it to predict the output on a fresh one. Do the
+     same for the *same* SSM frozen at one token: Δ, B, C fixed at their values for
+     x̄ = RMS of the training inputs (Δ(x̄), B(x̄), C(x̄)) — an LTI system (S4D-Real with ZOH A and
+     Euler B), equal to the selective one in everything but selection. The LTI fit is exact; the
+     selective one cannot be.
+
+     Both errors compare the SSM's own part, y − D·u (the skip D·u is a one-tap convolution and
+     would only dilute the error). How far from a kernel? In Mamba B_t and C_t are linear in x_t,
+     so y_t = C_t·h_t is cubic in the input, and the best linear fit misses most of it: over 103
+     seeds (0–99, 212, 219, 2⁶⁴−1) the selective prediction error ranged 0.32–2.6 (relative, max
+     norm; above 1 the fitted kernel predicts worse than zero would), the frozen one's stayed
+     ≤ 1.5e-13. We require ≥ 0.15 — half the smallest seen — and ≤ 1e-8. A selective scan that
+     ignored the per-token Δ_t, B_t, C_t (a bug that makes it LTI) would be fitted like the frozen
+     system, to ~1e-14, and miss the bound by 13 orders of magnitude.
      */
     book.section("3. Selection is not a convolution")
     book.prose("""
-        Fit the best single kernel (all L taps, least squares over four training sequences) to \
-        channel 0's input → output map, then predict a fifth sequence. For the same SSM with Δ, \
-        B, C frozen (an LTI system) the fit is exact; for the selective SSM it cannot be.
+        Fit the best single kernel (all L taps, least squares over four training sequences) to a \
+        one-channel selective SSM's input → output map (D = 1: Δ_t, B_t, C_t depend on that \
+        input alone), then predict a fifth sequence. For the same SSM frozen at one token \
+        (Δ, B, C at their values for x̄ = RMS(u): an LTI system) the fit is exact; for the \
+        selective SSM it cannot be.
         """)
-    let fitLength = 256, fitChannels = 8
-    let fitParams = try SelectiveParameters(channels: fitChannels, stateSize: 16, dtRank: 1, rng: &rng)
+    let fitLength = 256
+    let fitParams = try SelectiveParameters(channels: 1, stateSize: 16, dtRank: 1, rng: &rng)
     var sequences: [SelectiveScanInputs] = []
     for _ in 0..<5 {
-        let x = try Matrix(rows: fitLength, cols: fitChannels, elements: (0..<fitLength * fitChannels).map { _ in rng.nextGaussian() })
+        let x = try Matrix(rows: fitLength, cols: 1, elements: (0..<fitLength).map { _ in rng.nextGaussian() })  // (L, 1)
         sequences.append(try fitParams.scanInputs(x))
     }
-    func frozen(_ s: SelectiveScanInputs, like reference: [SelectiveScanInputs]) throws -> SelectiveScanInputs {
-        func mean(_ pick: (SelectiveScanInputs) -> Matrix) -> [Double] {      // column means over all training tokens
-            let ms = reference.map(pick)
-            return (0..<ms[0].cols).map { j in ms.reduce(0) { $0 + $1.column(j).reduce(0, +) } / Double(ms.count * ms[0].rows) }
+    let training = sequences[0..<4].flatMap { $0.x.elements }          // (4L)
+    let typical = (training.reduce(0) { $0 + $1 * $1 } / Double(training.count)).squareRoot()  // x̄
+    let atTypical = try fitParams.select(Matrix(rows: 1, cols: 1, elements: [typical]))  // Δ (1, 1), B (1, N), C (1, N)
+    func frozen(_ s: SelectiveScanInputs) throws -> SelectiveScanInputs {        // the same SSM with Δ, B, C of the token x̄
+        func repeated(_ row: Matrix) throws -> Matrix {
+            try Matrix(rows: s.length, cols: row.cols, elements: (0..<s.length).flatMap { _ in row.elements })
         }
-        let (delta, b, c) = (mean(\.delta), mean(\.b), mean(\.c))
-        let rows = s.length
-        return try SelectiveScanInputs(x: s.x, delta: Matrix(rows: rows, cols: s.channels, elements: (0..<rows).flatMap { _ in delta }),
-                                       a: s.a, b: Matrix(rows: rows, cols: s.stateSize, elements: (0..<rows).flatMap { _ in b }),
-                                       c: Matrix(rows: rows, cols: s.stateSize, elements: (0..<rows).flatMap { _ in c }), skip: s.skip)
+        return try SelectiveScanInputs(x: s.x, delta: repeated(atTypical.delta), a: s.a, b: repeated(atTypical.b),
+                                       c: repeated(atTypical.c), skip: s.skip)
     }
     var fitErrors: [String: Double] = [:]
-    for (name, systems) in [("selective", sequences), ("LTI (Δ, B, C frozen)", try sequences.map { try frozen($0, like: Array(sequences[0..<4])) })] {
+    for (name, systems) in [("selective", sequences), ("LTI (frozen at x̄)", try sequences.map(frozen))] {
         let outputs = systems.map { selectiveScan($0).column(0) }     // (L) each
         let inputsU = systems.map { $0.x.column(0) }                  // (L) each
         // Stack the four training systems T(u_i)·K ≈ y_i − D·u_i: (4L, L).
@@ -145,14 +161,15 @@ book.run { book in
             target += zip(outputs[i], inputsU[i]).map { $0 - systems[i].skip[0] * $1 }
         }
         let kernel = try leastSquares(design, target, name: "T(u) stacked")   // (L)
-        let predicted = zip(try directCausalConvolution(kernel, inputsU[4]), inputsU[4]).map { $0 + systems[4].skip[0] * $1 }
-        fitErrors[name] = relativeDifference(predicted, outputs[4])
+        // Compare the SSM's own part, y − D·u: the skip term is a convolution (a one-tap kernel) and would only dilute the error.
+        let predicted = try directCausalConvolution(kernel, inputsU[4])          // (L)
+        fitErrors[name] = relativeDifference(predicted, zip(outputs[4], inputsU[4]).map { $0 - systems[4].skip[0] * $1 })
         book.show(String(format: "%@: best single kernel predicts a new sequence with relative error %.2e", name, fitErrors[name]!))
     }
-    book.check(.bound("LTI (Δ, B, C frozen): the fitted kernel predicts a new sequence exactly", fitErrors["LTI (Δ, B, C frozen)"]!, .lessOrEqual, 1e-8,
+    book.check(.bound("LTI (frozen at x̄): the fitted kernel predicts a new sequence exactly", fitErrors["LTI (frozen at x̄)"]!, .lessOrEqual, 1e-8,
                       reason: "an LTI SSM *is* a convolution; what is left is the least-squares solve's rounding, amplified by cond(T(u))"))
-    book.check(.bound("selective: no single kernel reproduces it (prediction error)", fitErrors["selective"]!, .greaterOrEqual, 0.05,
-                      reason: "Δ_t, B_t, C_t change with the input, so M_ts depends on t and s, not on t − s: there is no kernel to find"))
+    book.check(.bound("selective, D = 1: no single kernel reproduces it (prediction error)", fitErrors["selective"]!, .greaterOrEqual, 0.15,
+                      reason: "Δ_t, B_t, C_t change with the input (B_t, C_t ∝ x_t: y is cubic in u), so M_ts depends on t and s, not on t − s; 103 seeds gave 0.32–2.6, the bound is half the smallest"))
 
     /*:
      ## 4. Selective copying, by hand

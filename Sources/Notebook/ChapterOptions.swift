@@ -20,6 +20,10 @@ public struct ChapterOptions: ParsableArguments, Sendable {
     @Option(name: .customLong("plots-dir"), help: "Directory for figures; each chapter writes into <plots-dir>/ChapterNN/.")
     public var plotsDir = "plots"
 
+    @Option(help: ArgumentHelp("Run the chapter once per seed, in one process: a range 0..<30 or 0...29, a list 1,5,9, or a mix. Checks only (no figures, no timings): one line per seed, the failing checks, and the summary summed over seeds.",
+                               valueName: "seeds"))
+    public var seeds: SeedList?
+
     public init() {}
 
     /// Parses `--seed`'s value: a decimal integer in 0...2⁶⁴ − 1.

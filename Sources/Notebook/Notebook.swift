@@ -21,8 +21,8 @@ public final class Notebook {
     private let figures: FigureWriter?
     private var written: [String] = []
     private var exercises: [String] = []
-    private let output: (String) -> Void
-    private let errors: (String) -> Void
+    let output: (String) -> Void                                    // internal: SeedSweep.swift prints through them
+    let errors: (String) -> Void
 
     /// Prints the chapter's banner and prepares `<plots-dir>/<chapter>/` (unless `--no-plot`).
     /// An unwritable plots directory ends the process here with exit status 2 and a message
@@ -42,8 +42,8 @@ public final class Notebook {
         self.errors = errors
         output("\(chapter) — \(title)")
         output(String(repeating: "═", count: chapter.count + title.count + 3))
-        output("seed \(options.seed)\(options.noPlot ? ", figures off (--no-plot)" : "")")
-        if options.noPlot {
+        output(options.bannerLine)
+        if options.figuresOff {
             figures = nil
         } else {
             do {
@@ -110,8 +110,10 @@ public final class Notebook {
     /// An exercise for the reader, printed at the end.
     public func exercise(_ text: String) { exercises.append(text) }
 
-    /// Runs the chapter body, then `conclude`s and exits with its status.
+    /// Runs the chapter body, then `conclude`s and exits with its status. With `--seeds`, runs
+    /// the body once per seed instead (`sweep`) and exits with the sweep's status.
     public func run(_ body: (Notebook) throws -> Void) -> Never {
+        if let seeds = options.seeds { exit(sweep(seeds, body)) }
         var stoppedBy: Error?
         do { try body(self) } catch { stoppedBy = error }
         exit(conclude(stoppedBy: stoppedBy))

@@ -1,0 +1,112 @@
+import ArgumentParser
+import Foundation
+
+/// The seeds of a `--seeds` sweep, as typed: a half-open range `0..<30`, a closed range `0...29`,
+/// single seeds, or a comma-separated mix (`0..<30,100,104`). Kept as ranges, so
+/// `0...18446744073709551615` costs nothing until it is iterated.
+public struct SeedList: ExpressibleByArgument, Sendable, Equatable, CustomStringConvertible {
+    /// The seeds, in the order typed. Non-empty.
+    public let ranges: [ClosedRange<UInt64>]
+    /// The argument as typed (shown in the sweep's header).
+    public let description: String
+
+    /// Parses `a..<b` (b > a), `a...b` (b ≥ a) and `a`, separated by commas; nil for anything else.
+    /// - Complexity: O(length of the argument).
+    public init?(argument: String) {
+        var ranges: [ClosedRange<UInt64>] = []
+        for part in argument.split(separator: ",", omittingEmptySubsequences: false) {
+            let text = part.trimmingCharacters(in: .whitespaces)
+            guard let range = SeedList.range(text) else { return nil }
+            ranges.append(range)
+        }
+        guard !ranges.isEmpty else { return nil }
+        self.ranges = ranges
+        self.description = argument
+    }
+
+    /// Every seed, in order (lazy: a huge range is never materialised).
+    public var seeds: some Sequence<UInt64> { ranges.lazy.flatMap { $0 } }
+
+    public static var defaultCompletionKind: CompletionKind { .default }
+
+    private static func range(_ text: String) -> ClosedRange<UInt64>? {
+        if let cut = text.range(of: "..<") {
+            guard let low = UInt64(text[..<cut.lowerBound]), let high = UInt64(text[cut.upperBound...]), high > low else { return nil }
+            return low...(high - 1)
+        }
+        if let cut = text.range(of: "...") {
+            guard let low = UInt64(text[..<cut.lowerBound]), let high = UInt64(text[cut.upperBound...]), high >= low else { return nil }
+            return low...high
+        }
+        return UInt64(text).map { $0...$0 }
+    }
+}
+
+extension ChapterOptions {
+    /// Whether figures are skipped: `--no-plot`, or a `--seeds` sweep (which never draws).
+    public var figuresOff: Bool { noPlot || seeds != nil }
+
+    /// The banner's third line: the seed, or the sweep's seeds, and whether figures are drawn.
+    var bannerLine: String {
+        if let seeds { return "seeds \(seeds) (--seeds: checks only; figures and timings off)" }
+        return "seed \(seed)\(noPlot ? ", figures off (--no-plot)" : "")"
+    }
+}
+
+extension Notebook {
+    /// True while a `--seeds` sweep runs the chapter body. Chapters skip their timing-only
+    /// sections when it is set (timings are informative rows, never checks); every check runs.
+    public var isSweeping: Bool { options.seeds != nil }
+
+    /// `Timing.median(repetitions:_:)` in a normal run. In a `--seeds` sweep `body` runs once
+    /// (the chapter still gets what it computes) and the time returned is NaN: nothing is measured.
+    public func medianTime(repetitions: Int = 7, _ body: () throws -> Void) rethrows -> Double {
+        if isSweeping {
+            try body()
+            return .nan
+        }
+        return try Timing.median(repetitions: repetitions, body)
+    }
+
+    /// Runs `body` once per seed of `seeds`, each time on a fresh notebook (its own `rng`, seeded
+    /// like `--seed s`; figures off; its text discarded), and prints, per seed, one line
+    /// `seed s: N passed, N failed (t s)` followed by the failing checks' table, then a line
+    /// naming the failing seeds and, last, `ChapterNN: N passed, N failed` summed over all seeds.
+    /// A seed whose body throws counts one failed check, as in `conclude`.
+    /// - Returns: the exit status: 0 if every check of every seed passed, 2 if a seed was
+    ///   stopped by an error, 1 otherwise.
+    /// - Complexity: one run of `body` per seed.
+    public func sweep(_ seeds: SeedList, _ body: (Notebook) throws -> Void) -> Int32 {
+        var all = CheckTable()
+        var failedSeeds: [UInt64] = [], stopped = false
+        for seed in seeds.seeds {
+            var seedOptions = options
+            seedOptions.seed = seed
+            let book = Notebook(chapter: chapter, title: "", options: seedOptions, gnuplot: nil, output: { _ in }, errors: errors)
+            var stoppedBy: Error?
+            let seconds = Timing.seconds {
+                do { try body(book) } catch { stoppedBy = error }
+            }
+            var table = book.table
+            if let stoppedBy {
+                errors("error (seed \(seed)): \(stoppedBy)")
+                table.append(.bound("\(chapter) ran to the end (stopped by: \(stoppedBy))", 0, .greaterOrEqual, 1))
+                stopped = true
+            }
+            output(String(format: "seed %@: %d passed, %d failed (%.2f s)", "\(seed)", table.passedCount, table.failedCount, seconds))
+            let failing = table.checks.filter { !$0.passed }
+            if !failing.isEmpty {
+                failedSeeds.append(seed)
+                var failingTable = CheckTable()
+                failing.forEach { failingTable.append($0) }
+                output(failingTable.rendered().split(separator: "\n").map { "    " + $0 }.joined(separator: "\n"))
+            }
+            table.checks.forEach { all.append($0) }
+        }
+        output("")
+        output(failedSeeds.isEmpty ? "every seed of \(seeds) passed"
+                                   : "\(failedSeeds.count) seed(s) failed: \(failedSeeds.map(String.init).joined(separator: ", "))")
+        output(all.summaryLine(chapter: chapter))
+        return stopped ? 2 : all.exitCode
+    }
+}
