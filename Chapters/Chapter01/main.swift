@@ -233,7 +233,7 @@ book.run { book in
     var figures: [String: (n: Int, values: [Double], flipped: [Double]?)] = [:]
     let sizes = [16, 64, 256]
     let quadrature = gaussLegendre(points: 768)                     // exact for degree ≤ 1535: f·g_n at N = 257 needs ≈ 600
-    var progress = book.isSweeping ? nil : Progress("reconstruction sweep", total: sizes.count * 3)
+    var progress = Progress("reconstruction sweep", total: sizes.count * 3, quiet: book.isSweeping)
     for n in sizes {
         for measure in [HiPPOMeasure.legT(window: theta), .fouT(window: theta), .legS] {
             let stateSize = { if case .fouT = measure { return n + 1 } else { return n } }()  // FouT: whole (cos, sin) pairs
@@ -267,7 +267,7 @@ book.run { book in
             rows.append(["\(measure)", "\(stateSize)", String(format: "%.2e", bestError), String(format: "%.2e", error),
                          String(format: "%.2e", gap), flippedText])
             if n == 64 { figures[measure.description] = (stateSize, reconstruction, flipped) }
-            progress?.advance()
+            progress.advance()
         }
     }
     book.table(header: ["memory", "N", "best possible (projection)", "HiPPO state", "‖c − c*‖/‖c*‖", "pitfall"], rows: rows)
@@ -386,7 +386,7 @@ func projection(of f: BandLimitedSignal, on measure: HiPPOMeasure, stateSize n: 
                 now: Double, quadrature: (nodes: [Double], weights: [Double])) throws -> [Double] {
     let (low, high) = (support.lowerBound, support.upperBound)
     let s = quadrature.nodes.map { low + (high - low) * ($0 + 1) / 2 }  // (M): nodes on the support
-    let weighted = zip(quadrature.weights, f.sample(s)).map { $0 * $1 / 2 }  // (M): w_j/2 · f(s_j), dμ = ds/(high − low)
+    let weighted = zip(quadrature.weights, try f.sample(s)).map { $0 * $1 / 2 }  // (M): w_j/2 · f(s_j), dμ = ds/(high − low)
     return try measure.basis(stateSize: n, at: s, now: now).transposed * weighted  // (N)
 }
 

@@ -76,19 +76,20 @@ book.run { book in
         The three forms must agree at every shape, including a length that is not a multiple of \
         Q and per-head B and C (G = H); and any chunk size must give what Q = T gives.
         """)
-    var measured: [String: Double] = [:]                               // seconds at T = 4096, for section 5
     let shapes = [(256, 4, 16, 16, 1, 32), (1000, 4, 16, 16, 4, 64), (4096, 8, 64, 64, 1, 64)]
-    var formsProgress = Progress("three forms at three shapes", total: shapes.count)
+    var formsProgress = Progress("three forms at three shapes", total: shapes.count, quiet: book.isSweeping)
     for (t, h, p, n, g, q) in shapes {
         defer { formsProgress.advance() }
         let inputs = try SSDInputs.random(length: t, heads: h, headDim: p, stateSize: n, groups: g, rng: &rng)
-        var recurrent = Matrix(zeros: 0, 0), quadratic = recurrent, chunked = recurrent  // (T, H·P) each
-        measured["recurrent"] = Timing.seconds { recurrent = ssdRecurrent(inputs, threads: cores) }
-        measured["quadratic"] = Timing.seconds { quadratic = ssdQuadratic(inputs) }
-        measured["chunked (Q = 64)"] = try Timing.seconds { chunked = try ssdChunked(inputs, chunk: q, threads: cores) }
+        let recurrent = ssdRecurrent(inputs, threads: cores)                        // (T, H·P)
+        let chunked = try ssdChunked(inputs, chunk: q, threads: cores)             // (T, H·P)
         let label = "T = \(t), H = \(h), P = \(p), N = \(n), G = \(g), Q = \(q)"
-        book.check(.agreement("\(label): quadratic = recurrent", quadratic.elements, recurrent.elements, tolerance: 1e-10,
-                              reason: t == 256 ? "exact rewritings of one operator: rounding of sums over ≤ T terms" : nil))
+        // The quadratic form materialises H masks of T×T (128 MB each at T = 4096): it is
+        // checked up to T = 1000 and only timed at T = 4096 (section 5).
+        if t <= 1000 {
+            book.check(.agreement("\(label): quadratic = recurrent", ssdQuadratic(inputs).elements, recurrent.elements, tolerance: 1e-10,
+                                  reason: t == 256 ? "exact rewritings of one operator: rounding of sums over ≤ T terms" : nil))
+        }
         book.check(.agreement("\(label): chunked = recurrent", chunked.elements, recurrent.elements, tolerance: 1e-10))
         if t <= 1000 {
             let otherChunk = try ssdChunked(inputs, chunk: 7, threads: cores)
@@ -160,17 +161,22 @@ book.run { book in
      memory-bound, one step after another. The chunked form's are GEMMs.
      */
     book.section("5. FLOPs and time: where GEMM wins")
-    let shape = (t: 4096, h: 8, p: 64, n: 64, q: 64)                  // the last shape of section 2
+    let shape = (t: 4096, h: 8, p: 64, n: 64, q: 64)                  // the largest shape of section 2
     let flops = try ["recurrent": SSDFlops.recurrent(t: shape.t, h: shape.h, p: shape.p, n: shape.n),
                  "quadratic": SSDFlops.quadratic(t: shape.t, h: shape.h, p: shape.p, n: shape.n),
                  "chunked (Q = 64)": SSDFlops.chunked(t: shape.t, h: shape.h, p: shape.p, n: shape.n, q: shape.q)]
-    book.table(header: ["form (T = 4096, H = 8, P = 64, N = 64)", "GFLOP (model)", "time", "GFLOP/s"],
-               rows: ["recurrent", "quadratic", "chunked (Q = 64)"].map { name in
-                   [name, String(format: "%.2f", flops[name]! / 1e9), Timing.format(measured[name]!),
-                    String(format: "%.1f", flops[name]! / measured[name]! / 1e9)]
-               })
-
     if !book.isSweeping {  // timing only: a --seeds sweep skips it (timings are not checks)
+        let big = try SSDInputs.random(length: shape.t, heads: shape.h, headDim: shape.p, stateSize: shape.n, rng: &rng)
+        let measured = try [                                           // seconds, one run each
+            "recurrent": Timing.seconds { _ = ssdRecurrent(big, threads: cores) },
+            "quadratic": Timing.seconds { _ = ssdQuadratic(big) },
+            "chunked (Q = 64)": Timing.seconds { _ = try ssdChunked(big, chunk: shape.q, threads: cores) },
+        ]
+        book.table(header: ["form (T = 4096, H = 8, P = 64, N = 64)", "GFLOP (model)", "time", "GFLOP/s"],
+                   rows: ["recurrent", "quadratic", "chunked (Q = 64)"].map { name in
+                       [name, String(format: "%.2f", flops[name]! / 1e9), Timing.format(measured[name]!),
+                        String(format: "%.1f", flops[name]! / measured[name]! / 1e9)]
+                   })
         let profile = SSDProfile()
         _ = try ssdChunked(try SSDInputs.random(length: shape.t, heads: shape.h, headDim: shape.p, stateSize: shape.n, rng: &rng),
                            chunk: shape.q, threads: cores, profile: profile)

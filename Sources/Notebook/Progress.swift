@@ -8,15 +8,19 @@ public struct Progress {
     private var done = 0
     private let start = Date()
     private var lastDraw = Date.distantPast
+    private let quiet: Bool
 
-    public init(_ label: String, total: Int) {
+    /// - Parameter quiet: draw nothing (a `--seeds` sweep passes `book.isSweeping`).
+    public init(_ label: String, total: Int, quiet: Bool = false) {
         self.label = label
         self.total = total
+        self.quiet = quiet
     }
 
     /// Marks one more unit of work done.
     public mutating func advance(_ note: String = "") {
         done += 1
+        guard !quiet else { return }
         let now = Date()
         guard now.timeIntervalSince(lastDraw) >= 0.25 || done == total else { return }
         lastDraw = now
