@@ -4,10 +4,6 @@
 // be refused by name, not die in the allocator. Checking that rows·cols does not overflow is
 // not enough (Int.max × 1 does not overflow), so the results are also capped in size.
 
-/// The most numbers one result may hold: 2³⁰ Doubles, 8 GiB. A (L, N) kernel at N = 64 may have
-/// L ≤ 16 777 216; a Toeplitz matrix (L, L) L ≤ 32 768.
-let maximumResultElements = 1 << 30
-
 /// rows·cols, refusing a product that overflows `Int` or exceeds `maximumResultElements`.
 /// The error names the parameter that set the size (`name`, `value`), not the product.
 /// - Complexity: O(1).

@@ -122,3 +122,40 @@ func largestMagnitude(_ values: [Double]) -> (value: Double, index: Int) {
 /// max |v_i| (0 for an empty array).
 /// - Complexity: O(n).
 func maxMagnitude(_ values: [Double]) -> Double { largestMagnitude(values).value }
+
+/// The most numbers one array the library allocates may hold: 2³⁰ (8 GiB of Doubles, 16 GiB of
+/// complex numbers). A size that fits in `Int` can still be far beyond memory, and Swift's
+/// `Array(repeating:count:)` at `-O` does not refuse it cleanly (the byte count wraps, or the
+/// allocator aborts): every size a caller chooses is checked against this first. A (L, N)
+/// kernel at N = 64 may have L ≤ 16 777 216; a (T, T) mask T ≤ 32 768.
+public let maximumResultElements = 1 << 30
+
+/// Throws unless an array of `count` numbers may be allocated (0 ≤ count ≤ 2³⁰), naming the
+/// parameter that set the size (`name` = `value`), not the product.
+/// - Complexity: O(1).
+@inlinable
+public func requireAllocatable(_ count: Int, _ name: String, value: String) throws {
+    guard count >= 0, count <= maximumResultElements else {
+        throw StateSpaceError.invalidParameter(
+            name: name, value: value,
+            allowed: "too large: the result would hold \(count) numbers; at most 2^30 = \(maximumResultElements) are allowed")
+    }
+}
+
+/// a·b (or a·b·c) as an element count, throwing when it overflows `Int` or exceeds 2³⁰.
+/// - Complexity: O(1).
+@inlinable
+public func requireAllocatable(_ factors: [Int], _ name: String, value: String) throws -> Int {
+    var count = 1
+    for f in factors {
+        let (p, overflow) = count.multipliedReportingOverflow(by: f)
+        guard f >= 0, !overflow else {
+            throw StateSpaceError.invalidParameter(
+                name: name, value: value,
+                allowed: "too large: the result would hold \(factors.map(String.init).joined(separator: " × ")) numbers, which overflows Int; at most 2^30 are allowed")
+        }
+        count = p
+    }
+    try requireAllocatable(count, name, value: value)
+    return count
+}
