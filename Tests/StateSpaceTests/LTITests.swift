@@ -142,6 +142,19 @@ struct LTIStateViewTests {
         #expect(k[1021] != 0 && k[1022...].allSatisfy { $0 == 0 })
     }
 
+    @Test("the early stop never hides a tail a non-normal or unstable Ā would amplify (review of issue 9)")
+    func kernelTailAmplified() throws {
+        // Eigenvalues ±0.5 but ‖Ā‖∞ = 1e300: a subnormal state comes back to 1e-13 one step later.
+        let transient = DiscreteStateSpaceModel(unchecked: try Matrix([[0, 1e300], [2.5e-301, 0]]), [1, 0], [1, 0], 0, 1, .zoh)
+        var u = [Double](repeating: 0, count: 64)                       // (L): a unit impulse
+        u[0] = 1
+        #expect(relativeDifference(try transient.kernel(length: 64), try transient.scan(u)) <= 1e-12)
+        // Ā = 2 from a subnormal B̄: the kernel grows to 1e41 at L = 1200, and overflows past L ≈ 2100.
+        let growing = DiscreteStateSpaceModel(unchecked: try Matrix([[2]]), [1e-320], [1], 0, 1, .zoh)
+        #expect(try growing.kernel(length: 1200)[1199] > 1e40)
+        #expect(throws: StateSpaceError.self) { try growing.kernel(length: 2200) }
+    }
+
     @Test("RK4 continuous output = ZOH recurrence (exact for held input), error shrinking like h⁴")
     func continuous() throws {
         let model = try StateSpaceModel(a: randomStableMatrix(4, seed: 55), b: randomVector(4, seed: 56), c: randomVector(4, seed: 57))
