@@ -40,6 +40,46 @@ struct DualityTests {
         #expect(stable[1 * 4 + 2] == -.infinity && stable[2 * 4 + 2] == 0)
     }
 
+    @Test("segsumNaive: a cumulative sum that overflows is refused by name (it gave −∞ − (−∞) = NaN); the stable form has no such limit")
+    func segsumNaiveOverflow() throws {
+        let error = #expect(throws: StateSpaceError.self) { try segsumNaive([-1e308, -1e308, -1e308]) }
+        #expect(error?.description.contains("log a[0] = -1e+308") == true)
+        #expect(error?.description.contains("S_1") == true)                 // where the sum left Double
+        let single = #expect(throws: StateSpaceError.self) { try segsumNaive([Float(-1), -3e38, -3e38]) }
+        #expect(single?.description.contains("log a[1] = -3e+38") == true)
+        #expect(single?.description.contains("Float") == true)
+        // Just inside the range: S_2 = −3e307 is finite, so every difference is finite.
+        let near = try segsumNaive([-1e307, -1e307, -1e307])
+        #expect(near.allSatisfy { !$0.isNaN })
+        #expect(abs(near[2 * 3 + 0] + 2e307) <= 1e292)                  // S_2 − S_0, up to the cancellation
+        // The stable form sums each range term by term: the same input gives −∞ (a decay of 0), never NaN.
+        #expect(try segsum([-1e308, -1e308, -1e308]).allSatisfy { !$0.isNaN })
+    }
+
+    @Test("every size the SSD code allocates from is capped at 2^30 numbers, by name, before allocating")
+    func allocationCaps() throws {
+        var rng = SplitMix64(seed: 5)
+        let long = try SSDInputs.random(length: 40_000, heads: 1, headDim: 1, stateSize: 1, rng: &rng)
+        let chunk = #expect(throws: StateSpaceError.self) { try ssdChunked(long, chunk: .max) }
+        #expect(chunk?.description.contains("chunk size Q = \(Int.max)") == true)
+        #expect(try ssdChunked(long, chunk: 64).elements.count == 40_000)          // a sensible chunk still runs
+        let mask = #expect(throws: StateSpaceError.self) { try ssdMask(long, head: 0) }
+        #expect(mask?.description.contains("sequence length T = 40000") == true)
+        let short = try SSDInputs.random(length: 1 << 15, heads: 1, headDim: 1, stateSize: 1, rng: &rng)
+        #expect(throws: Never.self) { try requireChunk(1 << 15, threads: 1, short) }   // exactly 2^30: allowed
+        #expect(throws: StateSpaceError.self) { try segsum([Float](repeating: -1, count: (1 << 15) + 1)) }
+    }
+
+    @Test("ssdQuadratic past T = 2^15 stops with a message naming T (it aborted in the allocator)")
+    func quadraticLengthPrecondition() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            var rng = SplitMix64(seed: 6)
+            _ = ssdQuadratic(try SSDInputs.random(length: (1 << 15) + 1, heads: 1, headDim: 1, stateSize: 1, rng: &rng))
+        }
+        let message = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(message.contains("sequence length T = 32769"))
+    }
+
     @Test("segsum in Float: the stable sums stay at rounding level where the naive ones do not")
     func segsumFloat() throws {
         var rng = SplitMix64(seed: 4)

@@ -213,6 +213,45 @@ struct HiPPOParameterTests {
         #expect(throws: StateSpaceError.self) { try fourierBasis(stateSize: 3, at: [-0.5]) }
     }
 
+    @Test("at a large now, a time a whole window outside the memory is refused; one a few roundings outside is clamped")
+    func windowEdgesAtLargeNow() throws {
+        // The slack was 1e-9·(1 + |now|/θ): 1.7 windows at now = 1.7e9, 1000 at now = 1e12.
+        let legT = HiPPOMeasure.legT(window: 1), fouT = HiPPOMeasure.fouT(window: 1)
+        let refused: [() throws -> Void] = [
+            { _ = try legT.basis(stateSize: 3, at: [1.7e9 + 1.5], now: 1.7e9) },
+            { _ = try legT.basis(stateSize: 3, at: [1.7e9 - 2.5], now: 1.7e9) },
+            { _ = try legT.reconstruct(state: [1, 0, 0], at: [1.7e9 + 1.5], now: 1.7e9) },
+            { _ = try fouT.basis(stateSize: 3, at: [1e12 + 900], now: 1e12) },
+            { _ = try fouT.basis(stateSize: 3, at: [1e12 - 2], now: 1e12) },
+            { _ = try HiPPOMeasure.lagT.basis(stateSize: 3, at: [1e12 + 900], now: 1e12) },
+            { _ = try HiPPOMeasure.lagT.basis(stateSize: 3, at: [1e12 + 1e-2], now: 1e12) },   // 80 ulps of now
+        ]
+        for call in refused {
+            let error = #expect(throws: StateSpaceError.self) { try call() }
+            #expect(error?.description.contains("times[0]") == true)
+        }
+        // Genuine rounding: the edges computed from now and θ, and one ulp beyond them.
+        for (now, theta) in [(1.7e9, 1.0), (1e12, 0.1), (1.0, 1e6), (-3e8, 7.0)] {
+            let start = now - theta                                     // rounded
+            let times = [start, start.nextDown, start.nextDown.nextDown, now, now.nextUp, start + theta]
+            for measure in [HiPPOMeasure.legT(window: theta), .fouT(window: theta)] {
+                let g = try measure.basis(stateSize: 4, at: times, now: now)   // (6, 4)
+                // Clamped onto the edges: the rows beyond them equal the edge rows' (themselves a
+                // rounding off ±1: u = ((now − θ) − now)/θ), up to the basis' slope (≤ 50 at
+                // N = 4) × the few ulps of now, in units of θ, that separate them.
+                let resolution = max(abs(now), theta).ulp / theta
+                for (outside, edge) in [(1, 0), (2, 0), (4, 3), (5, 3)] {
+                    let gap = zip(g.row(outside), g.row(edge)).map { abs($0 - $1) }.max()!
+                    #expect(gap <= 200 * resolution + 1e-12, "\(measure) at now = \(now): row \(outside) vs \(edge)")
+                }
+            }
+            let ages = try HiPPOMeasure.lagT.basis(stateSize: 4, at: [now.nextUp, now], now: now)
+            #expect(ages.row(0) == ages.row(1))
+        }
+        let legS = try HiPPOMeasure.legS.basis(stateSize: 4, at: [(-0.0).nextDown, 0, 1.7e9.nextUp, 1.7e9], now: 1.7e9)
+        #expect(legS.row(0) == legS.row(1) && legS.row(2) == legS.row(3))
+    }
+
     @Test("Laguerre functions: finite and within [−1, 1] at any finite age; the scaled recurrence matches the plain one")
     func laguerreAtLargeAges() throws {
         let ages = [0, 0.5, 40, 700, 2000, 1e6, 1e300]

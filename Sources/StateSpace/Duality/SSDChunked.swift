@@ -20,11 +20,12 @@ import Foundation
 /// heads (with OpenBLAS single-threaded meanwhile: see `BLASThreads`).
 /// - Parameters: `inputs`; `chunk` Q ≥ 1 (any T: the last chunk is shorter); `threads` ≥ 1.
 /// - Returns: Y, (T, H·P).
-/// - Throws: `invalidParameter` for Q ≤ 0 or threads ≤ 0.
+/// - Throws: `invalidParameter` for Q ≤ 0, threads ≤ 0, or a chunk whose (Q, Q) masks for
+///   the H heads (H·q² numbers, q = min(Q, T)) would exceed the 2³⁰-element cap
+///   (`maximumResultElements`), checked before anything is allocated.
 /// - Complexity: see `SSDFlops.chunked`.
 public func ssdChunked(_ inputs: SSDInputs, chunk: Int, threads: Int = 1, profile: SSDProfile? = nil) throws -> Matrix {
-    try requirePositive(chunk, "chunk size Q")
-    try requirePositive(threads, "threads")
+    try requireChunk(chunk, threads: threads, inputs)
     let count = inputs.length * inputs.heads * inputs.headDim
     // Y is written in full by step 4 of each chunk (a GEMM with β = 0), so it is not
     // zero-filled first: that pass over 8·T·H·P bytes would cost as much as step 4.
@@ -40,13 +41,23 @@ public func ssdChunked(_ inputs: SSDInputs, chunk: Int, threads: Int = 1, profil
 /// - Throws: as `ssdChunked`; `shapeMismatch` unless `output` is (T, H·P).
 /// - Complexity: as `ssdChunked`.
 public func ssdChunked(_ inputs: SSDInputs, chunk: Int, threads: Int = 1, profile: SSDProfile? = nil, into output: inout Matrix) throws {
-    try requirePositive(chunk, "chunk size Q")
-    try requirePositive(threads, "threads")
+    try requireChunk(chunk, threads: threads, inputs)
     guard output.rows == inputs.length, output.cols == inputs.heads * inputs.headDim else {
         throw StateSpaceError.shapeMismatch(name: "output Y (T, H·P)", expected: "\(inputs.length)×\(inputs.heads * inputs.headDim)",
                                             actual: "\(output.rows)×\(output.cols)")
     }
     output.elements.withUnsafeMutableBufferPointer { ssdChunkedCore(inputs, chunk: chunk, threads: threads, profile: profile, out: $0.baseAddress!) }
+}
+
+/// Q ≥ 1, threads ≥ 1, and the chunk's work arrays allocatable: H·q² numbers for the (Q, Q)
+/// masks of every head (q = min(Q, T), the chunk actually used).
+/// - Complexity: O(1).
+func requireChunk(_ chunk: Int, threads: Int, _ inputs: SSDInputs) throws {
+    try requirePositive(chunk, "chunk size Q")
+    try requirePositive(threads, "threads")
+    let q = min(chunk, inputs.length)
+    _ = try requireAllocatable([inputs.heads, q, q], "chunk size Q",
+                               value: "\(chunk) (with T = \(inputs.length): H = \(inputs.heads) masks of \(q)×\(q))")
 }
 
 /// Splits the heads over `threads` workers (OpenBLAS single-threaded meanwhile) and runs the

@@ -95,16 +95,19 @@ public struct SSDInputs: Sendable {
 
     /// Seeded random inputs: X, B, C ~ N(0, 1)·scale, a = exp(−Δ) with Δ ~ U[0.001, 0.1] — a
     /// realistic decay per step (Mamba-2 initialises Δ in that range).
-    /// - Throws: `invalidParameter` for a size < 1, G not dividing H, or sizes whose products
-    ///   (T·H·P, T·G·N) overflow Int.
+    /// - Throws: `invalidParameter` for a size < 1, G not dividing H, or sizes whose arrays
+    ///   (X: T·H·P, B and C: T·G·N numbers) would exceed the 2³⁰-element cap
+    ///   (`maximumResultElements`), checked before anything is allocated.
     /// - Complexity: O(T·(H·P + G·N)).
     public static func random(length t: Int, heads h: Int, headDim p: Int, stateSize n: Int, groups g: Int = 1,
                               rng: inout SplitMix64) throws -> SSDInputs {
         for (value, name) in [(t, "sequence length T"), (h, "heads H"), (p, "head dimension P"), (n, "state size N"), (g, "groups G")] {
             try requirePositive(value, name)
         }
-        _ = try checkedProduct(t, try checkedProduct(h, p, "heads H × head dimension P"), "T × H·P (X)")
-        _ = try checkedProduct(t, try checkedProduct(g, n, "groups G × state size N"), "T × G·N (B, C)")
+        _ = try requireAllocatable([t, h, p], "sequence length T × heads H × head dimension P (X)",
+                                   value: "\(t) × \(h) × \(p)")
+        _ = try requireAllocatable([t, g, n], "sequence length T × groups G × state size N (B, C)",
+                                   value: "\(t) × \(g) × \(n)")
         func gaussian(_ rows: Int, _ cols: Int, scale: Double) throws -> Matrix {
             try Matrix(rows: rows, cols: cols, elements: (0..<rows * cols).map { _ in scale * rng.nextGaussian() })
         }

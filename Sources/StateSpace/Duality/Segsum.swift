@@ -13,7 +13,8 @@
 /// - Parameter logA: (T), each finite and ≤ 0 (the log of a decay a ∈ (0, 1]).
 /// - Returns: (T, T) row-major.
 /// - Throws: `nonFinite` for NaN/±∞ (log a = −∞ would make the naive form's −∞ − (−∞) NaN);
-///   `invalidParameter` for an entry > 0, or T·T overflowing Int.
+///   `invalidParameter` for an entry > 0, or a T×T result beyond the 2³⁰-element cap
+///   (`maximumResultElements`: T ≤ 32 768), checked before anything is allocated.
 /// - Complexity: O(T²).
 public func segsum(_ logA: [Double]) throws -> [Double] { try segsumStable(requireLogDecays(logA)) }
 /// `segsum` in single precision. (T) → (T, T). - Throws: as the Double version.
@@ -24,9 +25,11 @@ public func segsum(_ logA: [Float]) throws -> [Float] { try segsumStable(require
 public func segsum(_ logA: [Float80]) throws -> [Float80] { try segsumStable(requireLogDecays(logA)) }
 #endif
 
-/// `logA` itself, once every entry is finite and ≤ 0 and T² fits in Int.
+/// `logA` itself, once the (T, T) result may be allocated and every entry is finite and ≤ 0.
 /// - Complexity: O(T).
 func requireLogDecays<F: BinaryFloatingPoint>(_ logA: [F]) throws -> [F] {
+    let t = logA.count
+    _ = try requireAllocatable([t, t], "sequence length T (the length of log a)", value: "\(t) (a T×T segsum matrix)")
     for (i, v) in logA.enumerated() {
         guard v.isFinite else { throw StateSpaceError.nonFinite(name: "log a", index: i, value: Double(v)) }
         guard v <= 0 else {
@@ -34,7 +37,6 @@ func requireLogDecays<F: BinaryFloatingPoint>(_ logA: [F]) throws -> [F] {
                                                    allowed: "must be ≤ 0: the log of a decay a ∈ (0, 1]")
         }
     }
-    _ = try checkedProduct(logA.count, logA.count, "T × T (the segsum matrix)")
     return logA
 }
 
@@ -68,18 +70,35 @@ func fillSegsum<F: BinaryFloatingPoint>(_ logA: [F], into out: UnsafeMutablePoin
 
 /// segsum by differences of cumulative sums: S_t − S_s. Cancels for long sequences (see
 /// `segsum`); here to measure that. (T) → (T, T).
-/// - Throws: as `segsum`.
+/// - Throws: as `segsum`; `invalidParameter` naming log a when a cumulative sum S_t overflows
+///   to −∞ (entries near the type's largest magnitude: then S_t − S_s would be −∞ − (−∞) = NaN).
+///   The stable `segsum` never subtracts, so it has no such limit.
 /// - Complexity: O(T²).
 public func segsumNaive(_ logA: [Double]) throws -> [Double] { try segsumByDifferences(requireLogDecays(logA)) }
-/// `segsumNaive` in single precision. (T) → (T, T). - Throws: as `segsum`.
+/// `segsumNaive` in single precision. (T) → (T, T). - Throws: as the Double version.
 public func segsumNaive(_ logA: [Float]) throws -> [Float] { try segsumByDifferences(requireLogDecays(logA)) }
 
-func segsumByDifferences<F: BinaryFloatingPoint>(_ logA: [F]) -> [F] {
+func segsumByDifferences<F: BinaryFloatingPoint>(_ logA: [F]) throws -> [F] {
     let t = logA.count
     var cumulative = [F](repeating: 0, count: t)                      // (T): S_t
     var running: F = 0
-    for i in 0..<t { running += logA[i]; cumulative[i] = running }
+    for i in 0..<t {
+        running += logA[i]
+        guard running.isFinite else { throw cumulativeOverflow(logA, at: i) }
+        cumulative[i] = running
+    }
     var out = [F](repeating: -F.infinity, count: t * t)               // (T, T)
     for row in 0..<t { for s in 0...row { out[row * t + s] = cumulative[row] - cumulative[s] } }
     return out
+}
+
+/// The error for a cumulative sum S_t = Σ_{k≤t} log a_k that overflowed at t: it names log a,
+/// its largest |entry| and where the sum left the type's range.
+func cumulativeOverflow<F: BinaryFloatingPoint>(_ logA: [F], at t: Int) -> StateSpaceError {
+    var largest = 0
+    for i in logA.indices where abs(logA[i]) > abs(logA[largest]) { largest = i }
+    return StateSpaceError.invalidParameter(
+        name: "log a", value: "log a[\(largest)] = \(logA[largest]) (its largest |entry|)",
+        allowed: "too large for the naive segsum: the cumulative sum S_\(t) = log a_0 + … + log a_\(t) overflows \(F.self) "
+            + "(|S_t| must stay ≤ \(F.greatestFiniteMagnitude), else S_t − S_s is −∞ − (−∞) = NaN); the stable segsum has no such limit")
 }

@@ -43,9 +43,9 @@ public enum HiPPOMeasure: Sendable, CustomStringConvertible {
     /// s = now to +1; FouT maps s = now − θ to 0 and s = now to 1; LagT uses age now − s.
     ///
     /// Accepted: each time inside what the measure remembers — [now − θ, now] for LegT and FouT,
-    /// [0, now] for LegS, (−∞, now] for LagT — to within rounding (1e-9 of the window, or of
-    /// |now|; such times are clamped onto the edge). Outside, the basis is not the memory's (a
-    /// Legendre polynomial grows like |x|ⁿ there, to ∞ and NaN).
+    /// [0, now] for LegS, (−∞, now] for LagT — to within rounding (8 ulps of the larger of |now|
+    /// and θ, θ = 1 for LagT; such times are clamped onto the edge). Outside, the basis is not
+    /// the memory's (a Legendre polynomial grows like |x|ⁿ there, to ∞ and NaN).
     /// - Parameters: `stateSize` N, 1 ≤ N ≤ 2¹⁴; `times` (P), P ≥ 1, finite; `now` t, finite
     ///   (> 0 for LegS).
     /// - Returns: (P, N).

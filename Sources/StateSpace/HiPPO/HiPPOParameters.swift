@@ -37,37 +37,50 @@ func requireNow(_ t: Double, positive: Bool) throws {
     }
 }
 
+/// How far outside the memory a time may be and still count as rounding: 8 ulps of the
+/// larger of |now| and the memory's time scale (the window θ; 1 for LagT, whose basis decays
+/// on the unit scale). A time computed from now and θ — now − θ, now − θ + k·θ/M, … — is off by
+/// a few roundings of numbers of that size, so it lands within this; a time off by more is a
+/// different time, refused. (A slack relative to the window alone, or a fixed 1e-9·|now|,
+/// would accept at now = 1.7e9 times a whole window outside it.)
+/// - Complexity: O(1).
+func roundingSlack(now t: Double, scale: Double) -> Double {
+    8 * max(abs(t), scale).ulp
+}
+
 /// Past times s_p as fractions of a window [t − span, t] that ends now: u_p = (s_p − t)/span ∈
 /// [−1, 0] (−1 is the window's start, 0 is now). A time outside the window is refused by name;
-/// one outside by rounding only — within 1e-9·(1 + |t|/span) in u — is clamped onto its edge.
+/// one outside by rounding only — by at most `roundingSlack` (8 ulps of max(|t|, span)) — is
+/// clamped onto its edge.
 /// - Parameters: `times` (P), finite; `now` t; `span` > 0; `window`, the window as the
 ///   message should print it.
 /// - Returns: u, (P).
 /// - Complexity: O(P).
 func windowFractions(_ times: [Double], now t: Double, span: Double, window: String) throws -> [Double] {
-    let slack = 1e-9 * (1 + abs(t) / span)
+    let slack = roundingSlack(now: t, scale: span)
     return try times.enumerated().map { p, s in
-        let u = (s - t) / span
-        guard u >= -1 - slack, u <= slack else {
+        let offset = s - t                                              // ∈ [−span, 0] inside the window
+        guard offset >= -span - slack, offset <= slack else {
             throw StateSpaceError.invalidParameter(
-                name: "times[\(p)]", value: "\(s)", allowed: "must lie in the remembered window \(window) = [\(t - span), \(t)]")
+                name: "times[\(p)]", value: "\(s)",
+                allowed: "must lie in the remembered window \(window) = [\(t - span), \(t)] (to within rounding, \(slack))")
         }
-        return min(0, max(-1, u))
+        return min(0, max(-1, offset / span))
     }
 }
 
 /// Ages a_p = t − s_p ≥ 0 of past times (LagT): a time after now is refused; one after it by
-/// rounding only — within 1e-9·(1 + |t|) — is clamped to age 0.
+/// rounding only — by at most `roundingSlack` (8 ulps of max(|t|, 1)) — is clamped to age 0.
 /// - Returns: (P).
 /// - Complexity: O(P).
 func memoryAges(_ times: [Double], now t: Double) throws -> [Double] {
-    let slack = 1e-9 * (1 + abs(t))
+    let slack = roundingSlack(now: t, scale: 1)
     return try times.enumerated().map { p, s in
         let age = t - s
         guard age.isFinite, age >= -slack else {
             throw StateSpaceError.invalidParameter(
                 name: "times[\(p)]", value: "\(s)",
-                allowed: "must be ≤ now t = \(t) (a memory holds only the past) with a finite age t − s")
+                allowed: "must be ≤ now t = \(t) (a memory holds only the past; to within rounding, \(slack)) with a finite age t − s")
         }
         return max(0, age)
     }

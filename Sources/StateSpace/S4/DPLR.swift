@@ -30,8 +30,8 @@ public struct DPLR: Sendable {
 
     /// The DPLR form of HiPPO-LegS (`legSTransition`).
     /// - Parameter stateSize: N, even and ≥ 2 (conjugate pairs are assumed).
-    /// - Throws: `invalidParameter` for odd or non-positive N, or N so large that N·N overflows
-    ///   Int; `lapackFailure`.
+    /// - Throws: `invalidParameter` for odd or non-positive N, or N·N beyond the 2³⁰-element cap
+    ///   (`maximumResultElements`, checked before anything is allocated); `lapackFailure`.
     /// - Complexity: O(N³) (one Hermitian eigendecomposition).
     public static func legS(stateSize n: Int) throws -> DPLR {
         try requirePositive(n, "state size N")
@@ -39,7 +39,7 @@ public struct DPLR: Sendable {
             throw StateSpaceError.invalidParameter(name: "state size N (S4 DPLR)", value: "\(n)",
                                                    allowed: "must be even: eigenvalues are kept in conjugate pairs")
         }
-        _ = try checkedProduct(n, n, "state size N (N×N matrices)")
+        _ = try requireAllocatable([n, n], "state size N", value: "\(n) (N×N matrices)")
         let (a, b) = try legSTransition(stateSize: n)                 // (N, N), (N)
         let p = try legSLowRankFactor(stateSize: n)                   // (N)
         var skew = ComplexMatrix(zeros: n, n)                         // (N, N): −iK, K = A + PPᵀ + ½I
@@ -104,10 +104,11 @@ public struct DPLR: Sendable {
 }
 
 /// P_n = √(n + ½): the rank-one factor that makes LegS normal, A + PPᵀ = −½I + skew. (N).
-/// - Throws: `invalidParameter` for N < 1.
+/// - Throws: `invalidParameter` for N < 1 or N > 2³⁰ (the cap `maximumResultElements`).
 /// - Complexity: O(N).
 public func legSLowRankFactor(stateSize n: Int) throws -> [Double] {
     try requirePositive(n, "state size N")
+    try requireAllocatable(n, "state size N", value: "\(n)")
     return (0..<n).map { (Double($0) + 0.5).squareRoot() }
 }
 

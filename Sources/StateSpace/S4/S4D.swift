@@ -36,10 +36,12 @@ public struct S4D: Sendable {
 
     /// Diagonal A from `initialization`, B = 1 and C ~ N(0, 1) (complex C for complex modes), as in
     /// the S4D paper.
-    /// - Throws: `invalidParameter` for N < 2, or odd N with a complex initialisation.
+    /// - Throws: `invalidParameter` for N < 1, N > 2³⁰ (the cap `maximumResultElements`, checked
+    ///   before anything is allocated), or odd N with a complex initialisation.
     /// - Complexity: O(N).
     public init(_ initialization: S4DInitialization, stateSize n: Int, rng: inout SplitMix64) throws {
         try requirePositive(n, "state size N")
+        try requireAllocatable(n, "state size N", value: "\(n)")
         if initialization != .real {
             guard n % 2 == 0 else {
                 throw StateSpaceError.invalidParameter(name: "state size N (S4D-\(initialization.rawValue))", value: "\(n)",
@@ -81,11 +83,13 @@ public struct S4D: Sendable {
     /// contributes nothing more (its angle lΔ·Im A_n, possibly huge, is never formed).
     /// - Parameters: `step` Δ, finite and ≥ `minimumStep`; `length` L ≥ 1.
     /// - Returns: (L).
-    /// - Throws: `invalidParameter` for Δ not finite, ≤ 0 or < `minimumStep`, or L < 1.
+    /// - Throws: `invalidParameter` for Δ not finite, ≤ 0 or < `minimumStep`, or L < 1 or
+    ///   L > 2³⁰ (the cap `maximumResultElements`, checked before anything is allocated).
     /// - Complexity: O(M·L).
     public func kernel(step: Double, length: Int) throws -> [Double] {
         try StepRange.requireZeroOrderHold(step, a, "step Δ")
         try requirePositive(length, "kernel length L")
+        try requireAllocatable(length, "kernel length L", value: "\(length)")
         let (nodes, bBar) = discretized(step: step)
         let weights = a.indices.map { c[$0] * bBar[$0] }                // (M): C_n·B̄_n
         let block = 64

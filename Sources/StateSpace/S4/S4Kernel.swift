@@ -36,8 +36,9 @@ import Numerics
 ///
 /// - Parameters: `dplr` (N even); `cTilde` C̃ (N); `step` Δ in `dplr.bilinearStepRange`; `length` L ≥ 1.
 /// - Returns: K, (L).
-/// - Throws: `invalidParameter` (Δ not finite, ≤ 0 or outside the range; L < 1; C̃ so large that
-///   the kernel overflows Double), `shapeMismatch` (C̃ not of length N), `nonFinite`.
+/// - Throws: `invalidParameter` (Δ not finite, ≤ 0 or outside the range; L < 1 or L > 2³⁰, the
+///   cap `maximumResultElements`, checked before anything is allocated; C̃ so large that the
+///   kernel overflows Double), `shapeMismatch` (C̃ not of length N), `nonFinite`.
 /// - Complexity: O(N·L) for the Cauchy sums (split over the cores for large L) + O(L log L).
 public func s4Kernel(_ dplr: DPLR, cTilde: [Double], step: Double, length: Int) throws -> [Double] {
     let kernel = try FFT.inverse(try s4GeneratingFunction(dplr, cTilde: cTilde, step: step, length: length), count: length)
@@ -54,6 +55,7 @@ public func s4Kernel(_ dplr: DPLR, cTilde: [Double], step: Double, length: Int) 
 public func s4GeneratingFunction(_ dplr: DPLR, cTilde: [Double], step: Double, length: Int) throws -> [Complex<Double>] {
     try StepRange.requireBilinear(step, dplr.lambda, "step Δ")
     try requirePositive(length, "kernel length L")
+    try requireAllocatable(length, "kernel length L", value: "\(length)")
     try requireFinite(cTilde, "C̃")
     let ct = try dplr.rowInEigenbasis(cTilde)                       // (N/2): C̃V
     let half = dplr.lambda.count

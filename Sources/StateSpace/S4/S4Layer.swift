@@ -18,13 +18,15 @@ public struct S4Layer: Sendable {
     /// - Parameters: `stateSize` N (even); `channels` H ≥ 1; `stepRange` [Δ_min, Δ_max], both
     ///   finite and inside the DPLR's `bilinearStepRange` (≈ [4e-16, 1.4e13] at N = 64: outside,
     ///   the bilinear Ā is 1 or −1 to working precision, see `StepRange`).
-    /// - Throws: `invalidParameter` for odd N, H < 1, or a step range not finite or outside the
-    ///   bilinear range (the offending bound is named).
+    /// - Throws: `invalidParameter` for odd N, H < 1, H·N beyond the 2³⁰-element cap
+    ///   (`maximumResultElements`, checked before anything is allocated), or a step range not
+    ///   finite or outside the bilinear range (the offending bound is named).
     /// - Complexity: O(N³ + H·N).
     public init(stateSize n: Int, channels h: Int, stepRange: ClosedRange<Double> = 1e-3...1e-1,
                 rng: inout SplitMix64) throws {
         try requirePositive(h, "channels H")
-        _ = try checkedProduct(h, n, "channels H × state size N (C̃)")
+        try requirePositive(n, "state size N")
+        _ = try requireAllocatable([h, n], "channels H × state size N (C̃)", value: "\(h) × \(n)")
         dplr = try DPLR.legS(stateSize: n)
         try StepRange.requireBilinear(stepRange.lowerBound, dplr.lambda, "stepRange lower bound Δ_min")
         try StepRange.requireBilinear(stepRange.upperBound, dplr.lambda, "stepRange upper bound Δ_max")
@@ -39,11 +41,12 @@ public struct S4Layer: Sendable {
     }
 
     /// Every channel's kernel, by the Cauchy path. (H, L).
-    /// - Throws: `invalidParameter` for L < 1 or H·L overflowing Int; as `s4Kernel`.
+    /// - Throws: `invalidParameter` for L < 1 or H·L beyond the 2³⁰-element cap
+    ///   (`maximumResultElements`), checked before anything is allocated; as `s4Kernel`.
     /// - Complexity: O(H·(N·L + L log L)).
     public func kernels(length: Int) throws -> Matrix {
         try requirePositive(length, "kernel length L")
-        _ = try checkedProduct(channels, length, "channels H × kernel length L")
+        _ = try requireAllocatable([channels, length], "kernel length L", value: "\(length) (H = \(channels) channels × L)")
         var k = Matrix(zeros: channels, length)                        // (H, L)
         for h in 0..<channels {
             let row = try s4Kernel(dplr, cTilde: cTilde.row(h), step: steps[h], length: length)

@@ -20,13 +20,17 @@ public struct MambaBlock: Sendable {
     public let outProjection: Matrix                                  // (d_inner, d_model)
     public static let convWidth = 4
 
-    /// - Throws: `invalidParameter` for d_model or N < 1, or sizes whose products overflow Int.
+    /// - Throws: `invalidParameter` for d_model or N < 1, or sizes whose matrices (W_in:
+    ///   d_model·2·d_inner, the selection's d_inner·(R + 2N) numbers) would exceed the 2³⁰-element
+    ///   cap (`maximumResultElements`), checked before anything is allocated.
     /// - Complexity: O(d_model·d_inner + d_inner·N).
     public init(modelWidth: Int, stateSize: Int, rng: inout SplitMix64) throws {
         try requirePositive(modelWidth, "d_model")
         try requirePositive(stateSize, "state size N")
         let inner = try checkedProduct(2, modelWidth, "d_inner = 2·d_model")
-        _ = try checkedProduct(modelWidth, try checkedProduct(2, inner, "2·d_inner"), "d_model × 2·d_inner (W_in)")
+        _ = try requireAllocatable([modelWidth, 2, inner], "d_model × 2·d_inner (W_in)", value: "\(modelWidth) × 2 × \(inner)")
+        _ = try requireAllocatable([inner, 2, stateSize], "state size N × 2·d_inner (B and C projections)",
+                                   value: "\(stateSize) × 2 × \(inner)")
         self.modelWidth = modelWidth
         innerWidth = inner
         inProjection = try uniformMatrix(modelWidth, 2 * inner, bound: 1 / Double(modelWidth).squareRoot(), rng: &rng)

@@ -25,15 +25,17 @@ public struct SelectiveParameters: Sendable {
     public var dtRank: Int { dtProjection.rows }
 
     /// Seeded Mamba initialisation for D channels, state size N and rank R.
-    /// - Throws: `invalidParameter` for D, N or R < 1, or sizes whose products overflow Int.
+    /// - Throws: `invalidParameter` for D, N or R < 1, or sizes whose matrices (W_x: D·(R + 2N),
+    ///   W_Δ: R·D numbers) would exceed the 2³⁰-element cap (`maximumResultElements`), checked
+    ///   before anything is allocated.
     /// - Complexity: O(D·(R + N)).
     public init(channels d: Int, stateSize n: Int, dtRank r: Int, rng: inout SplitMix64) throws {
         try requirePositive(d, "channels D")
         try requirePositive(n, "state size N")
         try requirePositive(r, "dt_rank R")
         let projected = try checkedSum(r, try checkedProduct(2, n, "2·state size N"), "dt_rank R + 2N")
-        _ = try checkedProduct(d, projected, "channels D × (R + 2N)")
-        _ = try checkedProduct(d, n, "channels D × state size N")
+        _ = try requireAllocatable([d, projected], "channels D × (dt_rank R + 2·state size N) (W_x)", value: "\(d) × (\(r) + 2·\(n))")
+        _ = try requireAllocatable([r, d], "dt_rank R × channels D (W_Δ)", value: "\(r) × \(d)")
         xProjection = try uniformMatrix(d, projected, bound: 1 / Double(d).squareRoot(), rng: &rng)
         dtProjection = try uniformMatrix(r, d, bound: 1 / Double(r).squareRoot(), rng: &rng)
         dtBias = try (0..<d).map { _ in

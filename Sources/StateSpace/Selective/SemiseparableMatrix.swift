@@ -8,10 +8,12 @@
 /// product by one more Ā (no exponentials of differences, so no cancellation).
 /// - Parameters: `inputs`; `channel` d.
 /// - Returns: M_d, (L, L), lower triangular.
-/// - Throws: `invalidParameter` for a channel out of range.
+/// - Throws: `invalidParameter` for a channel out of range, or an (L, L) matrix beyond the
+///   2³⁰-element cap (`maximumResultElements`: L ≤ 32 768), checked before anything is allocated.
 /// - Complexity: O(L²·N) time, O(L²) memory.
 public func selectiveMatrix(_ inputs: SelectiveScanInputs, channel d: Int) throws -> Matrix {
     try requireChannel(d, inputs, "channel")
+    try requireSquareAllocatable(inputs)
     let (l, n) = (inputs.length, inputs.stateSize)
     // Ā (L, N) and Δ_s·B_s (L, N) for this channel.
     var decay = [Double](repeating: 0, count: l * n), drive = [Double](repeating: 0, count: l * n)
@@ -38,14 +40,15 @@ public func selectiveMatrix(_ inputs: SelectiveScanInputs, channel d: Int) throw
 
 /// y = M_d x_d + D_d x_d for the listed channels, by `selectiveMatrix` and a matrix-vector
 /// product (BLAS). Returns (L, channels.count), column j for channels[j].
-/// - Throws: `invalidParameter` for an empty list or a channel outside 0..<D (checked before
-///   any work; the offending position is named).
+/// - Throws: `invalidParameter` for an empty list, a channel outside 0..<D (the offending
+///   position is named), or L too long for `selectiveMatrix`; all checked before any work.
 /// - Complexity: O(|channels|·L²·N).
 public func selectiveScanMaterialised(_ inputs: SelectiveScanInputs, channels: [Int]) throws -> Matrix {
     guard !channels.isEmpty else {
         throw StateSpaceError.invalidParameter(name: "channels", value: "[]", allowed: "must list at least one channel in 0..<\(inputs.channels)")
     }
     for (j, d) in channels.enumerated() { try requireChannel(d, inputs, "channels[\(j)]") }
+    try requireSquareAllocatable(inputs)
     var y = Matrix(zeros: inputs.length, channels.count)              // (L, |channels|)
     for (j, d) in channels.enumerated() {
         let xd = inputs.x.column(d)                                   // (L)
@@ -55,3 +58,10 @@ public func selectiveScanMaterialised(_ inputs: SelectiveScanInputs, channels: [
     return y
 }
 
+
+/// Throws unless an (L, L) matrix may be allocated (L² ≤ 2³⁰), naming the sequence length L.
+/// - Complexity: O(1).
+func requireSquareAllocatable(_ inputs: SelectiveScanInputs) throws {
+    let l = inputs.length
+    _ = try requireAllocatable([l, l], "sequence length L", value: "\(l) (an L×L matrix)")
+}

@@ -147,6 +147,24 @@ extension BadInput {
                  mentions: ["state c", "1e+308"]) {
             try HiPPOMeasure.legT(window: 1).reconstruct(state: [1e308, 1e308, 1e308], at: [1], now: 1)
         },
+        // Times outside the memory by far more than rounding, at a large now (the slack was 1e-9·|now|/θ).
+        BadInput("HiPPOMeasure.legT(window: 1).basis(stateSize: 3, at: [1.7e9 + 1.5], now: 1.7e9) (the future)",
+                 mentions: ["times[0]", "1700000001.5", "[now − θ, now]"]) {
+            try HiPPOMeasure.legT(window: 1).basis(stateSize: 3, at: [1.7e9 + 1.5], now: 1.7e9).elements
+        },
+        BadInput("HiPPOMeasure.legT(window: 1).reconstruct(state: [1, 0, 0], at: [1.7e9 - 2.5], now: 1.7e9) (before the window)",
+                 mentions: ["times[0]", "1699999997.5"]) {
+            try HiPPOMeasure.legT(window: 1).reconstruct(state: [1, 0, 0], at: [1.7e9 - 2.5], now: 1.7e9)
+        },
+        BadInput("HiPPOMeasure.fouT(window: 1).basis(stateSize: 3, at: [1e12 + 900], now: 1e12)", mentions: ["times[0]", "1000000000900.0"]) {
+            try HiPPOMeasure.fouT(window: 1).basis(stateSize: 3, at: [1e12 + 900], now: 1e12).elements
+        },
+        BadInput("HiPPOMeasure.lagT.basis(stateSize: 3, at: [1e12 + 900], now: 1e12)", mentions: ["times[0]", "1000000000900.0", "now"]) {
+            try HiPPOMeasure.lagT.basis(stateSize: 3, at: [1e12 + 900], now: 1e12).elements
+        },
+        BadInput("HiPPOMeasure.legS.basis(stateSize: 3, at: [1.7e9 + 1], now: 1.7e9)", mentions: ["times[0]", "1700000001.0", "[0, now]"]) {
+            try HiPPOMeasure.legS.basis(stateSize: 3, at: [1.7e9 + 1], now: 1.7e9).elements
+        },
         BadInput("legendreBasis(stateSize: -1, at: [0])", mentions: ["state size N", "-1"]) {
             try legendreBasis(stateSize: -1, at: [0]).elements
         },

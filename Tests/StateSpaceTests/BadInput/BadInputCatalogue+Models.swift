@@ -137,6 +137,29 @@ extension BadInput {
         BadInput("layer.kernels(length: Int.max)", mentions: ["kernel length L", "\(Int.max)"]) {
             try layer().kernels(length: Int.max).elements
         },
+        // Huge sizes: each is refused by name before anything is allocated (the cap is 2³⁰ numbers).
+        BadInput("S4Layer(stateSize: 4, channels: 1).kernels(length: .max) (was SIGSEGV)", mentions: ["kernel length L", "\(Int.max)"]) {
+            try layer(channels: 1).kernels(length: .max).elements
+        },
+        BadInput("s4Kernel(step: 0.1, length: .max) (was SIGSEGV)", mentions: ["kernel length L", "\(Int.max)", "2^30"]) {
+            try s4Kernel(dplr(4), cTilde: [1, 1, 1, 1], step: 0.1, length: .max)
+        },
+        BadInput("s4GeneratingFunction(step: 0.1, length: .max) (was SIGSEGV)", mentions: ["kernel length L", "\(Int.max)"]) {
+            try s4GeneratingFunction(dplr(4), cTilde: [1, 1, 1, 1], step: 0.1, length: .max).flatMap(parts)
+        },
+        BadInput("s4Kernel(step: 0.1, length: (1 << 31) + 2) (filled 16 GB before the FFT refused)",
+                 mentions: ["kernel length L", "2147483650"]) {
+            try s4Kernel(dplr(4), cTilde: [1, 1, 1, 1], step: 0.1, length: (1 << 31) + 2)
+        },
+        BadInput("S4D(.lin, stateSize: 4).kernel(step: 0.01, length: .max) (was SIGSEGV)", mentions: ["kernel length L", "\(Int.max)"]) {
+            try s4d(.lin, 4).kernel(step: 0.01, length: .max)
+        },
+        BadInput("legSLowRankFactor(stateSize: .max) (was SIGSEGV)", mentions: ["state size N", "\(Int.max)"]) {
+            try legSLowRankFactor(stateSize: .max)
+        },
+        BadInput("S4D(.real, stateSize: 1 << 40)", mentions: ["state size N", "1099511627776"]) { try s4d(.real, 1 << 40).a.flatMap(parts) },
+        BadInput("S4Layer(channels: 1 << 40)", mentions: ["channels H", "1099511627776"]) { try layer(channels: 1 << 40).steps },
+        BadInput("S4Layer(stateSize: -2)", mentions: ["state size N", "-2"]) { try layer(stateSize: -2).steps },
         BadInput("layer.apply(u of 3 channels, H = 2)", mentions: ["S4 layer input u", "3×8"]) {
             let l = try layer()
             return try l.apply(Matrix(zeros: 3, 8), kernels: try l.kernels(length: 8)).elements
@@ -162,6 +185,18 @@ extension BadInput {
         },
         BadInput("SelectiveParameters(stateSize: Int.max, …)", mentions: ["2·state size N", "\(Int.max)"]) {
             try parameters(stateSize: Int.max).dtBias
+        },
+        BadInput("SelectiveParameters(channels: 1 << 40, …)", mentions: ["channels D", "1099511627776", "2^30"]) {
+            try parameters(channels: 1 << 40).dtBias
+        },
+        BadInput("SelectiveParameters(dtRank: 1 << 40, …)", mentions: ["dt_rank R", "1099511627776"]) {
+            try parameters(dtRank: 1 << 40).dtBias
+        },
+        BadInput("selectiveMatrix(inputs with L = 40 000, channel: 0) (L² = 1.6e9)", mentions: ["sequence length L", "40000"]) {
+            try selectiveMatrix(try randomInputs(length: 40_000, channels: 1, stateSize: 1, seed: 7), channel: 0).elements
+        },
+        BadInput("selectiveScanMaterialised(inputs with L = 40 000, channels: [0])", mentions: ["sequence length L", "40000"]) {
+            try selectiveScanMaterialised(try randomInputs(length: 40_000, channels: 1, stateSize: 1, seed: 7), channels: [0]).elements
         },
         BadInput("params.select(x with 5 columns, D = 4)", mentions: ["x for the selection", "L×4", "3×5"]) {
             try parameters().select(Matrix(zeros: 3, 5)).delta.elements
@@ -219,6 +254,8 @@ extension BadInput {
         BadInput("MambaBlock(modelWidth: 0, …)", mentions: ["d_model", "0"]) { try block(modelWidth: 0).convBias },
         BadInput("MambaBlock(stateSize: 0, …)", mentions: ["state size N", "0"]) { try block(stateSize: 0).convBias },
         BadInput("MambaBlock(modelWidth: Int.max, …)", mentions: ["d_inner", "\(Int.max)"]) { try block(modelWidth: Int.max).convBias },
+        BadInput("MambaBlock(modelWidth: 1 << 30, …)", mentions: ["d_model", "1073741824", "2^30"]) { try block(modelWidth: 1 << 30).convBias },
+        BadInput("MambaBlock(stateSize: 1 << 40, …)", mentions: ["state size N", "1099511627776"]) { try block(stateSize: 1 << 40).convBias },
         BadInput("block.forward(u with 3 columns, d_model = 4)", mentions: ["Mamba block input u", "L×4", "5×3"]) {
             try block().forward(Matrix(zeros: 5, 3)).elements
         },
@@ -273,6 +310,18 @@ extension BadInput {
         },
         BadInput("ssdChunked(inputs, chunk: 0)", mentions: ["chunk size Q", "0"]) { try ssdChunked(ssd(), chunk: 0).elements },
         BadInput("ssdChunked(inputs, chunk: -4)", mentions: ["chunk size Q", "-4"]) { try ssdChunked(ssd(), chunk: -4).elements },
+        BadInput("ssdChunked(inputs with T = 50 000, chunk: .max) (Q×Q masks: 20 GB)", mentions: ["chunk size Q", "\(Int.max)", "2^30"]) {
+            try ssdChunked(try longSSD(), chunk: .max).elements
+        },
+        BadInput("ssdChunked(inputs with T = 50 000, chunk: .max, into: Y)", mentions: ["chunk size Q", "\(Int.max)"]) {
+            let inputs = try longSSD()
+            var y = Matrix(zeros: inputs.length, 1)
+            try ssdChunked(inputs, chunk: .max, into: &y)
+            return y.elements
+        },
+        BadInput("ssdMask(inputs with T = 50 000, head: 0) (a 20 GB mask)", mentions: ["sequence length T", "50000"]) {
+            try ssdMask(try longSSD(), head: 0).elements
+        },
         BadInput("ssdChunked(inputs, chunk: 2, threads: 0)", mentions: ["threads", "0"]) { try ssdChunked(ssd(), chunk: 2, threads: 0).elements },
         BadInput("ssdChunked(inputs, chunk: 2, into: Y of the wrong shape)", mentions: ["output Y", "6×4", "6×3"]) {
             var y = Matrix(zeros: 6, 3)
@@ -310,6 +359,14 @@ extension BadInput {
             var rng = SplitMix64(seed: 1)
             return try SSDInputs.random(length: 1, heads: 2, headDim: Int.max, stateSize: 1, rng: &rng).x.elements
         },
+        BadInput("SSDInputs.random(length: 1 << 40, …)", mentions: ["sequence length T", "1099511627776", "2^30"]) {
+            var rng = SplitMix64(seed: 1)
+            return try SSDInputs.random(length: 1 << 40, heads: 1, headDim: 1, stateSize: 1, rng: &rng).x.elements
+        },
+        BadInput("SSDInputs.random(stateSize: 1 << 40, …)", mentions: ["state size N", "1099511627776"]) {
+            var rng = SplitMix64(seed: 1)
+            return try SSDInputs.random(length: 4, heads: 1, headDim: 1, stateSize: 1 << 40, rng: &rng).x.elements
+        },
         BadInput("ssdMask(inputs, head: H)", mentions: ["head", "2", "0..<2"]) { try ssdMask(ssd(), head: 2).elements },
         BadInput("ssdMask(inputs, head: -1)", mentions: ["head", "-1"]) { try ssdMask(ssd(), head: -1).elements },
         BadInput("SSDFlops.chunked(…, q: 0)", mentions: ["chunk size Q", "0"]) { [try SSDFlops.chunked(t: 64, h: 2, p: 4, n: 8, q: 0)] },
@@ -320,6 +377,18 @@ extension BadInput {
         BadInput("segsum([NaN])", mentions: ["log a[0]", "nan"]) { try segsum([Double.nan]) },
         BadInput("segsum([-∞, -1]) (the naive form would give ∞ − ∞)", mentions: ["log a[0]", "-inf"]) { try segsum([-Double.infinity, -1]) },
         BadInput("segsumNaive([Float] with 2)", mentions: ["log a[2]", "2.0"]) { try segsumNaive([Float(-1), -1, 2]).map(Double.init) },
+        BadInput("segsum(65 536 entries) (T² = 4.3e9 numbers, 34 GB)", mentions: ["sequence length T", "65536", "2^30"]) {
+            try segsum([Double](repeating: -0.01, count: 65_536))
+        },
+        BadInput("segsumNaive([Float] of 65 536 entries)", mentions: ["sequence length T", "65536"]) {
+            try segsumNaive([Float](repeating: -0.01, count: 65_536)).map(Double.init)
+        },
+        BadInput("segsumNaive([-1e308, -1e308, -1e308]) (S_t overflows: −∞ − (−∞) was NaN)", mentions: ["log a", "-1e+308", "cumulative sum"]) {
+            try segsumNaive([-1e308, -1e308, -1e308])
+        },
+        BadInput("segsumNaive([Float] [-3e38, -3e38, -3e38]) (S_t overflows Float)", mentions: ["log a", "-3e+38", "Float"]) {
+            try segsumNaive([Float(-3e38), -3e38, -3e38]).map(Double.init)
+        },
     ]
 }
 
@@ -356,6 +425,12 @@ private func scanInputs(delta entry: (t: Int, d: Int, value: Double)) throws -> 
 private func block(modelWidth: Int = 4, stateSize: Int = 2) throws -> MambaBlock {
     var rng = SplitMix64(seed: 15)
     return try MambaBlock(modelWidth: modelWidth, stateSize: stateSize, rng: &rng)
+}
+
+/// Valid SSD inputs of length T = 50 000 (H = P = N = 1: 1.2 MB), too long for a (T, T) mask.
+private func longSSD() throws -> SSDInputs {
+    var rng = SplitMix64(seed: 17)
+    return try SSDInputs.random(length: 50_000, heads: 1, headDim: 1, stateSize: 1, rng: &rng)
 }
 
 /// Valid SSD inputs (T = 6, H = 2, P = 2, N = 3), optionally with one a entry replaced.
