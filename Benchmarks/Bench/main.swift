@@ -13,19 +13,29 @@ import Notebook
 import StateSpace
 
 struct Bench: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Release-mode benchmarks for Annotated State Spaces.")
+    static let configuration = CommandConfiguration(commandName: "Bench",
+                                                    abstract: "Release-mode benchmarks for Annotated State Spaces.")
 
     @Option(help: "Run only the groups whose name contains this (\(BenchGroup.all.map(\.name).joined(separator: ", "))).")
     var filter: String?
 
-    @Option(help: "Timed repetitions per measurement (the median is reported; at least 5).")
+    // `.unconditional`: `--repetitions -1` is a value to refuse by name, not a missing value.
+    @Option(parsing: .unconditional, help: "Timed repetitions per measurement (the median is reported; at least 5).",
+            transform: Bench.repetitions(from:))
     var repetitions = 9
+
+    /// Parses `--repetitions`: an integer ≥ 5.
+    static func repetitions(from text: String) throws -> Int {
+        guard let value = Int(text), value >= 5 else {
+            throw ValidationError("--repetitions must be an integer ≥ 5; got \(text)")
+        }
+        return value
+    }
 
     @Flag(help: "Run even in a debug build (the numbers will be meaningless).")
     var allowDebug = false
 
     func validate() throws {
-        guard repetitions >= 5 else { throw ValidationError("--repetitions must be ≥ 5, got \(repetitions)") }
         if let filter, !BenchGroup.all.contains(where: { $0.name.contains(filter) }) {
             let names = BenchGroup.all.map(\.name).joined(separator: ", ")
             throw ValidationError("--filter \(filter) matches no benchmark group; the groups are: \(names)")

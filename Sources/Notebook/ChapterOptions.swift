@@ -17,7 +17,10 @@ public struct ChapterOptions: ParsableArguments, Sendable {
     @Flag(help: "Also draw each figure in the terminal (gnuplot's dumb terminal).")
     public var ascii = false
 
-    @Option(name: .customLong("plots-dir"), help: "Directory for figures; each chapter writes into <plots-dir>/ChapterNN/.")
+    // `.unconditional` as for --seed: `--plots-dir -x` is the directory `-x`, not a missing value.
+    @Option(name: .customLong("plots-dir"), parsing: .unconditional,
+            help: "Directory for figures; each chapter writes into <plots-dir>/ChapterNN/. gnuplot may take GNUPLOT_TIMEOUT seconds per figure (default: 60).",
+            transform: ChapterOptions.plotsDir(from:))
     public var plotsDir = "plots"
 
     @Option(help: ArgumentHelp("Run the chapter once per seed, in one process: a range 0..<30 or 0...29, a list 1,5,9, or a mix. Checks only (no figures, no timings): one line per seed, the failing checks, and the summary summed over seeds.",
@@ -33,6 +36,19 @@ public struct ChapterOptions: ParsableArguments, Sendable {
             throw ValidationError("--seed must be an integer in 0...\(UInt64.max); got \(text)")
         }
         return value
+    }
+
+    /// The flags a chapter takes: `--plots-dir --no-plot` is a forgotten value, not a folder.
+    static let flagNames: Set<String> = ["--seed", "--no-plot", "--ascii", "--plots-dir", "--seeds", "-h", "--help"]
+
+    /// Checks `--plots-dir`'s value: any path, even one starting with `-`, but not one of the
+    /// chapter's own flags (the value was forgotten). `''` is refused later, by `FigureWriter`.
+    /// - Throws: `ValidationError` naming --plots-dir and the flag given.
+    static func plotsDir(from text: String) throws -> String {
+        guard !flagNames.contains(where: { text == $0 || text.hasPrefix($0 + "=") }) else {
+            throw ValidationError("--plots-dir needs a directory, got the flag \(text) (for a directory of that name write ./\(text))")
+        }
+        return text
     }
 
     /// Parses the command line, or exits: with the help (led by `abstract`, what the chapter

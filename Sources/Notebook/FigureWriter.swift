@@ -21,7 +21,7 @@ public struct FigureWriter: Sendable {
             case let .unwritableDirectory(path, reason):
                 "cannot write figures to --plots-dir: \(path) is not a writable directory (\(reason)); pass a writable path with --plots-dir, or --no-plot"
             case let .unwritableFile(path, reason):
-                "cannot write figure file \(path) (\(reason))"
+                "cannot write figure file \(path): \(reason)"
             }
         }
     }
@@ -35,22 +35,16 @@ public struct FigureWriter: Sendable {
     }
 
     /// Creates `directory` (and parents) and checks that a file can be written in it.
-    /// - Throws: `Failure.unwritableDirectory` naming the path and the reason (the system's,
-    ///   or which part of the path is a file rather than a directory).
+    /// - Throws: `Failure.unwritableDirectory` naming the path and the reason in plain words:
+    ///   which part of the path is a file or a dangling symbolic link, or the system's reason.
     public init(directory: URL, gnuplot: Gnuplot?, ascii: Bool = false) throws {
         self.directory = directory
         self.gnuplot = gnuplot
         self.ascii = ascii
-        if let file = Self.fileInPath(directory) {
-            throw Failure.unwritableDirectory(path: directory.path, reason: "\(file) is a file, not a directory")
-        }
         let probe = directory.appendingPathComponent(".write-test")
-        do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            try Data().write(to: probe)
-            try FileManager.default.removeItem(at: probe)
-        } catch {
-            throw Failure.unwritableDirectory(path: directory.path, reason: Self.reason(error))
+        if let reason = FileSystem.obstacle(along: directory) ?? FileSystem.makeDirectories(directory)
+            ?? FileSystem.write(Data(), to: probe) ?? FileSystem.removeIfPresent(probe) {
+            throw Failure.unwritableDirectory(path: directory.path, reason: reason)
         }
     }
 
@@ -61,7 +55,9 @@ public struct FigureWriter: Sendable {
     }
 
     /// Writes the figure's .dat and .gp, then (with gnuplot) its .png and optional ASCII view.
-    /// - Throws: `Failure.unwritableFile`; `Gnuplot.Failure` if gnuplot rejects the script.
+    /// A PNG left by an earlier run is removed first, so a PNG after the run is this run's.
+    /// - Throws: `Failure.unwritableFile`; `Gnuplot.Failure` if gnuplot rejects the script,
+    ///   times out, or exits 0 without writing a PNG (`.noImage`); `Gnuplot.LaunchFailure`.
     public func draw(_ figure: Figure) throws -> Output {
         let dat = directory.appendingPathComponent(figure.name + ".dat")
         let gp = directory.appendingPathComponent(figure.name + ".gp")
@@ -70,9 +66,14 @@ public struct FigureWriter: Sendable {
         try write(script.data, to: dat)
         try write(script.text, to: gp)
         guard let gnuplot else { return Output(files: [dat, gp], ascii: nil) }
+        if let reason = FileSystem.removeIfPresent(png) { throw Failure.unwritableFile(path: png.path, reason: reason) }
         // ARG0 is what `gnuplot file.gp` would set: the script then resolves paths beside itself.
         let preamble = "ARG0 = \(GnuplotScript.literal(gp.path))\n"
-        _ = try gnuplot.run(preamble + script.text, scriptName: gp.path)
+        let drawn = try gnuplot.run(preamble + script.text, scriptName: gp.path)
+        if let found = Self.notAPNG(png) {
+            throw Gnuplot.Failure(scriptName: gp.path, status: 0, stderr: drawn.stderr,
+                                  problem: .noImage(path: png.path, found: found))
+        }
         var text: String?
         if ascii {
             let dumb = preamble + "ascii_view = 1\nset terminal dumb size 100,30\nset output\n"
@@ -81,33 +82,22 @@ public struct FigureWriter: Sendable {
         return Output(files: [png, dat, gp], ascii: text)
     }
 
+    /// The eight bytes every PNG file starts with.
+    static let pngSignature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+
+    /// nil when `url` holds a PNG (non-empty, starting with the signature); otherwise what is
+    /// there instead: "does not exist", "is empty", "is not a PNG (…)".
+    static func notAPNG(_ url: URL) -> String? {
+        guard let handle = FileHandle(forReadingAtPath: url.path) else { return "does not exist" }
+        defer { try? handle.close() }
+        let head = [UInt8]((try? handle.read(upToCount: pngSignature.count)) ?? Data())
+        if head.isEmpty { return "is empty" }
+        return head == pngSignature ? nil : "is not a PNG (it does not start with the PNG signature)"
+    }
+
     private func write(_ text: String, to url: URL) throws {
-        do { try text.write(to: url, atomically: true, encoding: .utf8) } catch {
-            throw Failure.unwritableFile(path: url.path, reason: Self.reason(error))
+        if let reason = FileSystem.write(Data(text.utf8), to: url) {
+            throw Failure.unwritableFile(path: url.path, reason: reason)
         }
-    }
-
-    /// The first existing entry along `directory` (itself or an ancestor) that is not a
-    /// directory, or nil. Creating the directory would fail there with an opaque Cocoa error.
-    /// - Complexity: O(path components).
-    static func fileInPath(_ directory: URL) -> String? {
-        var url = directory.standardizedFileURL
-        while true {
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) {
-                return isDirectory.boolValue ? nil : url.path
-            }
-            let parent = url.deletingLastPathComponent()
-            if parent.path == url.path { return nil }
-            url = parent
-        }
-    }
-
-    private static func reason(_ error: Error) -> String {
-        let ns = error as NSError
-        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError {
-            return String(cString: strerror(Int32(underlying.code)))
-        }
-        return ns.localizedDescription
     }
 }

@@ -25,8 +25,10 @@ public final class Notebook {
     let errors: (String) -> Void
 
     /// Prints the chapter's banner and prepares `<plots-dir>/<chapter>/` (unless `--no-plot`).
-    /// An unwritable plots directory ends the process here with exit status 2 and a message
-    /// that names the path: nothing has been computed yet, so nothing is lost.
+    /// An unwritable plots directory, or an invalid `GNUPLOT_TIMEOUT` (seconds gnuplot may take
+    /// per figure, default 60), ends the process here with exit status 2 and a message that
+    /// names the path or the variable: nothing has been computed yet, so nothing is lost.
+    /// `--ascii` with `--no-plot` (or `--seeds`) is accepted with a note that it has no effect.
     /// - Parameters:
     ///   - gnuplot: injected for tests; by default looked up on PATH.
     ///   - output: where the notebook text goes (stdout by default; tests capture it).
@@ -45,8 +47,10 @@ public final class Notebook {
         output(options.bannerLine)
         if options.figuresOff {
             figures = nil
+            if options.ascii { output("note: --ascii has no effect \(options.noPlot ? "with --no-plot" : "with --seeds"): no figure is drawn.") }
         } else {
             do {
+                if gnuplot != nil { _ = try Gnuplot.timeout(environment: ProcessInfo.processInfo.environment) }
                 let dir = try FigureWriter.directory(plotsDir: options.plotsDir, chapter: chapter)
                 figures = try FigureWriter(directory: dir, gnuplot: gnuplot, ascii: options.ascii)
             } catch {
@@ -99,9 +103,15 @@ public final class Notebook {
             errors("error: figure \(figure.name): \(error)")
             output("  figure: \(figure.title) — not drawn: \(error)")
             let cause = switch error {
-            case is Gnuplot.Failure: "gnuplot failed"
+            case let failure as Gnuplot.Failure:
+                switch failure.problem {
+                case .timedOut: "gnuplot did not finish"
+                case .noImage: "gnuplot wrote no PNG"
+                case .exitStatus, .stoppedReading: "gnuplot failed"
+                }
             case is FigureWriter.Failure: "a file could not be written"
-            default: "gnuplot could not be started"                // Process.run's errors
+            case is Gnuplot.LaunchFailure: "gnuplot could not be started"
+            default: "\(type(of: error))"
             }
             check(.bound("figure \(figure.name) drawn (\(cause))", 0, .greaterOrEqual, 1))
         }

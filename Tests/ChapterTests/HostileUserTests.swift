@@ -44,6 +44,23 @@ let hostileDirectories = [
     "ünïcødé Δ ∑", "with spaces", "back\\slash\\", "|touch pwned; cat", "<touch pwned;", "@ARG0",
 ]
 
+/// A directory holding a fake `gnuplot` (a shell script with `body`), for the front of PATH.
+func fakeGnuplotDirectory(in scratch: URL, _ body: String) throws -> URL {
+    let bin = scratch.appendingPathComponent("bin")
+    try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+    let fake = bin.appendingPathComponent("gnuplot")
+    try Data("#!/bin/sh\n\(body)\n".utf8).write(to: fake)
+    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: fake.path)
+    return bin
+}
+
+/// The environment with `directory` first on PATH and `extra` set.
+func environment(pathFirst directory: URL, _ extra: [String: String] = [:]) -> [String: String] {
+    var environment = ProcessInfo.processInfo.environment
+    environment["PATH"] = directory.path + ":" + (environment["PATH"] ?? "")
+    return environment.merging(extra) { $1 }
+}
+
 @Suite("Hostile users", .serialized)
 struct HostileUserTests {
     @Test("a plots directory gnuplot could execute: no command runs, the PNG is drawn, the .gp redraws it",
@@ -154,4 +171,126 @@ struct HostileUserTests {
         for group in ["convolution", "s4", "selective", "ssd"] { #expect(bench.stderr.contains(group), "stderr: \(bench.stderr)") }
         #expect(bench.stderr.contains("nomatch"))
     }
+
+    @Test("a gnuplot that never finishes: GNUPLOT_TIMEOUT stops it, each figure fails clearly, the chapter goes on",
+          arguments: ["exec sleep 1000", "cat > /dev/null; exec sleep 1000", "sleep 1000 & echo $! >> pids; cat > /dev/null"])
+    func gnuplotHangs(body: String) throws {
+        let scratch = scratchDirectory()
+        let bin = try fakeGnuplotDirectory(in: scratch, "echo $$ >> pids\n" + body)
+        defer {                                                 // the sleeps left behind
+            let pids = (try? String(contentsOf: scratch.appendingPathComponent("pids"), encoding: .utf8)) ?? ""
+            for pid in pids.split(separator: "\n").compactMap({ Int32($0) }) { kill(pid, SIGKILL) }
+        }
+        let start = ContinuousClock.now
+        let chapter = try run(productsDirectory().appendingPathComponent("Chapter00"), ["--plots-dir", "plots"], in: scratch,
+                              environment: environment(pathFirst: bin, ["GNUPLOT_TIMEOUT": "0.3"]))
+        #expect(ContinuousClock.now - start < .seconds(15))
+        #expect(chapter.status == 1, "stderr: \(chapter.stderr)")
+        #expect(chapter.lastLine.wholeMatch(of: /Chapter00: [1-9]\d* passed, 2 failed/) != nil, "last line: \(chapter.lastLine)")
+        #expect(chapter.stdout.contains("✗ figure kernel drawn (gnuplot did not finish)"))
+        #expect(chapter.stderr.contains("gnuplot did not finish within 0.3 s on"), "stderr: \(chapter.stderr)")
+        #expect(chapter.stdout.contains("## Exercises"))
+        let written = try FileManager.default.contentsOfDirectory(atPath: scratch.appendingPathComponent("plots/Chapter00").path)
+        #expect(Set(written) == ["kernel.dat", "kernel.gp", "position.dat", "position.gp"])
+    }
+
+    @Test("GNUPLOT_TIMEOUT that is not a number of seconds is refused by name")
+    func badTimeoutVariable() throws {
+        let scratch = scratchDirectory()
+        let bin = try fakeGnuplotDirectory(in: scratch, "exit 0")
+        let chapter = try run(productsDirectory().appendingPathComponent("Chapter00"), [], in: scratch,
+                              environment: environment(pathFirst: bin, ["GNUPLOT_TIMEOUT": "soon"]))
+        #expect(chapter.status == 2)
+        #expect(chapter.stderr.contains("GNUPLOT_TIMEOUT must be a number of seconds in (0, 86400]"), "stderr: \(chapter.stderr)")
+    }
+
+    @Test("a gnuplot that exits 0 without drawing: no figure claimed, each one fails clearly",
+          arguments: ["read line; sleep 0.2; exit 0", "cat > /dev/null; exit 0", "cat > /dev/null; echo garbage; exit 0"])
+    func gnuplotDrawsNothing(body: String) throws {
+        let scratch = scratchDirectory()
+        let bin = try fakeGnuplotDirectory(in: scratch, body)
+        let chapter = try run(productsDirectory().appendingPathComponent("Chapter00"), ["--plots-dir", "plots"], in: scratch,
+                              environment: environment(pathFirst: bin))
+        #expect(chapter.status == 1, "stderr: \(chapter.stderr)")
+        #expect(chapter.lastLine.wholeMatch(of: /Chapter00: [1-9]\d* passed, 2 failed/) != nil, "last line: \(chapter.lastLine)")
+        #expect(chapter.stdout.contains("✗ figure kernel drawn (gnuplot wrote no PNG)"))
+        #expect(chapter.stderr.contains("gnuplot exited 0 but wrote no PNG for"), "stderr: \(chapter.stderr)")
+        #expect(!chapter.stdout.contains(" → plots/Chapter00/"), "a figure is claimed: \(chapter.stdout)")
+        let listed = chapter.stdout.components(separatedBy: "## Figures written").dropFirst().first?
+            .components(separatedBy: "\n## ").first ?? ""
+        #expect(!listed.contains(".png"), "a PNG is listed: \(listed)")
+    }
+
+    @Test("a gnuplot with a bad #! line: could not start gnuplot at <path>: <reason>")
+    func gnuplotBadInterpreter() throws {
+        let scratch = scratchDirectory()
+        let bin = scratch.appendingPathComponent("bin")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        let fake = bin.appendingPathComponent("gnuplot")
+        try Data("#!/nonexistent/interpreter\n".utf8).write(to: fake)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: fake.path)
+        let chapter = try run(productsDirectory().appendingPathComponent("Chapter00"), [], in: scratch,
+                              environment: environment(pathFirst: bin))
+        #expect(chapter.status == 1)
+        #expect(chapter.stderr.contains("could not start gnuplot at \(fake.path): its first line #!/nonexistent/interpreter names an interpreter that does not exist"),
+                "stderr: \(chapter.stderr)")
+        #expect(!chapter.stderr.contains("NSCocoaErrorDomain"))
+    }
+
+    @Test("a directory named gnuplot earlier on PATH does not shadow gnuplot", .enabled(if: gnuplotInstalled))
+    func gnuplotDirectoryOnPath() throws {
+        let scratch = scratchDirectory()
+        let bin = scratch.appendingPathComponent("bin")
+        try FileManager.default.createDirectory(at: bin.appendingPathComponent("gnuplot"), withIntermediateDirectories: true)
+        let chapter = try run(productsDirectory().appendingPathComponent("Chapter00"), [], in: scratch,
+                              environment: environment(pathFirst: bin))
+        #expect(chapter.status == 0, "stderr: \(chapter.stderr)")
+        #expect(FileManager.default.fileExists(atPath: scratch.appendingPathComponent("plots/Chapter00/kernel.png").path))
+    }
+
+    @Test("a directory where kernel.dat should be: '<path> is a directory'")
+    func directoryInsteadOfDat() throws {
+        let scratch = scratchDirectory()
+        let dat = scratch.appendingPathComponent("plots/Chapter00/kernel.dat")
+        try FileManager.default.createDirectory(at: dat, withIntermediateDirectories: true)
+        let chapter = try run(productsDirectory().appendingPathComponent("Chapter00"), [], in: scratch)
+        #expect(chapter.status == 1)
+        #expect(chapter.stderr.contains("\(dat.path) is a directory"), "stderr: \(chapter.stderr)")
+        #expect(!chapter.stderr.contains("NSCocoaErrorDomain") && !chapter.stdout.contains("NSCocoaErrorDomain"))
+    }
+
+    @Test("a dangling symbolic link as --plots-dir is named as such")
+    func danglingPlotsDirectory() throws {
+        let scratch = scratchDirectory()
+        try FileManager.default.createSymbolicLink(atPath: scratch.appendingPathComponent("plots").path,
+                                                   withDestinationPath: "/nonexistent/plots")
+        let chapter = try run(productsDirectory().appendingPathComponent("Chapter00"), [], in: scratch)
+        #expect(chapter.status == 2)
+        #expect(chapter.stderr.contains("plots is a dangling symbolic link (to /nonexistent/plots, which does not exist)"),
+                "stderr: \(chapter.stderr)")
+        #expect(!chapter.stderr.contains("already exists"))
+    }
+
+    @Test("--plots-dir -x is a directory named -x; --ascii --no-plot says --ascii has no effect")
+    func dashValues() throws {
+        let scratch = scratchDirectory()
+        let chapter = try run(productsDirectory().appendingPathComponent("Chapter00"), ["--plots-dir", "-x"], in: scratch,
+                              environment: environment(pathFirst: scratch))
+        #expect(chapter.status == 0, "stderr: \(chapter.stderr)")
+        #expect(FileManager.default.fileExists(atPath: scratch.appendingPathComponent("-x/Chapter00/kernel.gp").path))
+        let noPlot = try runChapter("Chapter00", ["--ascii", "--no-plot"])
+        #expect(noPlot.status == 0)
+        #expect(noPlot.stdout.contains("note: --ascii has no effect with --no-plot"))
+    }
+
+    @Test("Bench --repetitions -1 is refused by name, under the name Bench")
+    func benchNegativeRepetitions() throws {
+        let bench = try run(productsDirectory().appendingPathComponent("Bench"), ["--repetitions", "-1"], in: scratchDirectory())
+        #expect(bench.status != 0)
+        #expect(bench.stderr.contains("--repetitions must be an integer ≥ 5; got -1"), "stderr: \(bench.stderr)")
+        #expect(!bench.stderr.contains("Missing value"))
+        #expect(bench.stderr.contains("Bench --") || bench.stderr.contains("USAGE: Bench"), "stderr: \(bench.stderr)")
+        #expect(!bench.stderr.contains("bench ["))
+    }
+
 }

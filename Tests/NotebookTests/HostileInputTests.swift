@@ -187,3 +187,220 @@ struct HostileFlagTests {
         #expect(text.contains("--plots-dir"))
     }
 }
+
+/// A fake gnuplot that records its process id in `pidFile` (for cleanup) and then runs `body`.
+func fakeGnuplot(_ body: String, timeout: Double, pidFile: URL) throws -> Gnuplot {
+    let fake = try fakeGnuplot("echo $$ >> '\(pidFile.path)'\n\(body)")
+    return Gnuplot(executable: fake.executable, timeout: timeout)
+}
+
+/// Kills (SIGKILL) every process listed in `pidFile`; true if none of them was still running.
+@discardableResult
+func killRecorded(_ pidFile: URL) -> Bool {
+    let text = (try? String(contentsOf: pidFile, encoding: .utf8)) ?? ""
+    var noneRunning = true
+    for pid in text.split(separator: "\n").compactMap({ Int32($0) }) where kill(pid, 0) == 0 {
+        noneRunning = false
+        kill(pid, SIGKILL)
+    }
+    return noneRunning
+}
+
+@Suite("a gnuplot that hangs")
+struct HangingGnuplotTests {
+    /// Fakes that never finish: one that does not read, one that reads and sleeps, one that
+    /// ignores SIGTERM, and one that exits but leaves a child holding its stdout.
+    @Test("stopped after the timeout, reported as not finished, in well under a few seconds",
+          arguments: [("exec sleep 1000", false), ("cat > /dev/null; exec sleep 1000", false),
+                      ("trap '' TERM; exec sleep 1000", false),
+                      ("sleep 1000 & echo $! >> \"$PIDS\"; cat > /dev/null; exit 0", true)])
+    func timesOut(body: String, exits: Bool) throws {
+        let pids = temporaryDirectory().appendingPathComponent("pids")
+        let gnuplot = try fakeGnuplot("PIDS='\(pids.path)'\n" + body, timeout: 0.4, pidFile: pids)
+        defer { killRecorded(pids) }
+        let script = String(repeating: "# more than a pipe's 64 KiB buffer\n", count: 30_000)
+        let start = ContinuousClock.now
+        let error = #expect(throws: Gnuplot.Failure.self) { try gnuplot.run(script, scriptName: "slow.gp") }
+        #expect(ContinuousClock.now - start < .seconds(3))
+        #expect(error?.problem == .timedOut(seconds: 0.4, exited: exits))
+        let text = error?.description ?? ""
+        #expect(text.hasPrefix("gnuplot did not finish within 0.4 s on slow.gp; "), "\(text)")
+        #expect(text.contains("GNUPLOT_TIMEOUT"))
+        // gnuplot itself was stopped: by SIGTERM, or by SIGKILL when it ignores SIGTERM.
+        let signal = exits ? nil : body.hasPrefix("trap") ? SIGKILL : SIGTERM
+        #expect(error?.status == signal.map { 128 + $0 } ?? 0)
+    }
+
+    @Test("a hanging figure is reported and counted, the chapter goes on, .dat and .gp are kept")
+    func figureTimesOut() throws {
+        let dir = temporaryDirectory(), pids = dir.appendingPathComponent("pids")
+        let gnuplot = try fakeGnuplot("cat > /dev/null; exec sleep 1000", timeout: 0.3, pidFile: pids)
+        defer { killRecorded(pids) }
+        let out = Transcript(), err = Transcript()
+        let book = Notebook(chapter: "ChapterTO", title: "t", options: try options(["--plots-dir", dir.path + "/plots"]),
+                            gnuplot: gnuplot, output: out.append, errors: err.append)
+        try book.figure(sampleFigure)
+        book.check(.bound("after", 1, .lessOrEqual, 2))
+        #expect(book.conclude() == 1)
+        #expect(out.lines.last == "ChapterTO: 1 passed, 1 failed")
+        #expect(out.text.contains("✗ figure sample drawn (gnuplot did not finish)"))
+        #expect(err.text.contains("gnuplot did not finish within 0.3 s"))
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("plots/ChapterTO").path)
+        #expect(Set(files) == ["sample.dat", "sample.gp"])
+    }
+
+    @Test("GNUPLOT_TIMEOUT: seconds in (0, 86400], refused by name otherwise; locate uses it")
+    func timeoutVariable() throws {
+        #expect(try Gnuplot.timeout(environment: [:]) == 60)
+        #expect(try Gnuplot.timeout(environment: ["GNUPLOT_TIMEOUT": "0.5"]) == 0.5)
+        for bad in ["abc", "0", "-1", "inf", "nan", "", "1e9"] {
+            let error = #expect(throws: Gnuplot.TimeoutSettingError.self) { try Gnuplot.timeout(environment: ["GNUPLOT_TIMEOUT": bad]) }
+            #expect(error?.description.contains("GNUPLOT_TIMEOUT must be a number of seconds in (0, 86400]") == true)
+            #expect(error?.description.contains("got '\(bad)'") == true)
+        }
+        let bin = try fakeGnuplot("exit 0").executable.deletingLastPathComponent()
+        #expect(Gnuplot.locate(environment: ["PATH": bin.path, "GNUPLOT_TIMEOUT": "2.5"])?.timeout == 2.5)
+    }
+}
+
+/// Writes `<png>`'s path (from the script's `ARG0 = '….gp'` line) into $PNG, then runs `body`.
+let findPNG = #"read line; PNG=${line#ARG0 = \'}; PNG=${PNG%.gp\'}.png"#
+
+@Suite("a gnuplot that draws nothing")
+struct SilentGnuplotTests {
+    @Test("exit status 0 without a PNG is a figure failure; the .dat and .gp remain",
+          arguments: [("read line; sleep 0.2; exit 0", "does not exist"), ("cat > /dev/null; exit 0", "does not exist"),
+                      ("cat > /dev/null; echo '%%garbage%%'; echo 'more garbage' >&2; exit 0", "does not exist"),
+                      (findPNG + "\n: > \"$PNG\"; cat > /dev/null", "is empty"),
+                      (findPNG + "\necho 'not a png' > \"$PNG\"; cat > /dev/null", "is not a PNG")])
+    func noImage(body: String, found: String) throws {
+        let dir = temporaryDirectory()
+        let chapterDir = dir.appendingPathComponent("ChapterNI")
+        try FileManager.default.createDirectory(at: chapterDir, withIntermediateDirectories: true)
+        // A real PNG from an earlier run must not pass for this run's.
+        try Data(FigureWriter.pngSignature + [0, 0, 0, 0]).write(to: chapterDir.appendingPathComponent("sample.png"))
+        let out = Transcript(), err = Transcript()
+        let book = Notebook(chapter: "ChapterNI", title: "t", options: try options(["--plots-dir", dir.path]),
+                            gnuplot: try fakeGnuplot(body), output: out.append, errors: err.append)
+        try book.figure(sampleFigure)
+        #expect(book.conclude() == 1)
+        #expect(out.text.contains("✗ figure sample drawn (gnuplot wrote no PNG)"), "\(out.text)")
+        let png = chapterDir.appendingPathComponent("sample.png").path
+        #expect(err.text.contains("gnuplot exited 0 but wrote no PNG for \(chapterDir.path)/sample.gp: \(png) \(found)"), "\(err.text)")
+        #expect(!out.text.contains("figure: a sine →"))
+        #expect(!out.text.contains("sample.png\n"), "the Figures written list names a PNG")
+        let files = Set(try FileManager.default.contentsOfDirectory(atPath: chapterDir.path)).subtracting(["sample.png"])
+        #expect(files == ["sample.dat", "sample.gp"])
+    }
+
+    @Test("a real PNG passes the check")
+    func realPNG() throws {
+        let dir = temporaryDirectory()
+        let png = dir.appendingPathComponent("x.png")
+        #expect(FigureWriter.notAPNG(png) == "does not exist")
+        try Data(FigureWriter.pngSignature + [1, 2]).write(to: png)
+        #expect(FigureWriter.notAPNG(png) == nil)
+    }
+}
+
+@Suite("plain error messages")
+struct PlainMessageTests {
+    @Test("a directory where sample.dat should be: '<path> is a directory', no Cocoa wording")
+    func directoryInsteadOfFile() throws {
+        let dir = temporaryDirectory()
+        let dat = dir.appendingPathComponent("ChapterDD/sample.dat")
+        try FileManager.default.createDirectory(at: dat, withIntermediateDirectories: true)
+        let out = Transcript(), err = Transcript()
+        let book = Notebook(chapter: "ChapterDD", title: "t", options: try options(["--plots-dir", dir.path]),
+                            gnuplot: nil, output: out.append, errors: err.append)
+        try book.figure(sampleFigure)
+        #expect(book.conclude() == 1)
+        #expect(err.text.contains("\(dat.path) is a directory"), "\(err.text)")
+        #expect(!err.text.contains("NSCocoaErrorDomain") && !out.text.contains("NSCocoaErrorDomain"))
+    }
+
+    @Test("a gnuplot whose #! names a missing interpreter: could not start gnuplot at <path>: <reason>")
+    func badInterpreter() throws {
+        let file = temporaryDirectory().appendingPathComponent("gnuplot")
+        try Data("#!/nonexistent/sh\nexit 0\n".utf8).write(to: file)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: file.path)
+        let error = #expect(throws: Gnuplot.LaunchFailure.self) { try Gnuplot(executable: file).run("", scriptName: "x.gp") }
+        #expect(error?.description == "could not start gnuplot at \(file.path): its first line #!/nonexistent/sh names an interpreter that does not exist")
+
+        let dir = temporaryDirectory()
+        let out = Transcript(), err = Transcript()
+        let book = Notebook(chapter: "ChapterBI", title: "t", options: try options(["--plots-dir", dir.path]),
+                            gnuplot: Gnuplot(executable: file), output: out.append, errors: err.append)
+        try book.figure(sampleFigure)
+        #expect(book.conclude() == 1)
+        #expect(out.text.contains("✗ figure sample drawn (gnuplot could not be started)"))
+        #expect(!err.text.contains("NSCocoaErrorDomain") && !err.text.contains("doesn't exist"), "\(err.text)")
+    }
+
+    @Test("launch reasons: missing file, directory, not executable")
+    func launchReasons() throws {
+        let dir = temporaryDirectory()
+        let plain = dir.appendingPathComponent("plain")
+        try Data("x".utf8).write(to: plain)
+        for (path, reason) in [(dir.appendingPathComponent("missing").path, "no such file"),
+                               (dir.path, "it is a directory"), (plain.path, "permission denied (it is not executable)")] {
+            let error = #expect(throws: Gnuplot.LaunchFailure.self) { try Gnuplot(executable: URL(fileURLWithPath: path)).run("", scriptName: "x") }
+            #expect(error?.description == "could not start gnuplot at \(path): \(reason)")
+        }
+    }
+
+    @Test("locate skips a directory named gnuplot earlier on PATH")
+    func locateSkipsDirectory() throws {
+        let shadow = temporaryDirectory()
+        try FileManager.default.createDirectory(at: shadow.appendingPathComponent("gnuplot"), withIntermediateDirectories: true)
+        let real = try fakeGnuplot("exit 0").executable
+        let found = Gnuplot.locate(environment: ["PATH": shadow.path + ":" + real.deletingLastPathComponent().path])
+        #expect(found?.executable.path == real.path)
+        #expect(Gnuplot.locate(environment: ["PATH": shadow.path]) == nil)
+    }
+
+    @Test("a dangling symbolic link as --plots-dir is named as such")
+    func danglingPlotsDir() throws {
+        let dir = temporaryDirectory()
+        let link = dir.appendingPathComponent("plots")
+        try FileManager.default.createSymbolicLink(atPath: link.path, withDestinationPath: "/nonexistent/plots")
+        let error = #expect(throws: FigureWriter.Failure.self) {
+            try FigureWriter(directory: link.appendingPathComponent("Chapter00"), gnuplot: nil)
+        }
+        let text = error?.description ?? ""
+        #expect(text.contains("\(link.path) is a dangling symbolic link (to /nonexistent/plots, which does not exist)"), "\(text)")
+        #expect(!text.contains("already exists"))
+    }
+
+    @Test("Foundation errors in plain words")
+    func plainReasons() {
+        #expect(FileSystem.plainReason(CocoaError(.fileWriteNoPermission)) == "permission denied")
+        #expect(FileSystem.plainReason(CocoaError(.fileReadNoSuchFile)) == "no such file or directory")
+        #expect(FileSystem.plainReason(NSError(domain: NSPOSIXErrorDomain, code: Int(EISDIR))) == "is a directory")
+        let unknown = FileSystem.plainReason(CocoaError(.fileWriteUnknown))
+        #expect(!unknown.contains("NSCocoaErrorDomain") && unknown.contains("512"))
+    }
+}
+
+@Suite("flags whose value starts with -")
+struct DashValueTests {
+    @Test("--plots-dir -x is the directory -x")
+    func dashDirectory() throws {
+        #expect(try options(["--plots-dir", "-x"]).plotsDir == "-x")
+        #expect(try options(["--plots-dir=-x"]).plotsDir == "-x")
+    }
+
+    @Test("--plots-dir followed by one of the chapter's flags is a forgotten value", arguments: ["--no-plot", "--seed", "--ascii"])
+    func forgottenValue(flag: String) {
+        let error = #expect(throws: (any Error).self) { try options(["--plots-dir", flag]) }
+        let message = error.map { ChapterOptions.fullMessage(for: $0) } ?? ""
+        #expect(message.contains("--plots-dir needs a directory, got the flag \(flag)"), "\(message)")
+    }
+
+    @Test("--ascii --no-plot: a note that --ascii has no effect")
+    func asciiNoPlot() throws {
+        let out = Transcript()
+        _ = Notebook(chapter: "ChapterAN", title: "t", options: try options(["--ascii", "--no-plot"]), gnuplot: nil, output: out.append)
+        #expect(out.text.contains("note: --ascii has no effect with --no-plot"))
+    }
+}
