@@ -17,6 +17,7 @@ public final class CausalConvolution {
     /// n: the padded transform size, the smallest power of two ≥ 2L − 1.
     public let paddedLength: Int
     private let kernelSpectrum: [Complex<Double>]              // (n/2+1), DFT(K)/n
+    private let kernelScale: Double                             // max |K_i|, for overflow messages
     private let forwardPlan: FFTPlan
     private let inversePlan: FFTPlan
     private let signal: FFTWRealBuffer                          // (n)
@@ -28,8 +29,8 @@ public final class CausalConvolution {
     public static let maximumLength = 1 << 29
 
     /// Prepares convolution with `kernel` (L).
-    /// - Throws: `invalidParameter` unless 1 ≤ L ≤ `maximumLength`; `nonFinite` for NaN/∞ in
-    ///   the kernel.
+    /// - Throws: `invalidParameter` unless 1 ≤ L ≤ `maximumLength`, or if DFT(K) overflows Double
+    ///   ("too large", naming K's largest |entry|); `nonFinite` for NaN/∞ in the kernel.
     /// - Complexity: O(n log n).
     public init(kernel: [Double]) throws {
         length = kernel.count
@@ -44,6 +45,8 @@ public final class CausalConvolution {
         forwardPlan.execute(signal, spectrum)
         let scale = FFT.inverseScale(n)
         kernelSpectrum = spectrum.buffer.map { $0.multiplied(by: scale) }
+        kernelScale = maxMagnitude(kernel)
+        try requireNoOverflow(allFinite(kernelSpectrum), result: "kernel's spectrum", suspects: [OverflowSuspect("kernel K", kernel)])
     }
 
     /// n: the smallest power of two ≥ 2L − 1, for L = `length` (n = 1 for L = 1).
@@ -60,7 +63,9 @@ public final class CausalConvolution {
     }
 
     /// y = K ∗ u, first L outputs. `u` (L) → (L).
-    /// - Throws: `shapeMismatch` unless u has L entries; `nonFinite` for NaN/∞ in u.
+    /// - Throws: `shapeMismatch` unless u has L entries; `nonFinite` for NaN/∞ in u;
+    ///   `invalidParameter` ("too large", naming K and u with their largest |entries|) if the
+    ///   output overflows Double.
     /// - Complexity: O(n log n), n = `paddedLength`.
     public func apply(_ u: [Double]) throws -> [Double] {
         try requireCount(u.count, length, "input u of a length-\(length) convolution")
@@ -74,7 +79,10 @@ public final class CausalConvolution {
             for i in 0..<s.count { s[i] = s[i] * k[i] }
         }
         inversePlan.execute(spectrum, signal)
-        return Array(x[0..<length])
+        let y = Array(x[0..<length])
+        try requireNoOverflow(allFinite(y), result: "output y", suspects: [OverflowSuspect("kernel K", scale: "\(kernelScale) (largest |entry|)"),
+                                                                           OverflowSuspect("input u", u)])
+        return y
     }
 }
 
@@ -87,7 +95,8 @@ public func causalConvolution(_ kernel: [Double], _ u: [Double]) throws -> [Doub
 
 /// y = K ∗ u by the definition y_t = Σ_{s≤t} K_{t−s} u_s: the O(L²) reference that the FFT
 /// path is checked against. `kernel` (L), `u` (L) → (L). No upper limit on L but time.
-/// - Throws: `invalidParameter` if L = 0; `shapeMismatch`; `nonFinite`.
+/// - Throws: `invalidParameter` if L = 0 or if the output overflows Double ("too large",
+///   naming K and u); `shapeMismatch`; `nonFinite`.
 /// - Complexity: O(L²).
 public func directCausalConvolution(_ kernel: [Double], _ u: [Double]) throws -> [Double] {
     try requirePositive(kernel.count, "kernel length L")
@@ -105,5 +114,6 @@ public func directCausalConvolution(_ kernel: [Double], _ u: [Double]) throws ->
             }
         }
     }
+    try requireNoOverflow(allFinite(y), result: "output y", suspects: [OverflowSuspect("kernel K", kernel), OverflowSuspect("input u", u)])
     return y
 }

@@ -25,8 +25,8 @@ public struct ComplexMatrix: Equatable, Sendable {
     }
 
     /// The rows×cols zero matrix.
-    /// - Precondition: rows ≥ 0, cols ≥ 0 and rows·cols fits in `Int` (a violation traps with a
-    ///   message naming both sizes); for sizes typed by a user, use `init(rows:cols:elements:)`.
+    /// - Precondition: rows ≥ 0, cols ≥ 0 and rows·cols ≤ `maximumResultElements` = 2³⁰ (a
+    ///   violation traps with a message naming both sizes, for every Int); for sizes typed by a user, use `init(rows:cols:elements:)`.
     /// - Complexity: O(rows·cols).
     public init(zeros rows: Int, _ cols: Int) {
         let count = requireMatrixSize(rows, cols, "ComplexMatrix(zeros: rows, cols)")
@@ -43,10 +43,11 @@ public struct ComplexMatrix: Equatable, Sendable {
     }
 
     /// The n×n identity.
-    /// - Precondition: n ≥ 0 (a violation traps with a message naming n).
+    /// - Precondition: 0 ≤ n ≤ 32 768 (n² ≤ 2³⁰; a violation traps with a message naming n).
     /// - Complexity: O(n²).
     public static func identity(_ n: Int) -> ComplexMatrix {
-        requirePrecondition(n >= 0, "ComplexMatrix.identity(n): n = \(n), but the size n must be ≥ 0")
+        requirePrecondition(n >= 0 && n <= maximumIdentitySize,
+                            "ComplexMatrix.identity(n): n = \(n), but the size n must be ≥ 0 and n² at most 2^30 (n ≤ \(maximumIdentitySize))")
         var m = ComplexMatrix(zeros: n, n)
         for i in 0..<n { m[i, i] = .one }
         return m
@@ -54,10 +55,31 @@ public struct ComplexMatrix: Equatable, Sendable {
 
     public var isSquare: Bool { rows == cols }
 
+    /// Entry (i, j).
+    /// - Precondition: 0 ≤ i < rows and 0 ≤ j < cols (a violation traps naming the index and
+    ///   the shape).
+    /// - Complexity: O(1).
     @inlinable
     public subscript(i: Int, j: Int) -> Complex<Double> {
-        get { elements[i * cols + j] }
-        set { elements[i * cols + j] = newValue }
+        get {
+            if UInt(bitPattern: i) >= UInt(bitPattern: rows) || UInt(bitPattern: j) >= UInt(bitPattern: cols) {
+                Self.indexOutOfRange(i, j, rows, cols)
+            }
+            return elements[i * cols + j]
+        }
+        set {
+            if UInt(bitPattern: i) >= UInt(bitPattern: rows) || UInt(bitPattern: j) >= UInt(bitPattern: cols) {
+                Self.indexOutOfRange(i, j, rows, cols)
+            }
+            elements[i * cols + j] = newValue
+        }
+    }
+
+    /// Traps for an out-of-range subscript, naming the index and the shape. Out of line and
+    /// capturing nothing, so the check costs the hot loops two compares and a branch.
+    @usableFromInline @inline(never)
+    static func indexOutOfRange(_ i: Int, _ j: Int, _ rows: Int, _ cols: Int) -> Never {
+        fatalError("ComplexMatrix[\(i), \(j)]: the matrix is \(rows)×\(cols), so i must be in 0..<\(rows) and j in 0..<\(cols)")
     }
 
     /// Column j. - Complexity: O(rows).

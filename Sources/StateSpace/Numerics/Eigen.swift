@@ -7,8 +7,9 @@ import Numerics
 /// promise, as in LAPACK). Eigenvalues are real and ascending; V is unitary.
 /// - Parameter h: (n, n).
 /// - Returns: `values` (n), ascending; `vectors` (n, n) with eigenvector j in column j.
-/// - Throws: `notSquare`, `nonFinite`, `invalidParameter` for n = 0, `lapackFailure` if the
-///   QR iteration fails to converge.
+/// - Throws: `notSquare`, `nonFinite`, `invalidParameter` for n = 0 or when λ or V overflow
+///   Double ("too large", naming H's largest |part|), `lapackFailure` if the QR iteration fails
+///   to converge.
 /// - Complexity: O(n³).
 public func hermitianEigen(_ h: ComplexMatrix, name: String = "H") throws
     -> (values: [Double], vectors: ComplexMatrix)
@@ -26,6 +27,8 @@ public func hermitianEigen(_ h: ComplexMatrix, name: String = "H") throws
         }
     }
     guard info == 0 else { throw StateSpaceError.lapackFailure(routine: "zheev", info: Int(info)) }
+    try requireNoOverflow(allFinite(w) && allFinite(v), result: "eigendecomposition",
+                          suspects: [OverflowSuspect(name, h.elements)])
     return (w, try ComplexMatrix(rows: n, cols: n, elements: v))
 }
 
@@ -37,7 +40,8 @@ public func hermitianEigen(_ h: ComplexMatrix, name: String = "H") throws
 /// V is singular and A ≠ V·diag(λ)·V⁻¹; callers who need V⁻¹ must check V's conditioning.
 /// - Parameter a: (n, n).
 /// - Returns: `values` (n), in LAPACK's order; `vectors` (n, n), eigenvector j in column j.
-/// - Throws: `notSquare`, `nonFinite`, `invalidParameter` for n = 0, `lapackFailure`.
+/// - Throws: `notSquare`, `nonFinite`, `invalidParameter` for n = 0 or when λ or V overflow
+///   Double ("too large"), `lapackFailure`.
 /// - Complexity: O(n³).
 public func generalEigen(_ a: Matrix, name: String = "A") throws
     -> (values: [Complex<Double>], vectors: ComplexMatrix)
@@ -54,6 +58,8 @@ public func generalEigen(_ a: Matrix, name: String = "A") throws
     let info = LAPACKE_dgeev(LAPACK_ROW_MAJOR, CChar(UInt8(ascii: "N")), CChar(UInt8(ascii: "V")),
                              Int32(n), &work, Int32(n), &wr, &wi, &vl, 1, &vr, Int32(n))
     guard info == 0 else { throw StateSpaceError.lapackFailure(routine: "dgeev", info: Int(info)) }
+    try requireNoOverflow(allFinite(wr) && allFinite(wi) && allFinite(vr), result: "eigendecomposition",
+                          suspects: [OverflowSuspect(name, a.elements)])
     var vectors = ComplexMatrix(zeros: n, n)
     var j = 0
     while j < n {
@@ -74,7 +80,10 @@ public func generalEigen(_ a: Matrix, name: String = "A") throws
 
 /// max |λ| over the eigenvalues of A: the spectral radius. A discrete recurrence x ← Āx is
 /// stable (bounded for all k) when this is < 1 (for diagonalisable Ā).
+/// - Throws: as `generalEigen`; `invalidParameter` ("too large") when |λ| overflows Double.
 /// - Complexity: O(n³).
 public func spectralRadius(_ a: Matrix, name: String = "A") throws -> Double {
-    try generalEigen(a, name: name).values.reduce(0) { max($0, $1.length) }
+    let radius = try generalEigen(a, name: name).values.reduce(0) { max($0, $1.length) }
+    try requireNoOverflow(radius.isFinite, result: "spectral radius", suspects: [OverflowSuspect(name, a.elements)])
+    return radius
 }

@@ -26,8 +26,10 @@ public final class FFTPlan: @unchecked Sendable {
     public let size: Int
     let plan: OpaquePointer
 
-    /// The largest transform size n: FFTW's 1-D planners take n as a C `int`.
-    public static let maximumSize = Int(Int32.max)
+    /// The largest transform size n: 2³⁰ = `maximumResultElements`, the library's cap on one
+    /// array (FFTW's 1-D planners would take up to 2³¹ − 1, n being a C `int`; a plan of that
+    /// size needs 16 GB buffers of complex numbers).
+    public static let maximumSize = min(Int(Int32.max), maximumResultElements)
 
     fileprivate init(kind: FFTKind, size: Int) {
         self.kind = kind

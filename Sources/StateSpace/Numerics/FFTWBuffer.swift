@@ -9,10 +9,12 @@ public final class FFTWRealBuffer {
     public let pointer: UnsafeMutablePointer<Double>           // (count)
 
     /// A zero-filled buffer of `count` doubles.
-    /// - Precondition: count ≥ 1 (a violation traps with the count).
+    /// - Precondition: 1 ≤ count ≤ `maximumResultElements` = 2³⁰ (a violation traps with the
+    ///   count; a count near `Int.max` would otherwise wrap FFTW's byte count).
     /// - Complexity: O(count).
     public init(count: Int) {
-        requirePrecondition(count > 0, "FFTWRealBuffer(count:): count = \(count), but it must be ≥ 1")
+        requirePrecondition(count > 0 && count <= maximumResultElements,
+                            "FFTWRealBuffer(count:): count = \(count), but it must be ≥ 1 and at most 2^30 = \(maximumResultElements)")
         self.count = count
         guard let memory = fftw_alloc_real(count) else { fatalError("FFTWRealBuffer: could not allocate \(count) doubles") }
         pointer = memory
@@ -33,10 +35,12 @@ public final class FFTWComplexBuffer {
     public let pointer: UnsafeMutablePointer<Complex<Double>>  // (count)
 
     /// A zero-filled buffer of `count` complex numbers.
-    /// - Precondition: count ≥ 1 (a violation traps with the count).
+    /// - Precondition: 1 ≤ count ≤ `maximumResultElements` = 2³⁰ (a violation traps with the
+    ///   count; a count near `Int.max` would otherwise wrap FFTW's byte count).
     /// - Complexity: O(count).
     public init(count: Int) {
-        requirePrecondition(count > 0, "FFTWComplexBuffer(count:): count = \(count), but it must be ≥ 1")
+        requirePrecondition(count > 0 && count <= maximumResultElements,
+                            "FFTWComplexBuffer(count:): count = \(count), but it must be ≥ 1 and at most 2^30 = \(maximumResultElements)")
         self.count = count
         guard let memory = fftw_alloc_complex(count) else { fatalError("FFTWComplexBuffer: could not allocate \(count) complex numbers") }
         let raw = UnsafeMutableRawPointer(memory)

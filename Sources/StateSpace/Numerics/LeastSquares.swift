@@ -12,7 +12,8 @@ import CLAPACK
 /// - Parameters: `a` (m, n) with m ≥ n ≥ 1 and full column rank; `b` (m).
 /// - Returns: x, (n).
 /// - Throws: `shapeMismatch` (b's length ≠ m, or m < n, or n = 0); `nonFinite`;
-///   `singularMatrix` (with `pivot` = r, the numerical rank) when A is rank-deficient.
+///   `singularMatrix` (with `pivot` = r, the numerical rank) when A is rank-deficient;
+///   `invalidParameter` ("too large", naming A and b) when x overflows Double.
 /// - Complexity: O(m·n²).
 public func leastSquares(_ a: Matrix, _ b: [Double], name: String = "A") throws -> [Double] {
     try requireCount(b.count, a.rows, "right-hand side b (one entry per row of \(name))")
@@ -31,5 +32,8 @@ public func leastSquares(_ a: Matrix, _ b: [Double], name: String = "A") throws 
                               &pivots, rcond, &rank)
     if info != 0 { throw StateSpaceError.lapackFailure(routine: "dgelsy", info: Int(info)) }
     if Int(rank) < n { throw StateSpaceError.singularMatrix(name: name, pivot: Int(rank)) }
-    return Array(rhs[0..<n])
+    let x = Array(rhs[0..<n])
+    try requireNoOverflow(allFinite(x), result: "solution x", suspects: [OverflowSuspect(name, a.elements), OverflowSuspect("b", b)],
+                          remedy: "scale b down, or \(name)'s columns are too small for b's scale")
+    return x
 }

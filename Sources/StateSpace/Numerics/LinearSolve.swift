@@ -9,7 +9,8 @@ import Numerics
 ///   - name: what `a` is called in error messages.
 /// - Returns: X, (n, m).
 /// - Throws: `notSquare`, `shapeMismatch` (B's rows ≠ n), `nonFinite`, `singularMatrix` when
-///   U has an exactly zero pivot.
+///   U has an exactly zero pivot, `invalidParameter` ("too large", naming A and B with their
+///   largest |entries|) when X overflows Double.
 /// - Complexity: O(n³ + n²·m).
 public func solve(_ a: Matrix, _ b: Matrix, name: String = "A") throws -> Matrix {
     try a.requireSquare(name)
@@ -28,6 +29,8 @@ public func solve(_ a: Matrix, _ b: Matrix, name: String = "A") throws -> Matrix
                              &pivots, &x, Int32(b.cols))
     if info > 0 { throw StateSpaceError.singularMatrix(name: name, pivot: Int(info) - 1) }
     if info < 0 { throw StateSpaceError.lapackFailure(routine: "dgesv", info: Int(info)) }
+    try requireNoOverflow(allFinite(x), result: "solution X", suspects: [OverflowSuspect(name, a.elements), OverflowSuspect("B", b.elements)],
+                          remedy: nearlySingularRemedy(name))
     return try Matrix(rows: n, cols: b.cols, elements: x)
 }
 
@@ -40,7 +43,8 @@ public func solve(_ a: Matrix, _ b: [Double], name: String = "A") throws -> [Dou
 }
 
 /// Solves A·X = B for complex A and B (`LAPACKE_zgetrf` + `zgetrs`). `a` (n, n), `b` (n, m) → (n, m).
-/// - Throws: `notSquare`, `shapeMismatch`, `nonFinite`, `singularMatrix`.
+/// - Throws: `notSquare`, `shapeMismatch`, `nonFinite`, `singularMatrix`, `invalidParameter`
+///   ("too large") when X overflows Double.
 /// - Complexity: O(n³ + n²·m).
 public func solve(_ a: ComplexMatrix, _ b: ComplexMatrix, name: String = "A") throws -> ComplexMatrix {
     try a.requireSquare(name)
@@ -51,7 +55,15 @@ public func solve(_ a: ComplexMatrix, _ b: ComplexMatrix, name: String = "A") th
     try requireFinite(a.elements, name)
     try requireFinite(b.elements, "B")
     guard a.rows > 0, b.cols > 0 else { return b }
-    return try ComplexLU(a, name: name).solve(b)
+    let x = try ComplexLU(a, name: name).solve(b)
+    try requireNoOverflow(allFinite(x.elements), result: "solution X", suspects: [OverflowSuspect(name, a.elements), OverflowSuspect("B", b.elements)],
+                          remedy: nearlySingularRemedy(name))
+    return x
+}
+
+/// What to do when A⁻¹B overflows: either B is huge or A is nearly singular for B's scale.
+func nearlySingularRemedy(_ name: String) -> String {
+    "scale B down, or \(name) is too close to singular for B's scale (a pivot far below B's entries)"
 }
 
 /// The LU factorisation P·A = L·U of a square complex matrix (`LAPACKE_zgetrf`), kept so that

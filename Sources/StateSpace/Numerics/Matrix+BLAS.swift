@@ -136,11 +136,20 @@ extension ComplexMatrix {
 /// C ← α·op(A)·op(B) + β·C on raw row-major storage with leading dimensions, for sub-blocks of
 /// larger arrays (a chunk's rows, a head's columns) without copying them out. `cblas_dgemm`.
 /// - Parameters: op(A) (m, k) with leading dimension `lda`; op(B) (k, n), `ldb`; C (m, n), `ldc`.
+/// - Precondition: m, n, k ≥ 0 and each leading dimension ≥ max(1, its stored row length):
+///   lda ≥ k (m if transposed), ldb ≥ n (k if transposed), ldc ≥ n; all ≤ Int32.max (a
+///   violation traps naming the sizes: OpenBLAS would only print a warning and leave C as it was).
 /// - Complexity: 2·m·n·k flops.
 @inline(__always)
 public func gemm(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int, alpha: Double = 1,
                  _ a: UnsafePointer<Double>, lda: Int, _ b: UnsafePointer<Double>, ldb: Int,
                  beta: Double = 0, _ c: UnsafeMutablePointer<Double>, ldc: Int) {
+    let rowA = transposeA ? m : k, rowB = transposeB ? k : n
+    let limit = Int(Int32.max)
+    requirePrecondition(m >= 0 && n >= 0 && k >= 0 && m <= limit && n <= limit && k <= limit
+                            && lda >= max(1, rowA) && ldb >= max(1, rowB) && ldc >= max(1, n)
+                            && lda <= limit && ldb <= limit && ldc <= limit,
+                        "gemm(m: \(m), n: \(n), k: \(k), transposeA: \(transposeA), transposeB: \(transposeB)): lda = \(lda), ldb = \(ldb), ldc = \(ldc), but need m, n, k ≥ 0, lda ≥ \(max(1, rowA)), ldb ≥ \(max(1, rowB)), ldc ≥ \(max(1, n)), all ≤ Int32.max")
     guard m > 0, n > 0 else { return }
     cblas_dgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
                 Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))

@@ -33,8 +33,8 @@ public struct Matrix: Equatable, Sendable, CustomStringConvertible {
     }
 
     /// The rows×cols zero matrix.
-    /// - Precondition: rows ≥ 0, cols ≥ 0 and rows·cols fits in `Int` (a violation traps with a
-    ///   message naming both sizes). Every caller in the library passes sizes of existing arrays
+    /// - Precondition: rows ≥ 0, cols ≥ 0 and rows·cols ≤ `maximumResultElements` = 2³⁰ (a
+    ///   violation traps with a message naming both sizes, for every Int). Every caller in the library passes sizes of existing arrays
     ///   or validated parameters; for sizes typed by a user, use `init(rows:cols:elements:)`,
     ///   which throws.
     /// - Complexity: O(rows·cols).
@@ -57,10 +57,12 @@ public struct Matrix: Equatable, Sendable, CustomStringConvertible {
     }
 
     /// The n×n identity.
-    /// - Precondition: n ≥ 0 (a violation traps with a message naming n).
+    /// - Precondition: 0 ≤ n and n² ≤ 2³⁰, i.e. n ≤ 32 768 (a violation traps with a message
+    ///   naming n).
     /// - Complexity: O(n²).
     public static func identity(_ n: Int) -> Matrix {
-        requirePrecondition(n >= 0, "Matrix.identity(n): n = \(n), but the size n must be ≥ 0")
+        requirePrecondition(n >= 0 && n <= maximumIdentitySize,
+                            "Matrix.identity(n): n = \(n), but the size n must be ≥ 0 and n² at most 2^30 (n ≤ \(maximumIdentitySize))")
         var m = Matrix(zeros: n, n)
         for i in 0..<n { m[i, i] = 1 }
         return m
@@ -76,10 +78,31 @@ public struct Matrix: Equatable, Sendable, CustomStringConvertible {
 
     public var isSquare: Bool { rows == cols }
 
+    /// Entry (i, j).
+    /// - Precondition: 0 ≤ i < rows and 0 ≤ j < cols (a violation traps naming the index and
+    ///   the shape; without the column check (0, cols) would silently read (1, 0)).
+    /// - Complexity: O(1).
     @inlinable
     public subscript(i: Int, j: Int) -> Double {
-        get { elements[i * cols + j] }
-        set { elements[i * cols + j] = newValue }
+        get {
+            if UInt(bitPattern: i) >= UInt(bitPattern: rows) || UInt(bitPattern: j) >= UInt(bitPattern: cols) {
+                Self.indexOutOfRange(i, j, rows, cols)
+            }
+            return elements[i * cols + j]
+        }
+        set {
+            if UInt(bitPattern: i) >= UInt(bitPattern: rows) || UInt(bitPattern: j) >= UInt(bitPattern: cols) {
+                Self.indexOutOfRange(i, j, rows, cols)
+            }
+            elements[i * cols + j] = newValue
+        }
+    }
+
+    /// Traps for an out-of-range subscript, naming the index and the shape. Out of line and
+    /// capturing nothing, so the check costs the hot loops two compares and a branch.
+    @usableFromInline @inline(never)
+    static func indexOutOfRange(_ i: Int, _ j: Int, _ rows: Int, _ cols: Int) -> Never {
+        fatalError("Matrix[\(i), \(j)]: the matrix is \(rows)×\(cols), so i must be in 0..<\(rows) and j in 0..<\(cols)")
     }
 
     /// Row i as an array. - Complexity: O(cols).
@@ -155,11 +178,16 @@ public struct Matrix: Equatable, Sendable, CustomStringConvertible {
 }
 
 /// rows·cols for a matrix built by a non-throwing initialiser: traps, naming the caller and both
-/// sizes, unless rows ≥ 0, cols ≥ 0 and the product fits in `Int`.
+/// sizes, unless rows ≥ 0, cols ≥ 0, the product fits in `Int` and is at most
+/// `maximumResultElements` (2³⁰). Without the last check a size near `Int.max` reaches
+/// `Array(repeating:count:)`, whose byte count wraps at `-O`: an out-of-bounds write, not a trap.
 /// - Complexity: O(1).
 func requireMatrixSize(_ rows: Int, _ cols: Int, _ caller: String) -> Int {
     let (count, overflow) = rows.multipliedReportingOverflow(by: cols)
-    requirePrecondition(rows >= 0 && cols >= 0 && !overflow,
-                        "\(caller): rows = \(rows), cols = \(cols), but each must be ≥ 0 and rows·cols must fit in Int")
+    requirePrecondition(rows >= 0 && cols >= 0 && !overflow && count <= maximumResultElements,
+                        "\(caller): rows = \(rows), cols = \(cols), but each must be ≥ 0 and rows·cols must fit in Int and be at most 2^30 = \(maximumResultElements)")
     return count
 }
+
+/// The largest n for which an n×n matrix fits under `maximumResultElements`: 2¹⁵ = 32 768.
+let maximumIdentitySize = 1 << 15

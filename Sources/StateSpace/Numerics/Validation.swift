@@ -159,3 +159,69 @@ public func requireAllocatable(_ factors: [Int], _ name: String, value: String) 
     try requireAllocatable(count, name, value: value)
     return count
 }
+
+// Finite inputs can still overflow: A^400 with A = [[10]] is ∞, and a solve through a pivot
+// of 1e-300 is ∞ too. The public numerics check their result after computing it (O(n) against
+// O(n log n) or O(n³) of work) and throw naming the inputs whose scale is to blame, in the
+// words of the models' `requireNoOverflow` (Selective/OverflowGuard.swift).
+
+/// One input blamed for an overflow: its name and its scale as printed ("1e+300 (largest
+/// |entry|)", or a scalar's value).
+public struct OverflowSuspect: Sendable {
+    public let name: String
+    public let scale: String
+
+    /// An array input, described by its largest |entry|.
+    /// - Complexity: O(n).
+    public init(_ name: String, _ values: [Double]) {
+        self.init(name, scale: "\(largestMagnitude(values).value) (largest |entry|)")
+    }
+
+    /// A complex array input, described by its largest |real or imaginary part|.
+    /// - Complexity: O(n).
+    public init(_ name: String, _ values: [Complex<Double>]) {
+        var best = 0.0
+        for z in values { best = max(best, abs(z.rawStorage.0), abs(z.rawStorage.1)) }
+        self.init(name, scale: "\(best) (largest |part|)")
+    }
+
+    /// An input described by `scale` as given (a scalar such as an exponent k).
+    public init(_ name: String, scale: String) {
+        self.name = name
+        self.scale = scale
+    }
+}
+
+/// Throws `invalidParameter` unless `resultIsFinite`: the inputs were finite but `result`
+/// overflowed Double. The message names every suspect with its scale, says "too large: the
+/// <result> overflowed Double (|·| > 1.8e308)" and ends with `remedy` (default: scale the inputs
+/// down). The suspects (whose scales cost a scan) are evaluated only on failure.
+/// - Complexity: O(1) when the result is finite.
+public func requireNoOverflow(_ resultIsFinite: Bool, result: String,
+                              suspects: @autoclosure () -> [OverflowSuspect], remedy: String? = nil) throws {
+    guard !resultIsFinite else { return }
+    let suspects = suspects()
+    let one = suspects.count == 1
+    throw StateSpaceError.invalidParameter(
+        name: suspects.map(\.name).joined(separator: " and "),
+        value: suspects.map(\.scale).joined(separator: " and "),
+        allowed: "too large: the \(result) overflowed Double (|·| > 1.8e308); " + (remedy ?? "scale \(one ? "it" : "them") down"))
+}
+
+/// True when every entry is finite (no NaN, no ±∞).
+/// - Complexity: O(n).
+@inlinable
+public func allFinite(_ values: [Double]) -> Bool {
+    values.withUnsafeBufferPointer { p in
+        var ok = true
+        for v in p where !v.isFinite { ok = false; break }
+        return ok
+    }
+}
+
+/// True when every entry has finite real and imaginary parts.
+/// - Complexity: O(n).
+@inlinable
+public func allFinite(_ values: [Complex<Double>]) -> Bool {
+    values.allSatisfy(\.isFinite)
+}

@@ -5,6 +5,7 @@ import Numerics
 extension BadInput {
     /// Rows for this area of the library (see BadInputCatalogue.swift for what a row asserts).
     static let numerics: [BadInput] = matrices + linearAlgebra + exponentials + transforms + fits + validation + more
+        + overflows + sizes
 
     /// Matrix and ComplexMatrix construction, and the checked product.
     static let matrices: [BadInput] = [
@@ -341,5 +342,74 @@ extension BadInput {
         BadInput("requireFinite([1, 0 − ∞i], \"z\")", mentions: ["z[1] = -inf"], void: {
             try requireFinite([Complex(1, 0), Complex(0, -.infinity)], "z")
         }),
+    ]
+
+    /// Finite inputs whose result overflows Double (review 1, item 4): each must throw "too large",
+    /// naming the inputs and their largest magnitudes, instead of returning ∞ or NaN.
+    static let overflows: [BadInput] = [
+        BadInput("FFT.forward([1e308, 1e308])", mentions: ["x", "1e+308", "too large", "overflowed"]) {
+            try FFT.forward([1e308, 1e308]).map(\.real)
+        },
+        BadInput("FFT.forward([1e308 + 0i, 1e308 + 0i])", mentions: ["x", "1e+308", "too large", "overflowed"]) {
+            try FFT.forward([Complex(1e308, 0), Complex(1e308, 0)]).map(\.real)
+        },
+        BadInput("FFT.inverse([1e308, 1e308], count: 2)", mentions: ["spectrum", "1e+308", "too large", "overflowed"]) {
+            try FFT.inverse([Complex(1e308, 0), Complex(1e308, 0)], count: 2)
+        },
+        BadInput("FFT.inverse([1e308 + 0i, 1e308 + 0i, 1e308 + 0i])", mentions: ["x", "1e+308", "too large", "overflowed"]) {
+            try FFT.inverse([Complex(1e308, 0), Complex(1e308, 0), Complex(1e308, 0)]).map(\.real)
+        },
+        BadInput("causalConvolution([1e200, 1], [1e200, 1])", mentions: ["kernel K and input u", "1e+200", "too large", "overflowed"]) {
+            try causalConvolution([1e200, 1], [1e200, 1])
+        },
+        BadInput("CausalConvolution(kernel: [2]).apply([1e308])", mentions: ["kernel K and input u", "2.0", "1e+308", "too large"]) {
+            try CausalConvolution(kernel: [2]).apply([1e308])
+        },
+        BadInput("CausalConvolution(kernel: [1e308, 1e308])", mentions: ["kernel K", "1e+308", "too large", "spectrum overflowed"]) {
+            try CausalConvolution(kernel: [1e308, 1e308]).apply([1, 1])
+        },
+        BadInput("directCausalConvolution([2], [1e308])", mentions: ["kernel K and input u", "2.0", "1e+308", "too large"]) {
+            try directCausalConvolution([2], [1e308])
+        },
+        BadInput("matrixPower(Matrix([[10]]), 400)", mentions: ["A and exponent k", "10.0", "400", "too large", "overflowed"]) {
+            try matrixPower(try Matrix([[10]]), 400).elements
+        },
+        BadInput("matrixPower([[1e200, 1e200], [-1e200, 1e200]], 2)", mentions: ["A and exponent k", "1e+200", "too large"]) {
+            try matrixPower(try Matrix([[1e200, 1e200], [-1e200, 1e200]]), 2).elements
+        },
+        BadInput("solve(Matrix([[1e-300]]), [1e300])", mentions: ["A and B", "1e-300", "1e+300", "too large", "overflowed"]) {
+            try solve(try Matrix([[1e-300]]), [1e300])
+        },
+        BadInput("solve(complex [[1e-300]], complex [[1e300]])", mentions: ["A and B", "1e-300", "1e+300", "too large"]) {
+            let a = try ComplexMatrix(rows: 1, cols: 1, elements: [Complex(1e-300, 0)])
+            let b = try ComplexMatrix(rows: 1, cols: 1, elements: [Complex(1e300, 0)])
+            return try solve(a, b).elements.flatMap { [$0.real, $0.imaginary] }
+        },
+        BadInput("leastSquares([[1e-300], [0]], [1e300, 0])", mentions: ["A and b", "1e-300", "1e+300", "too large"]) {
+            try leastSquares(try Matrix([[1e-300], [0]]), [1e300, 0])
+        },
+        BadInput("hermitianEigen([[1e308, 1e308], [1e308, 1e308]])", mentions: ["H", "1e+308", "too large", "overflowed"]) {
+            let h = try ComplexMatrix(rows: 2, cols: 2, elements: [Complex<Double>](repeating: Complex(1e308, 0), count: 4))
+            return try hermitianEigen(h).values
+        },
+        BadInput("spectralRadius([[1e308, 1e308], [1e308, 1e308]])", mentions: ["A", "1e+308", "too large", "overflowed"]) {
+            [try spectralRadius(try Matrix([[1e308, 1e308], [1e308, 1e308]]))]
+        },
+        BadInput("generalEigen([[1e308, 1e308], [1e308, 1e308]])", mentions: ["A", "1e+308", "too large", "overflowed"]) {
+            try generalEigen(try Matrix([[1e308, 1e308], [1e308, 1e308]])).values.map(\.real)
+        },
+    ]
+
+    /// Sizes past the 2³⁰-element cap, refused before anything is allocated.
+    static let sizes: [BadInput] = [
+        BadInput("FFT.inverse([0], count: (1 << 30) + 1)", mentions: ["FFT length n", "1073741825", "1073741824"]) {
+            try FFT.inverse([.zero], count: (1 << 30) + 1)
+        },
+        BadInput("FFT.requireLength((1 << 31) + 2, \"length L\")", mentions: ["length L", "2147483650", "1073741824"], void: {
+            try FFT.requireLength((1 << 31) + 2, "length L")
+        }),
+        BadInput("FFT.inverse([0], count: Int.max)", mentions: ["FFT length n", "\(Int.max)"]) {
+            try FFT.inverse([.zero], count: .max)
+        },
     ]
 }
