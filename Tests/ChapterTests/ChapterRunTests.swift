@@ -24,26 +24,8 @@ struct Run {
 }
 
 func runChapter(_ name: String, _ arguments: [String], environment: [String: String]? = nil) throws -> Run {
-    let process = Process()
-    process.executableURL = productsDirectory().appendingPathComponent(name)
-    process.arguments = arguments
-    if let environment { process.environment = environment }
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    // Drain stderr on another thread while reading stdout here, so neither pipe fills up.
-    final class Box: @unchecked Sendable { var data = Data() }
-    let errBox = Box()
-    let group = DispatchGroup()
-    group.enter()
-    DispatchQueue.global().async { errBox.data = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    group.wait()
-    let errData = errBox.data
-    process.waitUntilExit()
-    return Run(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-               stderr: String(decoding: errData, as: UTF8.self))
+    try run(productsDirectory().appendingPathComponent(name), arguments,
+            in: URL(fileURLWithPath: FileManager.default.currentDirectoryPath), environment: environment)
 }
 
 func scratchDirectory() -> URL {

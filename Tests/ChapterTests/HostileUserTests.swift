@@ -4,8 +4,8 @@ import Testing
 /// The chapters and the benchmark run as a hostile or careless user runs them: plots
 /// directories that gnuplot would execute, a gnuplot that stops reading, bad flags.
 
-/// Runs `executable` like `runChapter`, but in `directory` (so a stray relative `touch pwned`
-/// lands where the test looks for it).
+/// Runs `executable` with `arguments` in `directory` (so a stray relative `touch pwned` lands
+/// where the test looks for it), draining stdout and stderr concurrently so neither pipe fills.
 func run(_ executable: URL, _ arguments: [String], in directory: URL,
          environment: [String: String]? = nil) throws -> Run {
     let process = Process()

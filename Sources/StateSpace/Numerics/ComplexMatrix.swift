@@ -62,24 +62,11 @@ public struct ComplexMatrix: Equatable, Sendable {
     @inlinable
     public subscript(i: Int, j: Int) -> Complex<Double> {
         get {
-            if UInt(bitPattern: i) >= UInt(bitPattern: rows) || UInt(bitPattern: j) >= UInt(bitPattern: cols) {
-                Self.indexOutOfRange(i, j, rows, cols)
-            }
-            return elements[i * cols + j]
+            return elements[checkedIndex(i, j, rows, cols, "ComplexMatrix")]
         }
         set {
-            if UInt(bitPattern: i) >= UInt(bitPattern: rows) || UInt(bitPattern: j) >= UInt(bitPattern: cols) {
-                Self.indexOutOfRange(i, j, rows, cols)
-            }
-            elements[i * cols + j] = newValue
+            elements[checkedIndex(i, j, rows, cols, "ComplexMatrix")] = newValue
         }
-    }
-
-    /// Traps for an out-of-range subscript, naming the index and the shape. Out of line and
-    /// capturing nothing, so the check costs the hot loops two compares and a branch.
-    @usableFromInline @inline(never)
-    static func indexOutOfRange(_ i: Int, _ j: Int, _ rows: Int, _ cols: Int) -> Never {
-        fatalError("ComplexMatrix[\(i), \(j)]: the matrix is \(rows)×\(cols), so i must be in 0..<\(rows) and j in 0..<\(cols)")
     }
 
     /// Column j. - Complexity: O(rows).

@@ -85,24 +85,11 @@ public struct Matrix: Equatable, Sendable, CustomStringConvertible {
     @inlinable
     public subscript(i: Int, j: Int) -> Double {
         get {
-            if UInt(bitPattern: i) >= UInt(bitPattern: rows) || UInt(bitPattern: j) >= UInt(bitPattern: cols) {
-                Self.indexOutOfRange(i, j, rows, cols)
-            }
-            return elements[i * cols + j]
+            return elements[checkedIndex(i, j, rows, cols, "Matrix")]
         }
         set {
-            if UInt(bitPattern: i) >= UInt(bitPattern: rows) || UInt(bitPattern: j) >= UInt(bitPattern: cols) {
-                Self.indexOutOfRange(i, j, rows, cols)
-            }
-            elements[i * cols + j] = newValue
+            elements[checkedIndex(i, j, rows, cols, "Matrix")] = newValue
         }
-    }
-
-    /// Traps for an out-of-range subscript, naming the index and the shape. Out of line and
-    /// capturing nothing, so the check costs the hot loops two compares and a branch.
-    @usableFromInline @inline(never)
-    static func indexOutOfRange(_ i: Int, _ j: Int, _ rows: Int, _ cols: Int) -> Never {
-        fatalError("Matrix[\(i), \(j)]: the matrix is \(rows)×\(cols), so i must be in 0..<\(rows) and j in 0..<\(cols)")
     }
 
     /// Row i as an array. - Complexity: O(cols).
@@ -191,3 +178,20 @@ func requireMatrixSize(_ rows: Int, _ cols: Int, _ caller: String) -> Int {
 
 /// The largest n for which an n×n matrix fits under `maximumResultElements`: 2¹⁵ = 32 768.
 let maximumIdentitySize = 1 << 15
+
+/// i·cols + j for entry (i, j) of a rows×cols matrix, trapping — with the index and the shape in
+/// the message — when it is out of range. The check is two compares and a branch; the message
+/// is built out of line, only on failure.
+/// - Complexity: O(1).
+@inlinable @inline(__always)
+func checkedIndex(_ i: Int, _ j: Int, _ rows: Int, _ cols: Int, _ type: StaticString) -> Int {
+    if UInt(bitPattern: i) >= UInt(bitPattern: rows) || UInt(bitPattern: j) >= UInt(bitPattern: cols) {
+        indexOutOfRange(i, j, rows, cols, type)
+    }
+    return i * cols + j
+}
+
+@usableFromInline @inline(never)
+func indexOutOfRange(_ i: Int, _ j: Int, _ rows: Int, _ cols: Int, _ type: StaticString) -> Never {
+    fatalError("\(type)[\(i), \(j)]: the matrix is \(rows)×\(cols), so i must be in 0..<\(rows) and j in 0..<\(cols)")
+}
