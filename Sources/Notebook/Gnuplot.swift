@@ -145,6 +145,8 @@ public struct Gnuplot: Sendable {
         do { try Self.withNoSignalsBlocked { try process.run() } } catch {
             throw LaunchFailure(path: executable.path, reason: Self.launchReason(executable.path, error))
         }
+        // Read now, while gnuplot surely runs: once it has exited and been reaped, getpgid fails.
+        let group = getpgid(process.processIdentifier) == process.processIdentifier ? process.processIdentifier : nil
         let deadline = DispatchTime.now() + timeout
         let exchange = PipeExchange.run(input: Data((script + "\n").utf8), to: input.fileHandleForWriting,
                                         stdout: output.fileHandleForReading, stderr: errors.fileHandleForReading,
@@ -152,7 +154,7 @@ public struct Gnuplot: Sendable {
         let ended = exchange.outputsEnded ? Self.status(of: process, waitingUntil: deadline) : Self.status(of: process)
         let out = String(decoding: exchange.stdout, as: UTF8.self), err = String(decoding: exchange.stderr, as: UTF8.self)
         guard exchange.outputsEnded, let status = ended else {
-            let status = ended ?? Self.stop(process)
+            let status = Self.stop(process, group: group)      // also stops what gnuplot left running
             throw Failure(scriptName: scriptName, status: status, stderr: err,
                           problem: .timedOut(seconds: timeout, exited: ended != nil))
         }
@@ -201,10 +203,16 @@ public struct Gnuplot: Sendable {
     }
 
     /// SIGTERM, and SIGKILL if gnuplot is still running 1 s later. Returns its status.
-    private static func stop(_ process: Process) -> Int32 {
-        kill(process.processIdentifier, SIGTERM)
-        if let status = status(of: process, waitingUntil: .now() + 1) { return status }
-        kill(process.processIdentifier, SIGKILL)
+    /// `Process` starts gnuplot as the leader of its own process group, so the signals go to the
+    /// whole group: whatever gnuplot started (a shell's `sleep`, a helper holding the pipe) is
+    /// stopped too rather than left behind as an orphan. (If the child were in our own group,
+    /// only its pid is signalled — never our group.)
+    /// - Parameter group: gnuplot's process group, when it leads its own (read at launch).
+    private static func stop(_ process: Process, group: Int32?) -> Int32 {
+        let target = group.map { -$0 } ?? process.processIdentifier   // −pgid: the whole group
+        kill(target, SIGTERM)
+        if let status = status(of: process, waitingUntil: .now() + 1) { kill(target, SIGKILL); return status }
+        kill(target, SIGKILL)
         return status(of: process, waitingUntil: .now() + 5) ?? 128 + SIGKILL
     }
 

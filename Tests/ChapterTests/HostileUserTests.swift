@@ -192,6 +192,23 @@ struct HostileUserTests {
         #expect(chapter.stdout.contains("## Exercises"))
         let written = try FileManager.default.contentsOfDirectory(atPath: scratch.appendingPathComponent("plots/Chapter00").path)
         #expect(Set(written) == ["kernel.dat", "kernel.gp", "position.dat", "position.gp"])
+        // Nothing is left running: gnuplot's whole process group was stopped (review of issue 9).
+        let pids = try String(contentsOf: scratch.appendingPathComponent("pids"), encoding: .utf8)
+            .split(separator: "\n").compactMap { Int32($0) }
+        #expect(!pids.isEmpty)
+        for pid in pids { #expect(!stillRunning(pid), "process \(pid) is still running") }
+    }
+
+    /// Whether `pid` is alive after up to 2 s: a killed orphan stays a zombie (state Z in
+    /// /proc) until init reaps it, which `kill(pid, 0)` cannot tell from a running process.
+    func stillRunning(_ pid: Int32) -> Bool {
+        for _ in 0..<40 {
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return false }
+            if stat[stat.index(close, offsetBy: 2)] == "Z" { return false }
+            usleep(50_000)
+        }
+        return true
     }
 
     @Test("GNUPLOT_TIMEOUT that is not a number of seconds is refused by name")
