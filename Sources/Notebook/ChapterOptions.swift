@@ -23,8 +23,10 @@ public struct ChapterOptions: ParsableArguments, Sendable {
             transform: ChapterOptions.plotsDir(from:))
     public var plotsDir = "plots"
 
-    @Option(help: ArgumentHelp("Run the chapter once per seed, in one process: a range 0..<30 or 0...29, a list 1,5,9, or a mix. Checks only (no figures, no timings): one line per seed, the failing checks, and the summary summed over seeds.",
-                               valueName: "seeds"))
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("Run the chapter once per seed, in one process: a range 0..<30 or 0...29, a list 1,5,9, or a mix. Checks only (no figures, no timings): one line per seed, the failing checks, and the summary summed over seeds.",
+                               valueName: "seeds"),
+            transform: SeedList.parse)
     public var seeds: SeedList?
 
     public init() {}

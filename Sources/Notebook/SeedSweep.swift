@@ -13,15 +13,24 @@ public struct SeedList: ExpressibleByArgument, Sendable, Equatable, CustomString
     /// Parses `a..<b` (b > a), `a...b` (b ≥ a) and `a`, separated by commas; nil for anything else.
     /// - Complexity: O(length of the argument).
     public init?(argument: String) {
+        guard let list = try? SeedList.parse(argument) else { return nil }
+        self = list
+    }
+
+    private init(ranges: [ClosedRange<UInt64>], description: String) {
+        (self.ranges, self.description) = (ranges, description)
+    }
+
+    /// `init(argument:)`, saying what is wrong with the first bad part (an empty or reversed
+    /// range, or text that is no seed).
+    /// - Throws: `ValidationError` naming --seeds, the part and the reason.
+    /// - Complexity: O(length of the argument).
+    public static func parse(_ argument: String) throws -> SeedList {
         var ranges: [ClosedRange<UInt64>] = []
         for part in argument.split(separator: ",", omittingEmptySubsequences: false) {
-            let text = part.trimmingCharacters(in: .whitespaces)
-            guard let range = SeedList.range(text) else { return nil }
-            ranges.append(range)
+            ranges.append(try range(part.trimmingCharacters(in: .whitespaces)))
         }
-        guard !ranges.isEmpty else { return nil }
-        self.ranges = ranges
-        self.description = argument
+        return SeedList(ranges: ranges, description: argument)
     }
 
     /// Every seed, in order (lazy: a huge range is never materialised).
@@ -29,16 +38,24 @@ public struct SeedList: ExpressibleByArgument, Sendable, Equatable, CustomString
 
     public static var defaultCompletionKind: CompletionKind { .default }
 
-    private static func range(_ text: String) -> ClosedRange<UInt64>? {
-        if let cut = text.range(of: "..<") {
-            guard let low = UInt64(text[..<cut.lowerBound]), let high = UInt64(text[cut.upperBound...]), high > low else { return nil }
-            return low...(high - 1)
+    private static func range(_ text: String) throws -> ClosedRange<UInt64> {
+        func bad(_ reason: String) -> ValidationError {
+            ValidationError("--seeds: '\(text)' \(reason); write a range 0..<30 or 0...29, a seed 7, or a comma-separated mix")
         }
-        if let cut = text.range(of: "...") {
-            guard let low = UInt64(text[..<cut.lowerBound]), let high = UInt64(text[cut.upperBound...]), high >= low else { return nil }
+        for (separator, halfOpen) in [("..<", true), ("...", false)] {
+            guard let cut = text.range(of: separator) else { continue }
+            guard let low = UInt64(text[..<cut.lowerBound]), let high = UInt64(text[cut.upperBound...]) else {
+                throw bad("needs a seed (an integer in 0...\(UInt64.max)) on each side of \(separator)")
+            }
+            if halfOpen {
+                guard high > low else { throw bad(high == low ? "is empty (a..<b needs b > a)" : "is reversed (a..<b needs b > a)") }
+                return low...(high - 1)
+            }
+            guard high >= low else { throw bad("is reversed (a...b needs b ≥ a)") }
             return low...high
         }
-        return UInt64(text).map { $0...$0 }
+        guard let seed = UInt64(text) else { throw bad("is not a seed (an integer in 0...\(UInt64.max)) or a range") }
+        return seed...seed
     }
 }
 

@@ -49,6 +49,10 @@ struct SeedSweepTests {
     func badList() throws {
         let run = try runChapter("Chapter00", ["--seeds", "9..<3"])
         #expect(run.status != 0)
-        #expect(run.stderr.contains("--seeds"), "stderr: \(run.stderr)")
+        #expect(run.stderr.contains("--seeds") && run.stderr.contains("'9..<3' is reversed"), "stderr: \(run.stderr)")
+        for (list, reason) in [("5..<5", "is empty"), ("0...", "needs a seed"), ("x", "is not a seed"), ("-1", "is not a seed")] {
+            let refused = try runChapter("Chapter00", ["--seeds", list])
+            #expect(refused.status != 0 && refused.stderr.contains("'\(list)' \(reason)"), "stderr: \(refused.stderr)")
+        }
     }
 }
