@@ -109,7 +109,7 @@ book.run { book in
      a single channel (D = 1): its Δ_t, B_t, C_t are computed from that channel's input alone, so
      its output is a function of u and nothing else — whatever a kernel fit misses is due to
      selection, not to inputs the fit cannot see. Find the best kernel by least squares (LAPACK
-     dgels) on four training sequences, then use it to predict the output on a fresh one. Do the
+     dgelsy, QR with column pivoting) on four training sequences, then use it to predict the output on a fresh one. Do the
      same for the *same* SSM frozen at one token: Δ, B, C fixed at their values for
      x̄ = RMS of the training inputs (Δ(x̄), B(x̄), C(x̄)) — an LTI system (S4D-Real with ZOH A and
      Euler B), equal to the selective one in everything but selection. The LTI fit is exact; the
@@ -117,7 +117,8 @@ book.run { book in
 
      Both errors compare the SSM's own part, y − D·u (the skip D·u is a one-tap convolution and
      would only dilute the error). How far from a kernel? In Mamba B_t and C_t are linear in x_t,
-     so y_t = C_t·h_t is cubic in the input, and the best linear fit misses most of it: over 103
+     so y_t = C_t·h_t holds products of three inputs (and Δ_t's softplus and exp on top), and the
+     best linear fit misses most of it: over 103
      seeds (0–99, 212, 219, 2⁶⁴−1) the selective prediction error ranged 0.32–2.6 (relative, max
      norm; above 1 the fitted kernel predicts worse than zero would), the frozen one's stayed
      ≤ 1.5e-13. We require ≥ 0.15 — half the smallest seen — and ≤ 1e-8. A selective scan that
