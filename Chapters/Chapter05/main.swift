@@ -111,9 +111,8 @@ book.run { book in
      selection, not to inputs the fit cannot see. Find the best kernel by least squares (LAPACK
      dgelsy, QR with column pivoting) on four training sequences, then use it to predict the
      output on a fresh one. Do the same for the *same* SSM frozen at one token: Δ, B, C fixed at
-     their values for
-     x̄ = RMS of the training inputs (Δ(x̄), B(x̄), C(x̄)) — an LTI system (S4D-Real with ZOH A and
-     Euler B), equal to the selective one in everything but selection. The LTI fit is exact; the
+     their values for x̄ = RMS of the training inputs (Δ(x̄), B(x̄), C(x̄)) — an LTI system
+     (S4D-Real with ZOH A and Euler B), equal to the selective one in everything but selection. The LTI fit is exact; the
      selective one cannot be.
 
      Both errors compare the SSM's own part, y − D·u (the skip D·u is a one-tap convolution and
