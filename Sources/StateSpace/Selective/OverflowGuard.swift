@@ -11,15 +11,11 @@ import Foundation
 let scanBoundLog2 = 1021.0
 
 /// Throws if `result` holds a NaN or ±∞ although its inputs were finite: the inputs are too large
-/// for Double. The message names them with their largest magnitudes.
-/// - Complexity: O(n) for n results and inputs.
+/// for Double. The message (the shared `requireNoOverflow(_:result:suspects:remedy:)`) names
+/// them with their largest magnitudes.
+/// - Complexity: O(n) for n results; the inputs are scanned only on failure.
 func requireNoOverflow(_ result: [Double], of inputs: [(name: String, values: [Double])], result resultName: String = "output") throws {
-    guard result.contains(where: { !$0.isFinite }) else { return }
-    let scales = inputs.map { "\(largestMagnitude($0.values).value)" }.joined(separator: " and ")
-    let one = inputs.count == 1
-    throw StateSpaceError.invalidParameter(
-        name: inputs.map(\.name).joined(separator: " and "), value: scales + (one ? " (its largest |entry|)" : " (their largest |entries|)"),
-        allowed: "too large: the \(resultName) overflowed Double (|·| > 1.8e308); scale \(one ? "it" : "them") down")
+    try requireNoOverflow(allFinite(result), result: resultName, suspects: inputs.map { OverflowSuspect($0.name, $0.values) })
 }
 
 /// `requireNoOverflow` for one input.
