@@ -74,7 +74,10 @@ book.run { book in
     book.section("2. Recurrent = quadratic = chunked")
     book.prose("""
         The three forms must agree at every shape, including a length that is not a multiple of \
-        Q and per-head B and C (G = H); and any chunk size must give what Q = T gives.
+        Q and per-head B and C (G = H); and any chunk size must give what Q = T gives. The \
+        quadratic form holds H masks of T×T numbers (128 MB each at T = 4096), so it is compared \
+        up to T = 1000; at T = 4096 chunked is compared with recurrent, and the quadratic form \
+        is only timed (section 5).
         """)
     let shapes = [(256, 4, 16, 16, 1, 32), (1000, 4, 16, 16, 4, 64), (4096, 8, 64, 64, 1, 64)]
     var formsProgress = Progress("three forms at three shapes", total: shapes.count, quiet: book.isSweeping)
@@ -84,8 +87,6 @@ book.run { book in
         let recurrent = ssdRecurrent(inputs, threads: cores)                        // (T, H·P)
         let chunked = try ssdChunked(inputs, chunk: q, threads: cores)             // (T, H·P)
         let label = "T = \(t), H = \(h), P = \(p), N = \(n), G = \(g), Q = \(q)"
-        // The quadratic form materialises H masks of T×T (128 MB each at T = 4096): it is
-        // checked up to T = 1000 and only timed at T = 4096 (section 5).
         if t <= 1000 {
             book.check(.agreement("\(label): quadratic = recurrent", ssdQuadratic(inputs).elements, recurrent.elements, tolerance: 1e-10,
                                   reason: t == 256 ? "exact rewritings of one operator: rounding of sums over ≤ T terms" : nil))
