@@ -1,47 +1,40 @@
-/*:
- # Chapter 03 — S4: diagonal plus low rank, and the Cauchy kernel
-
- Chapter 02 left one problem: the convolution view needs the kernel K_k = C Āᵏ B̄, and
- computing it by stepping costs as much as running the recurrence, O(L·N²). S4 (Gu, Goel &
- Ré, 2022) computes it in O(N·L) — and in practice a few milliseconds — with three ideas:
-
- 1. **NPLR → DPLR.** HiPPO-LegS is *normal plus low rank*: A = S − PPᵀ with S normal. Normal
-    matrices are diagonalised by a *unitary* V (perfectly conditioned), so
-    A = V(Λ − P̃P̃*)V*: diagonal plus rank one.
- 2. **Generating function.** Instead of K, compute its DFT: K̂(ω) = C̃(I − Āω)⁻¹B̄ at the L
-    roots of unity, a resolvent rather than L matrix powers.
- 3. **Cauchy + Woodbury.** The resolvent of diagonal-plus-rank-one is four Cauchy sums
-    Σ aₙbₙ/(g − Λₙ), combined by the Woodbury identity. One inverse FFT gives K.
-
- Glossary: N state size, L kernel length, Δ step, Λ the eigenvalues of the normal part, P̃, B̃
- the low-rank factor and input matrix in its eigenbasis, C̃ = C(I − Āᴸ) the output matrix S4
- learns, ω_k = e^{−2πik/L} the roots of unity.
- */
 import Foundation
 import Notebook
 import StateSpace
 
-let book = Notebook(chapter: "Chapter03", title: "S4: diagonal plus low rank, and the Cauchy kernel",
-                    options: ChapterOptions.parseOrExit(abstract: """
-                        S4: why HiPPO-LegS cannot be diagonalised directly, how writing it as diagonal plus low rank \
-                        lets its kernel come from a generating function at the roots of unity (Cauchy sums, the \
-                        Woodbury identity, one inverse FFT) in O(N·L), and that this kernel gives the same output as \
-                        the recurrence at a fraction of the cost.
-                        """))
+let book = Notebook(chapter: "Chapter03", title: "S4: diagonal plus low rank, and the Cauchy kernel", abstract: """
+    S4: why HiPPO-LegS cannot be diagonalised directly, how writing it as diagonal plus low rank \
+    lets its kernel come from a generating function at the roots of unity (Cauchy sums, the \
+    Woodbury identity, one inverse FFT) in O(N·L), and that this kernel gives the same output as \
+    the recurrence at a fraction of the cost.
+    """)
 
-book.run { book in
-    /*:
-     ## 1. Why not just diagonalise A?
+func introduction(_ book: Notebook) {
+    book.introduction("""
+        Chapter 02 left one problem: the convolution view needs the kernel K_k = C Āᵏ B̄, and
+        computing it by stepping costs as much as running the recurrence, O(L·N²). S4 (Gu, Goel &
+        Ré, 2022) computes it in O(N·L) — and in practice a few milliseconds — with three ideas:
 
-     LegS has distinct eigenvalues −1…−N, so A = V_A Λ V_A⁻¹ exists. But V_A is hopelessly
-     ill-conditioned: its inverse has entries that grow exponentially in N, and any computation
-     through it loses that many digits. The table measures max |(V_A⁻¹)ᵢⱼ| with LAPACK.
-     */
-    book.section("1. Why not diagonalise A directly?")
-    book.prose("""
-        LegS has distinct eigenvalues −1…−N, so it is diagonalisable — but through a terribly \
-        conditioned eigenvector matrix V_A. The largest entry of V_A⁻¹ (eigenvectors normalised \
-        to unit length by LAPACK) grows exponentially with N:
+        1. **NPLR → DPLR.** HiPPO-LegS is *normal plus low rank*: A = S − PPᵀ with S normal. Normal
+           matrices are diagonalised by a *unitary* V (perfectly conditioned), so
+           A = V(Λ − P̃P̃*)V*: diagonal plus rank one.
+        2. **Generating function.** Instead of K, compute its DFT: K̂(ω) = C̃(I − Āω)⁻¹B̄ at the L
+           roots of unity, a resolvent rather than L matrix powers.
+        3. **Cauchy + Woodbury.** The resolvent of diagonal-plus-rank-one is four Cauchy sums
+           Σ aₙbₙ/(g − Λₙ), combined by the Woodbury identity. One inverse FFT gives K.
+
+        Glossary: N state size, L kernel length, Δ step, Λ the eigenvalues of the normal part, P̃, B̃
+        the low-rank factor and input matrix in its eigenbasis, C̃ = C(I − Āᴸ) the output matrix S4
+        learns, ω_k = e^{−2πik/L} the roots of unity.
+        """)
+}
+
+func whyNotDiagonalise(_ book: Notebook) throws {
+    book.cell("1. Why not diagonalise A directly?", """
+        LegS has distinct eigenvalues −1…−N, so A = V_A Λ V_A⁻¹ exists. But V_A is hopelessly
+        ill-conditioned: its inverse has entries that grow exponentially in N, and any computation
+        through it loses that many digits. The table measures max |(V_A⁻¹)ᵢⱼ| with LAPACK
+        (eigenvectors normalised to unit length).
         """)
     var rows: [[String]] = []
     for n in [4, 8, 16, 24, 32] {
@@ -52,21 +45,16 @@ book.run { book in
         rows.append(["\(n)", String(format: "%.2e", largest)])
     }
     book.table(header: ["N", "max |V_A⁻¹|"], rows: rows)
+}
 
-    /*:
-     ## 2. Normal plus low rank → diagonal plus low rank
-
-     With P_n = √(n + ½), PPᵀ has entries ½√(2n+1)√(2k+1): adding it to A cancels half of every
-     off-diagonal entry and turns the diagonal −(n+1) into −½. What is left, S = A + PPᵀ, is
-     −½I plus a skew-symmetric matrix — normal. LAPACK's Hermitian eigensolver on −i(S + ½I)
-     gives S = V Λ V* with V unitary and Λ = −½ + iμ. Then A = V(Λ − P̃P̃*)V*, P̃ = V*P,
-     B̃ = V*B. We keep the N/2 eigenvalues with μ > 0; their conjugates are implied.
-     */
-    book.section("2. NPLR → DPLR")
-    book.prose("""
-        S = A + PPᵀ with P_n = √(n + ½) is −½I plus a skew-symmetric matrix, so it is normal and a \
-        unitary V diagonalises it (LAPACK zheev on −i(S + ½I)). Then A = V(Λ − P̃P̃*)V*: \
-        diagonal plus rank one, in a perfectly conditioned basis.
+/// Returns the DPLR forms of LegS at N = 8, 64, 256, which every later cell reuses.
+func nplrToDPLR(_ book: Notebook) throws -> [Int: DPLR] {
+    book.cell("2. Normal plus low rank → diagonal plus low rank", """
+        With P_n = √(n + ½), PPᵀ has entries ½√(2n+1)√(2k+1): adding it to A cancels half of every
+        off-diagonal entry and turns the diagonal −(n+1) into −½. What is left, S = A + PPᵀ, is
+        −½I plus a skew-symmetric matrix — normal. LAPACK's Hermitian eigensolver on −i(S + ½I)
+        gives S = V Λ V* with V unitary and Λ = −½ + iμ. Then A = V(Λ − P̃P̃*)V*, P̃ = V*P,
+        B̃ = V*B. We keep the N/2 eigenvalues with μ > 0; their conjugates are implied.
         """)
     var dplrs: [Int: DPLR] = [:]
     for n in [8, 64, 256] {
@@ -84,31 +72,26 @@ book.run { book in
         book.check(.bound("N = \(n): imaginary part of the rebuilt A (it must be real)", rebuilt.maxAbsImaginary, .lessOrEqual, 1e-12 * Double(n)))
     }
     book.show("LegS N = 8 eigenvalues kept (μ > 0): " + dplrs[8]!.lambda.map { String(format: "%.3f%+.3fi", $0.real, $0.imaginary) }.joined(separator: ", "))
+    return dplrs
+}
 
-    /*:
-     ## 3. The kernel without Ā: generating function, Cauchy, Woodbury
+/// Returns the cost table's rows (N, L, both times, ratio), printed by the cost cell.
+func kernelByCauchy(_ book: Notebook, dplrs: [Int: DPLR]) throws -> [[String]] {
+    book.cell("3. The kernel without Ā: generating function, Cauchy, Woodbury", """
+        The S4 kernel (`s4Kernel`, bilinear discretisation):
 
-     The S4 kernel (`s4Kernel`, bilinear discretisation):
+            K̂(ω) = c(ω)·[k(C̃V, B̃) − k(C̃V, P̃)·(1 + k(P̃*, P̃))⁻¹·k(P̃*, B̃)],
+            k(a, b)(g) = Σₙ aₙbₙ/(g − Λₙ),   g = (2/Δ)(1−ω)/(1+ω),   c = 2/(1+ω),
 
-         K̂(ω) = c(ω)·[k(C̃V, B̃) − k(C̃V, P̃)·(1 + k(P̃*, P̃))⁻¹·k(P̃*, B̃)],
-         k(a, b)(g) = Σₙ aₙbₙ/(g − Λₙ),   g = (2/Δ)(1−ω)/(1+ω),   c = 2/(1+ω),
-
-     evaluated at ω_k = e^{−2πik/L} for k = 0…L/2 (K is real, the rest is conjugate), then
-     K = iFFT(K̂) by FFTW's complex-to-real transform. The check that matters most in this book:
-     it must equal K_k = C Āᵏ B̄ materialised from the dense bilinear SSM of Chapter 02, where
-     C̃ = C(I − Āᴸ).
-     */
-    book.section("3. Kernel by generating function + Cauchy + iFFT")
-    book.prose("""
-        The kernel's DFT at the roots of unity is four Cauchy sums combined by Woodbury; one \
-        inverse FFT returns K. It must equal the kernel materialised from the dense bilinear \
-        SSM, C Āᵏ B̄, with C̃ = C(I − Āᴸ). L = 1000 checks that no power of two is needed.
+        evaluated at ω_k = e^{−2πik/L} for k = 0…L/2 (K is real, the rest is conjugate), then
+        K = iFFT(K̂) by FFTW's complex-to-real transform. The check that matters most in this book:
+        it must equal K_k = C Āᵏ B̄ materialised from the dense bilinear SSM of Chapter 02, where
+        C̃ = C(I − Āᴸ). L = 1000 checks that no power of two is needed.
         """)
-    var rng = book.rng
     var costRows: [[String]] = []
     for (n, length) in [(8, 16), (8, 1024), (64, 1000), (64, 1024), (64, 16384), (256, 1024), (256, 16384)] {
         let (a, b) = try legSTransition(stateSize: n)
-        let c = (0..<n).map { _ in rng.nextGaussian() / Double(n).squareRoot() }  // (N)
+        let c = (0..<n).map { _ in book.rng.nextGaussian() / Double(n).squareRoot() }  // (N)
         let step = 0.01
         let dense = try StateSpaceModel(a: a, b: b, c: c).discretized(step: step, method: .bilinear)
         let cTilde = try truncatedOutputMatrix(c: c, aBar: dense.aBar, length: length)  // (N)
@@ -120,42 +103,49 @@ book.run { book in
                                 ? "both exact in exact arithmetic; the dense path's rounding grows with N (‖Ā‖ products), measured ≤ 1e-12 here" : nil))
         costRows.append(["\(n)", "\(length)", Timing.format(fastTime), Timing.format(slowTime), String(format: "%.1f×", slowTime / fastTime)])
     }
+    return costRows
+}
 
-    /*:
-     ## 4. The output three ways
+/// The LegS N = 64 system of cells 4 and 5: its dense bilinear discretisation and C.
+struct LegS64 {
+    let a: Matrix, b: [Double], c: [Double]                          // (N, N), (N), (N)
+    let step: Double
+    let dense: DiscreteStateSpaceModel
+}
 
-     With the kernel in hand, S4's output is an FFT convolution. It must equal the recurrence of
-     the dense bilinear SSM, and the Toeplitz matrix times the input.
-     */
-    book.section("4. Output: S4 convolution = dense recurrence = Toeplitz matmul")
-    let n64 = 64, l4096 = 4096, step = 0.01
-    let (a64, b64) = try legSTransition(stateSize: n64)
-    let c64 = (0..<n64).map { _ in rng.nextGaussian() / 8 }
-    let dense64 = try StateSpaceModel(a: a64, b: b64, c: c64).discretized(step: step, method: .bilinear, requireStable: true)
-    let kernel64 = try s4Kernel(dplrs[64]!, cTilde: try truncatedOutputMatrix(c: c64, aBar: dense64.aBar, length: l4096),
-                                step: step, length: l4096)         // (4096)
-    let u = (0..<l4096).map { _ in rng.nextGaussian() }            // (4096)
-    let viaS4 = try causalConvolution(kernel64, u)
-    let viaRecurrence = try dense64.scan(u)
-    let viaMatmul = try toeplitzMatrix(kernel: kernel64) * u
+func outputThreeWays(_ book: Notebook, dplrs: [Int: DPLR]) throws -> LegS64 {
+    book.cell("4. The output three ways", """
+        With the kernel in hand, S4's output is an FFT convolution. It must equal the recurrence of
+        the dense bilinear SSM, and the Toeplitz matrix times the input.
+        """)
+    let n = 64, length = 4096, step = 0.01
+    let (a, b) = try legSTransition(stateSize: n)
+    let c = (0..<n).map { _ in book.rng.nextGaussian() / 8 }          // (N)
+    let dense = try StateSpaceModel(a: a, b: b, c: c).discretized(step: step, method: .bilinear, requireStable: true)
+    let kernel = try s4Kernel(dplrs[n]!, cTilde: try truncatedOutputMatrix(c: c, aBar: dense.aBar, length: length),
+                              step: step, length: length)           // (L)
+    let u = (0..<length).map { _ in book.rng.nextGaussian() }         // (L)
+    let viaS4 = try causalConvolution(kernel, u)
+    let viaRecurrence = try dense.scan(u)
+    let viaMatmul = try toeplitzMatrix(kernel: kernel) * u
     book.check(.agreement("N = 64, L = 4096: FFT convolution with the S4 kernel = dense bilinear recurrence", viaS4, viaRecurrence,
                           tolerance: 1e-10, reason: "exact rewritings of one operator; rounding only"))
     book.check(.agreement("N = 64, L = 4096: Toeplitz matmul with the S4 kernel = dense bilinear recurrence", viaMatmul, viaRecurrence,
                           tolerance: 1e-10))
+    return LegS64(a: a, b: b, c: c, step: step, dense: dense)
+}
 
-    /*:
-     ## 5. What it costs, and what it looks like
-
-     The Cauchy path is O(N·L) with small constants and no N×N matrix in sight; materialising
-     costs O(L·N²). At tiny sizes the fixed costs (threads, an FFT plan) win; from N·L ≈ 10⁴⁻⁵
-     the Cauchy path does. The timings are informative (medians of 3 after a warm-up); the
-     release benchmark has the real numbers: `swift run -c release Bench --filter s4`.
-     */
-    book.section("5. Cost, and the figures")
+func costAndFigures(_ book: Notebook, dplrs: [Int: DPLR], legS64: LegS64, costRows: [[String]]) throws {
+    book.cell("5. What it costs, and what it looks like", """
+        The Cauchy path is O(N·L) with small constants and no N×N matrix in sight; materialising
+        costs O(L·N²). At tiny sizes the fixed costs (threads, an FFT plan) win; from N·L ≈ 10⁴⁻⁵
+        the Cauchy path does. The timings are informative (medians of 3 after a warm-up); the
+        release benchmark has the real numbers: `swift run -c release Bench --filter s4`.
+        """)
     book.table(header: ["N", "L", "Cauchy path", "materialised C Āᵏ B̄", "ratio"], rows: costRows)
 
     var kernelSeries: [Figure.Series] = []
-    let cTildeShown = (0..<n64).map { _ in rng.nextGaussian() / 8 }
+    let cTildeShown = (0..<64).map { _ in book.rng.nextGaussian() / 8 }  // (N)
     for delta in [0.1, 0.01, 0.001] {
         let k = try s4Kernel(dplrs[64]!, cTilde: cTildeShown, step: delta, length: 2048)
         kernelSeries.append(.init("Δ = \(delta)", x: (1...2048).map(Double.init), y: k))
@@ -179,44 +169,38 @@ book.run { book in
     spectrumFigure.logY = true
     try book.figure(spectrumFigure)
 
-    if !book.isSweeping {  // timing only: a --seeds sweep skips it (timings are not checks)
-        var cauchyTimes: [Double] = [], denseTimes: [Double] = [], lengths: [Double] = []
-        var progress = Progress("kernel cost sweep", total: 6)
-        for power in 8...13 {
-            let length = 1 << power
-            let dense = try StateSpaceModel(a: a64, b: b64, c: c64).discretized(step: step, method: .bilinear)
-            cauchyTimes.append(try Timing.median(repetitions: 3) { _ = try s4Kernel(dplrs[64]!, cTilde: c64, step: step, length: length) })
-            denseTimes.append(try Timing.median(repetitions: 3) { _ = try dense.kernel(length: length) })
-            lengths.append(Double(length))
-            progress.advance()
-        }
-        var costFigure = Figure(name: "kernel-cost", title: "Kernel cost vs L (N = 64): Cauchy path vs materialising C Ā^k B̄",
-                                xLabel: "L", yLabel: "seconds", series: [
-                                    .init("Cauchy + iFFT (S4)", x: lengths, y: cauchyTimes, style: "linespoints lw 2 pt 7"),
-                                    .init("stepping v ← Āv (dense)", x: lengths, y: denseTimes, style: "linespoints lw 2 pt 5"),
-                                ])
-        costFigure.logX = true
-        costFigure.logY = true
-        try book.figure(costFigure)
-    }
+    try book.timingSweep(name: "kernel-cost", title: "Kernel cost vs L (N = 64): Cauchy path vs materialising C Ā^k B̄",
+                         parameter: "L (steps)", sizes: (8...13).map { 1 << $0 }, methods: [
+                             TimedMethod("Cauchy + iFFT (S4)") { length in
+                                 _ = try s4Kernel(dplrs[64]!, cTilde: legS64.c, step: legS64.step, length: length)
+                             },
+                             TimedMethod("stepping v ← Āv (dense)") { length in _ = try legS64.dense.kernel(length: length) },
+                         ])
+}
 
-    /*:
-     ## Final check and what comes next
+func whatComesNext(_ book: Notebook) {
+    book.cell("Final check and what comes next", """
+        The central identity of S4 holds to rounding: the kernel from four Cauchy sums and an FFT
+        equals the kernel from L dense matrix-vector products, at every (N, L) tried, including a
+        length that is not a power of two. Chapter 04 runs it at length: an S4 layer over 65536
+        steps, the diagonal simplification S4D, and the RNN mode that generates one step at a time.
+        """)
+    book.exercises("""
+        1. Drop the Woodbury correction (keep only c·k(C̃V, B̃)). Which matrix's kernel is that, and
+           how far is it from LegS's? Measure it with the check of section 3.
+        2. Evaluate the kernel at L = 4096 but pass C instead of C̃. Where in K does the error
+           appear, and why (think about what (I − Āᴸ) removes)?
+        3. Time `s4Kernel` at N = 64 and L = 2¹², 2¹⁴, 2¹⁶ in release. Is the growth linear in L?
+           What share of the time is the inverse FFT?
+        """)
+}
 
-     The central identity of S4 holds to rounding: the kernel from four Cauchy sums and an FFT
-     equals the kernel from L dense matrix-vector products, at every (N, L) tried, including a
-     length that is not a power of two. Chapter 04 runs it at length: an S4 layer over 65536
-     steps, the diagonal simplification S4D, and the RNN mode that generates one step at a time.
-
-     ## Exercises
-     1. Drop the Woodbury correction (keep only c·k(C̃V, B̃)). Which matrix's kernel is that, and
-        how far is it from LegS's? Measure it with the check of section 3.
-     2. Evaluate the kernel at L = 4096 but pass C instead of C̃. Where in K does the error
-        appear, and why (think about what (I − Āᴸ) removes)?
-     3. Time `s4Kernel` at N = 64 and L = 2¹², 2¹⁴, 2¹⁶ in release. Is the growth linear in L?
-        What share of the time is the inverse FFT?
-     */
-    book.exercise("Drop the Woodbury correction (keep only c·k(C̃V, B̃)). Which matrix's kernel is that, and how far is it from LegS's? Measure it with section 3's check.")
-    book.exercise("Evaluate the kernel at L = 4096 with C instead of C̃. Where in K does the error appear, and why — what does (I − Āᴸ) remove?")
-    book.exercise("Time s4Kernel at N = 64 and L = 2¹², 2¹⁴, 2¹⁶ in release. Is the growth linear in L? What share of the time is the inverse FFT?")
+book.run { book in
+    introduction(book)
+    try whyNotDiagonalise(book)
+    let dplrs = try nplrToDPLR(book)
+    let costRows = try kernelByCauchy(book, dplrs: dplrs)
+    let legS64 = try outputThreeWays(book, dplrs: dplrs)
+    try costAndFigures(book, dplrs: dplrs, legS64: legS64, costRows: costRows)
+    whatComesNext(book)
 }

@@ -14,6 +14,10 @@ public struct ChapterOptions: ParsableArguments, Sendable {
     @Flag(name: .customLong("no-plot"), help: "Skip figures: write no PNG, .dat or .gp files.")
     public var noPlot = false
 
+    @Flag(name: .customLong("checks-only"),
+          help: "Run every check but draw no figure and time nothing (what the tests and --inject runs use).")
+    public var checksOnly = false
+
     @Flag(help: "Also draw each figure in the terminal (gnuplot's dumb terminal).")
     public var ascii = false
 
@@ -29,7 +33,35 @@ public struct ChapterOptions: ParsableArguments, Sendable {
             transform: SeedList.parse)
     public var seeds: SeedList?
 
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("Replace one named ingredient of the chapter by a known-wrong one (an unknown name lists them), to watch the checks catch it.",
+                               valueName: "ingredient"))
+    public var inject: String?
+
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("Also write the run (each cell's text, output and figures; the checks) as JSON to this file: what `swift run Book` renders.",
+                               valueName: "file"),
+            transform: ChapterOptions.recordPath(from:))
+    public var record: String?
+
     public init() {}
+
+    /// `--record` writes one run; a `--seeds` sweep is many.
+    public func validate() throws {
+        if record != nil && seeds != nil {
+            throw ValidationError("--record writes one run and cannot be combined with --seeds")
+        }
+    }
+
+    /// Checks `--record`'s value: a file path, not empty and not one of the chapter's flags.
+    /// - Throws: `ValidationError` naming --record.
+    static func recordPath(from text: String) throws -> String {
+        guard !text.isEmpty else { throw ValidationError("--record needs a file path, got ''") }
+        guard !flagNames.contains(where: { text == $0 || text.hasPrefix($0 + "=") }) else {
+            throw ValidationError("--record needs a file path, got the flag \(text) (for a file of that name write ./\(text))")
+        }
+        return text
+    }
 
     /// Parses `--seed`'s value: a decimal integer in 0...2⁶⁴ − 1.
     /// - Throws: `ValidationError` naming --seed, the range and the value given.
@@ -41,7 +73,8 @@ public struct ChapterOptions: ParsableArguments, Sendable {
     }
 
     /// The flags a chapter takes: `--plots-dir --no-plot` is a forgotten value, not a folder.
-    static let flagNames: Set<String> = ["--seed", "--no-plot", "--ascii", "--plots-dir", "--seeds", "-h", "--help"]
+    static let flagNames: Set<String> = ["--seed", "--no-plot", "--ascii", "--plots-dir", "--seeds", "--inject", "--record", "--checks-only",
+                                         "-h", "--help"]
 
     /// Checks `--plots-dir`'s value: any path, even one starting with `-`, but not one of the
     /// chapter's own flags (the value was forgotten). `''` is refused later, by `FigureWriter`.

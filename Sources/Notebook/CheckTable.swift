@@ -20,23 +20,31 @@ public struct CheckTable: Sendable {
         "\(chapter): \(passedCount) passed, \(failedCount) failed"
     }
 
-    /// The table: check | max abs err | max rel err | tolerance | ✓/✗, columns aligned.
-    /// Bound checks show their value in the "max rel err" column and the bound (with its
-    /// relation) in the tolerance column.
+    /// The table: check | compared | limit | ✓/✗ | max abs err, columns aligned. "compared" is
+    /// the one number the verdict rests on: `rel 1.3e-11` (an agreement's relative error), a
+    /// bound's value, or `threw` / `returned` for an expected error; the max absolute error of
+    /// an agreement is shown last, for information only.
     public func rendered() -> String {
-        let header = ["check", "max abs err", "max rel err", "tolerance", ""]
+        let header = ["check", "compared", "limit", "", "max abs err (info)"]
         let rows: [[String]] = checks.map { check in
             let mark = check.passed ? "✓" : "✗"
             switch check.kind {
             case let .agreement(maxAbs, maxRel, tolerance):
-                return [check.name, sci(maxAbs), sci(maxRel), "≤ " + sci(tolerance), mark]
+                return [check.name, "rel " + sci(maxRel), "≤ " + sci(tolerance), mark, sci(maxAbs)]
             case let .bound(value, relation, bound):
-                return [check.name, "", "value " + sci(value), relation.rawValue + " " + sci(bound), mark]
+                return [check.name, sci(value), relation.rawValue + " " + sci(bound), mark, ""]
+            case let .expectedError(thrown):
+                return [check.name, thrown == nil ? "returned" : "threw", "must throw", mark, ""]
             }
         }
         var out = [renderTable(header: header, rows: rows)]
         let reasons = checks.compactMap { c in c.reason.map { "  · \(c.name): \($0)" } }
         if !reasons.isEmpty { out += ["", "Why these tolerances:"] + reasons }
+        let refusals = checks.compactMap { c -> String? in
+            guard case let .expectedError(thrown?) = c.kind else { return nil }
+            return "  · \(c.name): \(thrown)"
+        }
+        if !refusals.isEmpty { out += ["", "Errors thrown as expected:"] + refusals }
         return out.joined(separator: "\n")
     }
 

@@ -1,17 +1,31 @@
 import Foundation
 import StateSpace
 
-/// The harness a chapter runs in: it prints the notebook (headings, prose, tables), collects
-/// checks, draws figures, and at the end prints the check table and exactly one line
+/// The harness a chapter runs in: a notebook of cells. Each cell states its idea once, in
+/// markdown, then computes, checks and draws; the terminal shows the same markdown (wrapped) and
+/// then what the cell printed. At the end it prints the check table and exactly one line
 /// `ChapterNN: N passed, N failed`, exiting 0 only when nothing failed.
 ///
-///     let book = Notebook(chapter: "Chapter00", title: "…", options: ChapterOptions.parseOrExit(abstract: "…"))
-///     book.run { book in
-///         book.section("1. The spring")
-///         book.prose("…")
+///     let book = Notebook(chapter: "Chapter00", title: "…", abstract: "…")
+///
+///     func spring(_ book: Notebook) throws -> Spring {       // one cell: what it returns, later cells use
+///         book.cell("1. The spring", """
+///             A mass on a spring …
+///             """)
+///         let y = …
 ///         book.check(.agreement("recurrence vs exact", y1, y0, tolerance: 1e-10))
 ///         try book.figure(Figure(…))
+///         return spring
 ///     }
+///
+///     book.run { book in
+///         let spring = try spring(book)
+///         …
+///     }
+///
+/// `--record FILE` writes the run (cells, output, figures, checks) as a `NotebookRecord`, which
+/// the `Book` command renders as a page; `--inject NAME` swaps in a named wrong ingredient
+/// (`injects(_:_:)`) so a reader can watch the checks catch it.
 public final class Notebook {
     public let chapter: String
     public let options: ChapterOptions
@@ -20,7 +34,12 @@ public final class Notebook {
     public private(set) var table = CheckTable()
     private let figures: FigureWriter?
     private var written: [String] = []
-    private var exercises: [String] = []
+    var exerciseText: String?                                       // internal: Cell.swift sets them
+    var cells: [CellRecord] = []
+    var ingredients: [(name: String, description: String)] = []
+    /// One paragraph: what the chapter teaches (`--help`, the book's index).
+    public let abstract: String
+    public let title: String
     let output: (String) -> Void                                    // internal: SeedSweep.swift prints through them
     let errors: (String) -> Void
 
@@ -33,11 +52,13 @@ public final class Notebook {
     ///   - gnuplot: injected for tests; by default looked up on PATH.
     ///   - output: where the notebook text goes (stdout by default; tests capture it).
     ///   - errors: where error messages go (stderr by default; tests capture it).
-    public init(chapter: String, title: String, options: ChapterOptions,
+    public init(chapter: String, title: String, abstract: String = "", options: ChapterOptions,
                 gnuplot: Gnuplot? = Gnuplot.locate(),
                 output: @escaping (String) -> Void = { Swift.print($0) },
                 errors: @escaping (String) -> Void = { FileHandle.standardError.write(Data("\($0)\n".utf8)) }) {
         self.chapter = chapter
+        self.title = title
+        self.abstract = abstract
         self.options = options
         self.rng = SplitMix64(seed: options.seed)
         self.output = output
@@ -62,28 +83,51 @@ public final class Notebook {
         }
     }
 
-    /// A section heading.
-    public func section(_ title: String) {
+    /// A chapter's notebook, its flags parsed from the command line (`--help` prints `abstract`
+    /// and the flags, then exits; a bad flag exits 64 with a message naming it).
+    public convenience init(chapter: String, title: String, abstract: String) {
+        self.init(chapter: chapter, title: title, abstract: abstract,
+                  options: ChapterOptions.parseOrExit(abstract: abstract))
+    }
+
+    /// A section heading (the harness's own: "Checks", "Exercises"; a chapter's come from cells).
+    func heading(_ title: String) {
         output("\n## \(title)\n")
     }
 
-    /// A paragraph of explanation, wrapped at 92 columns.
-    public func prose(_ text: String) {
-        output(wrap(text, width: 92))
-    }
+    /// Deprecated: a chapter's headings are its cells' titles (`cell(_:_:)`).
+    @available(*, deprecated, message: "a heading is a cell's title: cell(_:_:)")
+    public func section(_ title: String) { heading(title) }
+
+    /// Deprecated: a cell's prose is its markdown (`cell(_:_:)`); a sentence that states a
+    /// measured fact is a `finding(_:)`.
+    @available(*, deprecated, message: "state the idea once in cell(_:_:); a measured sentence is finding(_:)")
+    public func prose(_ text: String) { emit(wrap(text, width: 92)) }
 
     /// An informative table (timings, sweeps): not a pass/fail check.
     public func table(header: [String], rows: [[String]]) {
-        output(renderTable(header: header, rows: rows))
+        emit(renderTable(header: header, rows: rows))
     }
 
     /// A line of computed output (a value worth seeing, with its meaning).
-    public func show(_ text: String) { output("  " + text) }
+    public func show(_ text: String) { emit("  " + text) }
+
+    /// A sentence stating what this run measured, built from its numbers ("the chunked form is
+    /// fastest here: 0.09 s against 0.23 s"), printed wrapped in the cell's output. Prose that
+    /// would be false on another machine or seed belongs here, never in a cell's markdown.
+    public func finding(_ text: String) { emit(wrap(text, width: 92)) }
 
     /// Records a check; its result is printed in the table at the end and also right away.
     public func check(_ check: Check) {
         table.append(check)
-        output("  \(check.passed ? "✓" : "✗") \(check.name)")
+        emit("  \(check.passed ? "✓" : "✗") \(check.name)")
+    }
+
+    /// Records an *expected error* check: `body` must throw (a computation the library must
+    /// refuse, such as Euler at an unstable step). Passes with the error's message, which the
+    /// table lists; fails if `body` returns.
+    public func checkThrows(_ name: String, reason: String? = nil, _ body: () throws -> Void) {
+        check(.throwing(name, reason: reason, body))
     }
 
     /// Draws a figure (no-op with `--no-plot`). With `--ascii` it is also printed here.
@@ -97,11 +141,14 @@ public final class Notebook {
         do {
             let result = try figures.draw(figure)
             written += result.files.map(displayPath)
-            output("  figure: \(figure.title) → \(displayPath(result.files.first!))")
-            if let text = result.ascii { output(text) }
+            emit("  figure: \(figure.title) → \(displayPath(result.files.first!))")
+            if let text = result.ascii { emit(text) }
+            let png = result.files.first { $0.pathExtension == "png" }
+            recordFigure(FigureRecord(name: figure.name, title: figure.title, png: png?.standardizedFileURL.path))
         } catch {
             errors("error: figure \(figure.name): \(error)")
-            output("  figure: \(figure.title) — not drawn: \(error)")
+            emit("  figure: \(figure.title) — not drawn: \(error)")
+            recordFigure(FigureRecord(name: figure.name, title: figure.title, png: nil))
             let cause = switch error {
             case let failure as Gnuplot.Failure:
                 switch failure.problem {
@@ -117,8 +164,12 @@ public final class Notebook {
         }
     }
 
-    /// An exercise for the reader, printed at the end.
-    public func exercise(_ text: String) { exercises.append(text) }
+    /// Deprecated: the exercises are one markdown list, `exercises(_:)`.
+    @available(*, deprecated, message: "state the exercises once, as a markdown list, with exercises(_:)")
+    public func exercise(_ text: String) {
+        let number = (exerciseText?.split(separator: "\n").count ?? 0) + 1
+        exerciseText = (exerciseText.map { $0 + "\n" } ?? "") + "\(number). \(text)"
+    }
 
     /// Runs the chapter body, then `conclude`s and exits with its status. With `--seeds`, runs
     /// the body once per seed instead (`sweep`) and exits with the sweep's status.
@@ -137,16 +188,32 @@ public final class Notebook {
             errors("error: \(error)")
             table.append(.bound("\(chapter) ran to the end (stopped by: \(error))", 0, .greaterOrEqual, 1))
         }
-        section("Checks")
+        heading("Checks")
         output(table.rendered())
         if !written.isEmpty {
-            section("Figures written")
+            heading("Figures written")
             for path in written where path.hasSuffix(".png") || figures?.gnuplot == nil { output("  \(path)") }
             output("  (redraw or edit any of them: gnuplot <name>.gp — the .dat beside it holds the numbers)")
         }
-        if !exercises.isEmpty {
-            section("Exercises")
-            for (i, e) in exercises.enumerated() { output(wrap("\(i + 1). \(e)", width: 92, indent: "   ")) }
+        if let exerciseText {
+            heading("Exercises")
+            output(TerminalMarkdown.render(exerciseText))
+        }
+        if let problem = unknownInjection() {
+            errors("error: \(problem)")
+            output("")
+            output(table.summaryLine(chapter: chapter))
+            return 64
+        }
+        if let path = options.record {
+            let failure: String?
+            do { failure = FileSystem.write(try record().encoded(), to: URL(fileURLWithPath: path)) } catch { failure = "\(error)" }
+            if let failure {
+                errors("error: --record \(path): \(failure)")
+                output("")
+                output(table.summaryLine(chapter: chapter))
+                return 2
+            }
         }
         output("")
         output(table.summaryLine(chapter: chapter))

@@ -10,7 +10,7 @@ public struct Progress {
     private var lastDraw = Date.distantPast
     private let quiet: Bool
 
-    /// - Parameter quiet: draw nothing (a `--seeds` sweep passes `book.isSweeping`).
+    /// - Parameter quiet: draw nothing (a `--seeds` sweep or `--checks-only` run passes `book.skipsTimings`).
     public init(_ label: String, total: Int, quiet: Bool = false) {
         self.label = label
         self.total = total

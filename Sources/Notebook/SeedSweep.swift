@@ -60,25 +60,30 @@ public struct SeedList: ExpressibleByArgument, Sendable, Equatable, CustomString
 }
 
 extension ChapterOptions {
-    /// Whether figures are skipped: `--no-plot`, or a `--seeds` sweep (which never draws).
-    public var figuresOff: Bool { noPlot || seeds != nil }
+    /// Whether figures are skipped: `--no-plot`, `--checks-only`, or a `--seeds` sweep (which never draws).
+    public var figuresOff: Bool { noPlot || checksOnly || seeds != nil }
 
     /// The banner's third line: the seed, or the sweep's seeds, and whether figures are drawn.
     var bannerLine: String {
         if let seeds { return "seeds \(seeds) (--seeds: checks only; figures and timings off)" }
-        return "seed \(seed)\(noPlot ? ", figures off (--no-plot)" : "")"
+        let off = checksOnly ? ", figures and timings off (--checks-only)" : noPlot ? ", figures off (--no-plot)" : ""
+        return "seed \(seed)\(off)\(inject.map { ", injecting the wrong ingredient '\($0)'" } ?? "")"
     }
 }
 
 extension Notebook {
-    /// True while a `--seeds` sweep runs the chapter body. Chapters skip their timing-only
-    /// sections when it is set (timings are informative rows, never checks); every check runs.
-    public var isSweeping: Bool { options.seeds != nil }
+    /// True in a `--seeds` sweep or a `--checks-only` run. Chapters skip their timing-only
+    /// work when it is set (timings are informative rows, never checks); every check runs.
+    public var skipsTimings: Bool { options.seeds != nil || options.checksOnly }
 
-    /// `Timing.median(repetitions:_:)` in a normal run. In a `--seeds` sweep `body` runs once
+    /// The old name of `skipsTimings`.
+    @available(*, deprecated, renamed: "skipsTimings")
+    public var isSweeping: Bool { skipsTimings }
+
+    /// `Timing.median(repetitions:_:)` in a normal run. With `skipsTimings` `body` runs once
     /// (the chapter still gets what it computes) and the time returned is NaN: nothing is measured.
     public func medianTime(repetitions: Int = 7, _ body: () throws -> Void) rethrows -> Double {
-        if isSweeping {
+        if skipsTimings {
             try body()
             return .nan
         }
@@ -96,10 +101,12 @@ extension Notebook {
     public func sweep(_ seeds: SeedList, _ body: (Notebook) throws -> Void) -> Int32 {
         var all = CheckTable()
         var failedSeeds: [UInt64] = [], stopped = false
+        var lastSeedBook: Notebook?
         for seed in seeds.seeds {
             var seedOptions = options
             seedOptions.seed = seed
             let book = Notebook(chapter: chapter, title: "", options: seedOptions, gnuplot: nil, output: { _ in }, errors: errors)
+            lastSeedBook = book
             var stoppedBy: Error?
             let seconds = Timing.seconds {
                 do { try body(book) } catch { stoppedBy = error }
@@ -119,6 +126,10 @@ extension Notebook {
                 output(failingTable.rendered().split(separator: "\n").map { "    " + $0 }.joined(separator: "\n"))
             }
             table.checks.forEach { all.append($0) }
+        }
+        if let problem = lastSeedBook?.unknownInjection() {
+            errors("error: \(problem)")
+            return 64
         }
         output("")
         output(failedSeeds.isEmpty ? "every seed of \(seeds) passed"
