@@ -24,7 +24,7 @@ struct SeedSweepHarnessTests {
     func sweep() throws {
         let out = Transcript()
         let book = Notebook(chapter: "ChapterSW", title: "t", options: try options(["--seeds", "0..<4"]), gnuplot: nil, output: out.append)
-        #expect(book.isSweeping)
+        #expect(book.skipsTimings)
         let status = book.sweep(try #require(SeedList(argument: "0..<4"))) { book in
             var expected = SplitMix64(seed: book.options.seed)
             book.check(.bound("rng seeded like --seed", book.rng.next() == expected.next() ? 1 : 0, .greaterOrEqual, 1))
