@@ -39,6 +39,12 @@ public enum BookLayout {
         return path.addingPercentEncoding(withAllowedCharacters: allowed) ?? path
     }
 
+    /// `![title](file)`, with the brackets in the title escaped and the file made a link destination.
+    static func image(title: String, file: String) -> String {
+        let alt = title.replacingOccurrences(of: "[", with: "\\[").replacingOccurrences(of: "]", with: "\\]")
+        return "![\(alt)](\(linkDestination(file)))"
+    }
+
     /// The navigation line: `[← Chapter 02](Chapter02.md) · [Index](README.md) · [Chapter 04 →](Chapter04.md)`.
     static func navigation(previous: String?, next: String?) -> String {
         var links: [String] = []

@@ -62,8 +62,6 @@ public struct PageRenderer: Sendable {
     /// `![title](Chapter03/name.png)`, or an italic line for a figure the run did not draw.
     func figureBlock(_ figure: FigureRecord) -> String {
         guard figure.png != nil else { return "*Figure “\(figure.title)” was not drawn in this run.*" }
-        let alt = figure.title.replacingOccurrences(of: "[", with: "\\[").replacingOccurrences(of: "]", with: "\\]")
-        let file = BookLayout.figureFile(chapter: record.chapter, name: figure.name)
-        return "![\(alt)](\(BookLayout.linkDestination(file)))"
+        return BookLayout.image(title: figure.title, file: BookLayout.figureFile(chapter: record.chapter, name: figure.name))
     }
 }

@@ -4,7 +4,7 @@
 ///
 /// Lines are numbered from 1, as `#line` numbers them.
 struct SourceLines {
-    /// The lines, without their newline (a `\r` before it is dropped too).
+    /// The lines, without their newline (`\n`, `\r\n`; a stray `\r` before it is dropped too).
     let lines: [String]
     /// `insideLiteral[i]`: line i + 1 starts inside a multi-line literal (its content or its
     /// closing line).
@@ -12,7 +12,8 @@ struct SourceLines {
 
     /// - Complexity: O(n) in the length of `text`.
     init(_ text: String) {
-        lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+        // "\r\n" is one Character in Swift: split on it as well as on "\n".
+        lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).map { line in
             line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
         }
         var inside = false
