@@ -21,11 +21,12 @@ enum ChecksSection {
                       rows: checks.map(row))
     }
 
-    /// One check's cells. An expected-error check shows what was thrown in place of a number.
+    /// One check's cells. An expected-error check shows what was thrown in place of a number; a
+    /// failed check says so in bold, so it stands out of a column of ✓.
     static func row(_ check: CheckRecord) -> [String] {
         let compared = check.compared.map(scientific) ?? check.thrown.map { "threw: \($0)" } ?? "nothing thrown"
         let limit = [check.relation, check.limit.map(scientific)].compactMap { $0 }.joined(separator: " ")
-        let result = check.passed ? "✓" : "✗"
+        let result = check.passed ? "✓" : "**✗ failed**"
         return [check.name, compared, limit.isEmpty ? "—" : limit, result, check.maxAbs.map(scientific) ?? ""]
     }
 

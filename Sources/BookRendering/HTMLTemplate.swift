@@ -56,7 +56,7 @@ enum HTMLTemplate {
         a { color: #0b5cad; }
         code, pre { font-family: ui-monospace, "DejaVu Sans Mono", "Liberation Mono", Menlo, Consolas, monospace; }
         code { font-size: .88em; background: #eff1f3; padding: .1em .3em; border-radius: 3px; }
-        pre { font-size: .82rem; line-height: 1.45; white-space: pre; overflow-x: auto; overflow-wrap: normal;
+        pre { font-size: .84rem; line-height: 1.45; white-space: pre; overflow-x: auto; overflow-wrap: normal;
           background: #f3f5f7; border: 1px solid #d8dee4; border-radius: 5px; padding: .75rem 1rem; margin: 1rem 0; }
         pre code { font-size: inherit; background: none; padding: 0; border-radius: 0; white-space: pre; }
         pre:has(> code.language-text) { background: #fffdf4; border-color: #e6dcb5; border-left: 4px solid #d4b94a; }
