@@ -16,6 +16,7 @@ public enum BookAudit {
     }
 
     /// The chapter folders (`ChapterNN`) holding a `main.swift`, sorted by name.
+    /// - Complexity: O(k log k) in the number of entries of `chapters`.
     public static func chapterFolders(_ chapters: URL) -> [URL] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: chapters.path)) ?? []
         return names.filter { $0.hasPrefix("Chapter") }.sorted().map { chapters.appendingPathComponent($0) }
@@ -35,20 +36,20 @@ public enum BookAudit {
     /// The chapter's Swift files, `main.swift` first.
     static func sourceFiles(_ folder: URL) -> [URL] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-        return names.filter { $0.hasSuffix(".swift") }.sorted { ($0 == "main.swift" ? "" : $0) < ($1 == "main.swift" ? "" : $1) }
-            .map { folder.appendingPathComponent($0) }
+        let order = { (name: String) in name == "main.swift" ? "" : name }
+        return names.filter { $0.hasSuffix(".swift") }.sorted { order($0) < order($1) }.map { folder.appendingPathComponent($0) }
     }
 
     /// The cells of `source` whose heading or code block is not on `page`.
     static func missingCells(source: URL, page: String, pageName: String) -> [String] {
         guard let text = try? String(contentsOf: source, encoding: .utf8) else { return ["cannot read \(source.path)"] }
-        let headings = Set(SourceLines(page).lines)
+        let lines = Set(SourceLines(page).lines)
         return CellSource.calls(in: text).flatMap { call -> [String] in
-            let name = "\(pageName): cell \(call.title.map { "“\($0)”" } ?? "introduction") (\(source.lastPathComponent):\(call.line))"
+            let cell = "\(pageName): cell \(call.title.map { "“\($0)”" } ?? "introduction") (\(source.lastPathComponent):\(call.line))"
             var problems: [String] = []
-            if let title = call.title, !headings.contains("## \(title)") { problems.append("\(name) has no heading “## \(title)”") }
-            if let code = CellSource.code(forCellAt: call.line, in: text), !page.contains(CodeFence.block(code, language: "swift")) {
-                problems.append("\(name): its code is not on the page as the source has it")
+            if let title = call.title, !lines.contains("## \(title)") { problems.append("\(cell) has no heading “## \(title)”") }
+            if let code = CellSource.code(forCellAt: call.line, in: text), !page.contains(PageRenderer.codeBlock(code)) {
+                problems.append("\(cell): its code is not on the page as the source has it")
             }
             return problems
         }

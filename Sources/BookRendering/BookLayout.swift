@@ -14,7 +14,8 @@ public enum BookLayout {
     public static let indexHTML = "index.html"
     public static let manifest = "chapters.json"
 
-    /// `Chapter03` → `Chapter 03`.
+    /// `Chapter03` → `Chapter 03`. - Complexity: O(n) in the name's length, as are the
+    /// other path functions here.
     public static func label(_ chapter: String) -> String {
         guard let digit = chapter.firstIndex(where: \.isNumber), digit > chapter.startIndex else { return chapter }
         return chapter[..<digit] + " " + chapter[digit...]
@@ -33,6 +34,7 @@ public enum BookLayout {
 
     /// `path` as a link destination: every byte outside the URL-safe set percent-encoded
     /// (spaces, parentheses, `#`, `?`), `/` kept.
+    /// - Complexity: O(n) in the length of `path`.
     public static func linkDestination(_ path: String) -> String {
         var allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~/"))
         allowed.remove(charactersIn: "\u{80}"..."\u{10FFFF}")

@@ -27,12 +27,15 @@ public struct BookWriter: Sendable {
         try write(html, to: BookLayout.htmlPage(record.chapter))
         for figure in record.cells.flatMap(\.figures) {
             guard let png = figure.png else { continue }
-            try copyFigure(from: URL(fileURLWithPath: png), to: BookLayout.figureFile(chapter: record.chapter, name: figure.name))
+            let file = BookLayout.figureFile(chapter: record.chapter, name: figure.name)
+            try copyFigure(from: URL(fileURLWithPath: png), to: file)
         }
     }
 
     /// Merges `entries` into `chapters.json` and writes the chapter map from all of them.
     /// - Returns: every entry the map now shows.
+    /// - Throws: `Failure` naming a file that could not be written; a manifest that cannot be read.
+    /// - Complexity: O(k log k) in the number of chapters, plus writing the pages.
     @discardableResult
     public func writeIndex(updating entries: [ChapterEntry]) throws -> [ChapterEntry] {
         try create(directory)
@@ -49,7 +52,9 @@ public struct BookWriter: Sendable {
         for name in [BookLayout.markdownPage(chapter), BookLayout.htmlPage(chapter), BookLayout.figureFolder(chapter)] {
             let url = directory.appendingPathComponent(name)
             guard FileManager.default.fileExists(atPath: url.path) else { continue }
-            do { try FileManager.default.removeItem(at: url) } catch { throw Failure(description: "cannot remove \(url.path): \(error)") }
+            do { try FileManager.default.removeItem(at: url) } catch {
+                throw Failure(description: "cannot remove \(url.path): \(error)")
+            }
         }
     }
 

@@ -19,6 +19,7 @@ public struct ChapterEntry: Codable, Equatable, Sendable {
     }
 
     /// The entry for a run's record: its first drawn figure, if any.
+    /// - Complexity: O(number of figures before the first drawn one).
     public init(record: NotebookRecord) {
         let drawn = record.cells.lazy.flatMap(\.figures).first { $0.png != nil }
         self.init(chapter: record.chapter, title: record.title, abstract: record.abstract,
@@ -28,12 +29,13 @@ public struct ChapterEntry: Codable, Equatable, Sendable {
 
     /// The entries in `file`, or none when it does not exist.
     /// - Throws: the read error of an existing file, or `DecodingError`.
+    /// - Complexity: O(size of the file).
     public static func readAll(_ file: URL) throws -> [ChapterEntry] {
         guard FileManager.default.fileExists(atPath: file.path) else { return [] }
         return try JSONDecoder().decode([ChapterEntry].self, from: Data(contentsOf: file))
     }
 
-    /// `entries` as pretty-printed JSON with sorted keys (stable diffs).
+    /// `entries` as pretty-printed JSON with sorted keys (stable diffs). - Complexity: O(k).
     public static func encoded(_ entries: [ChapterEntry]) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -41,6 +43,7 @@ public struct ChapterEntry: Codable, Equatable, Sendable {
     }
 
     /// `existing` with each of `updates` replacing the entry of its chapter, sorted by chapter.
+    /// - Complexity: O(k log k) in the number of entries.
     public static func merged(_ existing: [ChapterEntry], _ updates: [ChapterEntry]) -> [ChapterEntry] {
         let replaced = Set(updates.map(\.chapter))
         return (existing.filter { !replaced.contains($0.chapter) } + updates).sorted { $0.chapter < $1.chapter }

@@ -14,6 +14,7 @@ public enum CodeFence {
     }
 
     /// The shortest fence longer than every backtick run in `content` (at least ```).
+    /// - Complexity: O(n) in the length of `content`.
     public static func fence(for content: String) -> String {
         String(repeating: "`", count: max(3, longestBacktickRun(in: content) + 1))
     }

@@ -52,7 +52,8 @@ enum EmphasisDelimiters {
         let right = !prevSpace && (!prevPunct || nextSpace || nextPunct)
         let marker = text[range.lowerBound]
         if marker == "*" { return Run(range: range, marker: marker, canOpen: left, canClose: right) }
-        return Run(range: range, marker: marker, canOpen: left && (!right || prevPunct), canClose: right && (!left || nextPunct))
+        return Run(range: range, marker: marker,
+                   canOpen: left && (!right || prevPunct), canClose: right && (!left || nextPunct))
     }
 
     static func isPunctuation(_ c: Character) -> Bool { c.isPunctuation || c.isSymbol }
@@ -62,7 +63,8 @@ enum EmphasisDelimiters {
     static func unpairedRuns(_ runs: [Run]) -> [Run] {
         var open: [Int] = [], paired = Set<Int>()
         for (index, run) in runs.enumerated() {
-            if run.canClose, let match = open.lastIndex(where: { runs[$0].marker == run.marker && runs[$0].range.count == run.range.count }) {
+            let partner = open.lastIndex { runs[$0].marker == run.marker && runs[$0].range.count == run.range.count }
+            if run.canClose, let match = partner {
                 paired.formUnion([open[match], index])
                 open.removeSubrange(match...)
             } else if run.canOpen {

@@ -13,7 +13,7 @@ public enum IndexRenderer {
         return (["# \(title)", lead] + entries.map(section)).joined(separator: "\n\n") + "\n"
     }
 
-    /// The map as a self-contained HTML page.
+    /// The map as a self-contained HTML page. - Complexity: O(number of chapters).
     public static func html(_ entries: [ChapterEntry]) -> String {
         HTMLRenderer.page(title: title, markdown: markdown(entries))
     }

@@ -37,6 +37,7 @@ public struct MarkdownTable: Sendable {
     }
 
     /// `text` made safe for one table cell: newlines to spaces, `|` escaped, outer spaces trimmed.
+    /// - Complexity: O(n) in the length of `text`.
     public static func escaped(_ text: String) -> String {
         text.replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\n", with: " ")
             .replacingOccurrences(of: "|", with: "\\|").trimmed

@@ -48,11 +48,14 @@ public struct PageRenderer: Sendable {
         var blocks: [String] = []
         if let title = cell.title { blocks.append("## \(title)") }
         if !cell.prose.isBlank { blocks.append(cell.prose) }
-        if let code = code(for: cell) { blocks.append(CodeFence.block(code, language: "swift")) }
+        if let code = code(for: cell) { blocks.append(Self.codeBlock(code)) }
         if !cell.output.isEmpty { blocks.append(CodeFence.block(cell.output, language: "text")) }
         blocks += cell.figures.map(figureBlock)
         return blocks
     }
+
+    /// A cell's code as the page shows it (and as `BookAudit` looks for it).
+    static func codeBlock(_ code: String) -> String { CodeFence.block(code, language: "swift") }
 
     /// The code under the cell, from the source file its call is in (nil when it shows none).
     func code(for cell: CellRecord) -> String? {

@@ -14,7 +14,8 @@ enum RelativeLinks {
                 continue
             }
             if let length = CodeFence.openingLength(line) { fence = String(repeating: "`", count: length); continue }
-            destinations += line.replacing(/`+[^`]*`+/, with: "").matches(of: /\]\(([^)\s]*)(\s+"[^"]*")?\)/).map { String($0.output.1) }
+            let prose = line.replacing(/`+[^`]*`+/, with: "")                  // code spans hold no links
+            destinations += prose.matches(of: /\]\(([^)\s]*)(\s+"[^"]*")?\)/).map { String($0.output.1) }
         }
         return destinations
     }

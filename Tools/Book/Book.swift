@@ -12,7 +12,10 @@ struct Book: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "Book",
         abstract: "Run the chapters and render their notebooks into a book (Markdown + HTML).",
-        discussion: "Run it from the package root. Each chapter runs with --record; a chapter whose checks fail is still rendered, and Book then exits 1 naming it.")
+        discussion: """
+            Run it from the package root. Each chapter runs with --record; a chapter whose checks fail is still \
+            rendered, and Book then exits 1 naming it.
+            """)
 
     @Option(help: "Folder the book is written to (relative to the package root).")
     var output = "book"
@@ -56,7 +59,8 @@ struct Book: ParsableCommand {
     func requirePackageRoot(_ root: URL) throws {
         let needed = ["Package.swift", "Chapters"]
         guard needed.allSatisfy({ FileManager.default.fileExists(atPath: root.appendingPathComponent($0).path) }) else {
-            note("error: run Book from the package root (the folder holding Package.swift and Chapters/); the current directory is \(root.path)")
+            note("error: run Book from the package root (the folder holding Package.swift and Chapters/); "
+                 + "the current directory is \(root.path)")
             throw ExitCode(2)
         }
     }
@@ -67,7 +71,8 @@ struct Book: ParsableCommand {
         let named = chapters.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         let unknown = named.filter { !all.contains($0) }
         guard unknown.isEmpty, !named.isEmpty else {
-            throw ValidationError("--chapters: unknown chapter \(unknown.joined(separator: ", ")); the chapters are \(all.joined(separator: ", "))")
+            throw ValidationError("--chapters: unknown chapter \(unknown.joined(separator: ", ")); "
+                                  + "the chapters are \(all.joined(separator: ", "))")
         }
         return all.filter(named.contains)
     }
@@ -146,7 +151,11 @@ struct Book: ParsableCommand {
         for problem in problems.prefix(10) { note("warning: \(problem)") }
         if problems.count > 10 { note("warning: … and \(problems.count - 10) more (swift test --filter BookTests lists them)") }
         for failure in failures { note("failed: \(failure)") }
-        if failures.isEmpty { try? FileManager.default.removeItem(at: scratch) } else { note("Book: the runs' output is kept in \(scratch.path)") }
+        if failures.isEmpty {
+            try? FileManager.default.removeItem(at: scratch)
+        } else {
+            note("Book: the runs' output is kept in \(scratch.path)")
+        }
         note(String(format: "Book: rendered into %@ in %.1f s%@", book.path, total,
                     failures.isEmpty ? "" : "; \(failures.count) chapter\(failures.count == 1 ? "" : "s") failed"))
     }

@@ -48,7 +48,8 @@ enum Subprocess {
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw Failure(description: "\(([executable.lastPathComponent] + arguments).joined(separator: " ")) exited with \(process.terminationStatus)")
+            let command = ([executable.lastPathComponent] + arguments).joined(separator: " ")
+            throw Failure(description: "\(command) exited with \(process.terminationStatus)")
         }
         return String(decoding: data, as: UTF8.self)
     }
