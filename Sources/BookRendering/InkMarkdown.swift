@@ -7,8 +7,10 @@ import Foundation
 ///   paragraph. Outside lists, such blocks become fenced blocks here.
 /// - it pairs any two `*` or `_`: `P_n … ω_k` would be italicised. Markers GFM leaves alone are
 ///   escaped (`EmphasisDelimiters`).
-/// - it ends a paragraph at a line starting with `` ` ``, `-`, `#` or `<`: the lines of a
-///   paragraph or list item are joined (a soft line break is a space in both).
+/// - it ends a paragraph at a line starting with `` ` ``, `-`, `#` or `<`, and does not let a
+///   list or table interrupt one: the lines of a paragraph or list item are joined (a soft
+///   line break is a space in both), and a blank line is put before a list, table or heading
+///   that follows a paragraph line.
 /// - it writes an image's alt text into the attribute unescaped: `"` becomes `&quot;`.
 /// Fenced code blocks are passed through untouched.
 enum InkMarkdown {
@@ -79,9 +81,12 @@ enum InkMarkdown {
     static func inlineText(_ block: [String]) -> String {
         var joined: [String] = []
         for line in block {
-            if let previous = joined.last, continues(line), !endsWithHardBreak(previous) {
+            guard let previous = joined.last else { joined.append(line); continue }
+            if continues(line) && !endsItsLine(previous) {
                 joined[joined.count - 1] = previous + " " + line.trimmed
             } else {
+                // A list, table or heading may interrupt a paragraph in GFM; Ink needs a blank line.
+                if continues(previous) && !continues(line) { joined.append("") }
                 joined.append(line)
             }
         }
@@ -97,7 +102,8 @@ enum InkMarkdown {
             && !text.hasPrefix("![")
     }
 
-    static func endsWithHardBreak(_ line: String) -> Bool {
+    /// True for a line the next one may not be joined to: a hard break, a heading, a table row.
+    static func endsItsLine(_ line: String) -> Bool {
         line.hasSuffix("  ") || line.hasSuffix("\\") || line.trimmed.hasPrefix("#") || line.trimmed.hasPrefix("|")
     }
 

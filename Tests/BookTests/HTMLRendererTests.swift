@@ -58,6 +58,14 @@ struct HTMLRendererTests {
         #expect(body("The kernel\n`K` is long\n-1 is a root.") == "<p>The kernel <code>K</code> is long -1 is a root.</p>")
     }
 
+    @Test("a list, table or heading right after a paragraph line starts its own block, as in GFM")
+    func interruptions() {
+        #expect(body("Three ideas:\n1. one\n   more\n2. two") == "<p>Three ideas:</p><ol><li>one more</li><li>two</li></ol>")
+        #expect(body("Sizes:\n| a | b |\n| --- | --- |\n| 1 | 2 |") ==
+                "<p>Sizes:</p><table><thead><tr><th>a</th><th>b</th></tr></thead><tbody><tr><td>1</td><td>2</td></tr></tbody></table>")
+        #expect(body("Text\n## 2. A | heading") == "<p>Text</p><h2>2. A | heading</h2>")
+    }
+
     @Test("image alt texts with quotes stay inside their attribute; titles are escaped")
     func attributes() {
         #expect(body("![a \"b\" c](x.png)") == "<img src=\"x.png\" alt=\"a &quot;b&quot; c\"/>")
