@@ -65,6 +65,5 @@ enum HTMLTemplate {
         th { background: #f3f5f7; }
         tbody tr:nth-child(even) { background: #fafbfc; }
         img { display: block; max-width: 100%; height: auto; margin: 1.2rem auto; }
-        em:only-child { color: #57606a; }
         """
 }
