@@ -8,6 +8,7 @@ import PackageDescription
 //   StateSpace                  — the numerics and the models; no plotting, no command line
 //   Notebook                    — the chapter harness (checks, figures, flags); depends on StateSpace
 //   ChapterNN                   — one executable per chapter, written as a notebook
+//   BookRendering, Book         — a run's records + the chapter sources → book/ (Markdown and HTML pages)
 
 /// One executable per chapter, each a notebook in Chapters/ChapterNN/main.swift.
 let chapters = (0...6).map { "Chapter0\($0)" }
@@ -17,11 +18,14 @@ let package = Package(
     products: [
         .library(name: "StateSpace", targets: ["StateSpace"]),
         .library(name: "Notebook", targets: ["Notebook"]),
+        .library(name: "BookRendering", targets: ["BookRendering"]),
+        .executable(name: "Book", targets: ["Book"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
     ],
     targets: [
         .systemLibrary(
@@ -71,11 +75,21 @@ let package = Package(
             dependencies: ["StateSpace", "Notebook", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/Bench"
         ),
+        .target(
+            name: "BookRendering",
+            dependencies: ["Notebook", .product(name: "Ink", package: "Ink")]
+        ),
+        .executableTarget(
+            name: "Book",
+            dependencies: ["BookRendering", "Notebook", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Tools/Book"
+        ),
         .testTarget(
             name: "StateSpaceTests",
             dependencies: ["StateSpace", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
         .testTarget(name: "ChapterTests", dependencies: []),
+        .testTarget(name: "BookTests", dependencies: ["BookRendering", "Notebook"]),
     ]
 )

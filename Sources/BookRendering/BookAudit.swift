@@ -1,0 +1,80 @@
+import Foundation
+
+/// What is wrong with a rendered book, against the chapters of its package:
+/// - a chapter (`Chapters/ChapterNN/`) without its `ChapterNN.md` or `ChapterNN.html`;
+/// - a link or image in any `.md` or `.html` of the book that does not resolve to a file;
+/// - a cell call in a chapter's source whose `## title` heading, or whose code block
+///   (`CellSource`, verbatim), is not on the chapter's Markdown page.
+///
+/// An empty list means the book is complete and every link in it works.
+public enum BookAudit {
+    /// One line per problem, naming the file (and the cell) concerned.
+    /// - Complexity: O(total size of the book and of the chapters' sources).
+    public static func problems(packageRoot: URL, book: URL) -> [String] {
+        let chapters = chapterFolders(packageRoot.appendingPathComponent("Chapters"))
+        return chapters.flatMap { chapterProblems($0, book: book) } + brokenLinks(in: book)
+    }
+
+    /// The chapter folders (`ChapterNN`) holding a `main.swift`, sorted by name.
+    /// - Complexity: O(k log k) in the number of entries of `chapters`.
+    public static func chapterFolders(_ chapters: URL) -> [URL] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: chapters.path)) ?? []
+        return names.filter { $0.hasPrefix("Chapter") }.sorted().map { chapters.appendingPathComponent($0) }
+            .filter { FileManager.default.fileExists(atPath: $0.appendingPathComponent("main.swift").path) }
+    }
+
+    /// The chapter's pages that are missing, and the cells its Markdown page lacks.
+    static func chapterProblems(_ folder: URL, book: URL) -> [String] {
+        let chapter = folder.lastPathComponent
+        let pages = [BookLayout.markdownPage(chapter), BookLayout.htmlPage(chapter)]
+        let missing = pages.filter { !FileManager.default.fileExists(atPath: book.appendingPathComponent($0).path) }
+        guard missing.isEmpty else { return missing.map { "\(book.lastPathComponent)/\($0) is missing" } }
+        let page = (try? String(contentsOf: book.appendingPathComponent(pages[0]), encoding: .utf8)) ?? ""
+        return sourceFiles(folder).flatMap { missingCells(source: $0, page: page, pageName: pages[0]) }
+    }
+
+    /// The chapter's Swift files, `main.swift` first.
+    static func sourceFiles(_ folder: URL) -> [URL] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        let order = { (name: String) in name == "main.swift" ? "" : name }
+        return names.filter { $0.hasSuffix(".swift") }.sorted { order($0) < order($1) }.map { folder.appendingPathComponent($0) }
+    }
+
+    /// The cells of `source` whose heading or code block is not on `page`.
+    static func missingCells(source: URL, page: String, pageName: String) -> [String] {
+        guard let text = try? String(contentsOf: source, encoding: .utf8) else { return ["cannot read \(source.path)"] }
+        let lines = Set(SourceLines(page).lines)
+        return CellSource.calls(in: text).flatMap { call -> [String] in
+            let cell = "\(pageName): cell \(call.title.map { "“\($0)”" } ?? "introduction") (\(source.lastPathComponent):\(call.line))"
+            var problems: [String] = []
+            if let title = call.title, !lines.contains("## \(title)") { problems.append("\(cell) has no heading “## \(title)”") }
+            if let code = CellSource.code(forCellAt: call.line, in: text), !page.contains(PageRenderer.codeBlock(code)) {
+                problems.append("\(cell): its code is not on the page as the source has it")
+            }
+            return problems
+        }
+    }
+
+    /// Every link or image in the book's `.md` and `.html` files (all folders) that names a
+    /// file that does not exist, once per page.
+    static func brokenLinks(in book: URL) -> [String] {
+        let enumerator = FileManager.default.enumerator(at: book, includingPropertiesForKeys: nil)
+        let pages = (enumerator?.allObjects as? [URL] ?? []).filter { ["md", "html"].contains($0.pathExtension) }
+        return pages.sorted { $0.path < $1.path }.flatMap { brokenLinks(onPage: $0, book: book) }
+    }
+
+    static func brokenLinks(onPage page: URL, book: URL) -> [String] {
+        guard let text = try? String(contentsOf: page, encoding: .utf8) else { return ["cannot read \(page.path)"] }
+        let links = page.pathExtension == "md" ? RelativeLinks.inMarkdown(text) : RelativeLinks.inHTML(text)
+        let name = page.path.hasPrefix(book.path + "/")
+            ? book.lastPathComponent + "/" + page.path.dropFirst(book.path.count + 1) : page.path
+        var seen = Set<String>()
+        return links.filter { seen.insert($0).inserted && !resolves($0, from: page.deletingLastPathComponent()) }
+            .map { "\(name): broken link \($0)" }
+    }
+
+    /// True when `link` names an existing file, or leaves the book, or stays on the page.
+    static func resolves(_ link: String, from folder: URL) -> Bool {
+        RelativeLinks.target(link, from: folder).map { FileManager.default.fileExists(atPath: $0.path) } ?? true
+    }
+}
