@@ -256,9 +256,6 @@ func mamba2Block(_ book: Notebook, _ example: Mamba2Example) throws {
     for t in 0..<u.rows { stepped += try stepper.step((0..<u.cols).map { u[t, $0] }, state: &state) }
     book.check(.agreement("Mamba-2 block (d_model = 16, H = 4, P = 8, N = 16), T = 100: step by step = chunked forward (Q = 16)",
                           stepped, forward.elements, tolerance: 1e-10, reason: "the same arithmetic in another order: rounding only"))
-    let ssdOnly = try block.output(ssd: ssdRecurrent(example.parts.ssd), example.parts)
-    book.check(.agreement("Mamba-2 block forward with the recurrent SSD = with the chunked SSD", ssdOnly.elements, forward.elements,
-                          tolerance: 1e-10))
     book.show("state carried per token: \(state.convBuffer.elements.count + state.ssm.elements.count) numbers, whatever T")
 }
 
@@ -429,6 +426,8 @@ func timeAgainstStateSize(_ book: Notebook) throws {
     let stateSizes = [16, 32, 64, 128, 256]
     var inputs: [Int: SSDInputs] = [:]
     for n in stateSizes { inputs[n] = try SSDInputs.random(length: 2048, heads: 8, headDim: 64, stateSize: n, rng: &book.rng) }
+    _ = ssdRecurrent(inputs[16]!, threads: cores)                       // warm-up: the sweep's first call must not pay for page faults
+    _ = try ssdChunked(inputs[16]!, chunk: 64, threads: cores)
     guard let sweep = try book.timingSweep(name: "time-vs-n", title: "SSD at T = 2048, H = 8, P = 64, Q = 64: time vs state size N",
                                            parameter: "N (state size)", sizes: stateSizes, methods: [
                                                TimedMethod("recurrent", repetitions: 1) { n in _ = ssdRecurrent(inputs[n]!, threads: cores) },
