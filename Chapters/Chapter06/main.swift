@@ -379,13 +379,13 @@ func timeAgainstChunkAndState(_ book: Notebook, rate: GEMMRate?) throws {
         Per step and head the chunked form costs about 2QP + Q (the diagonal block and its mask),
         4PN (writing and reading the chunk states) and 2PN/Q (passing the state), plus 2QN per
         group for C Bᵀ: the FLOP model has its minimum at a small Q (≈ 8 here) and grows linearly
-        beyond. Time is U-shaped for another reason on the left: at small Q every GEMM is thin
-        (Q rows), there are T/Q chunks each with a fixed overhead, and the state pass is T/Q
-        sequential steps over the whole H·P·N state. On the right the Q² diagonal blocks take
-        over. The dashed line is the model's flops at the GEMM rate measured in cell 8 — the
+        beyond. Measured time usually rises on the left too, for other reasons: at small Q every
+        GEMM is thin (Q rows), there are T/Q chunks each with a fixed overhead, and the state
+        pass is T/Q sequential steps over the whole H·P·N state — hence a U shape, whose bottom
+        this run's finding reports. On the right the Q² diagonal blocks take over. The dashed line is the model's flops at the GEMM rate measured in cell 8 — the
         time if every flop ran as fast as the GEMMs do. This chapter uses Q = 64 = P = N, so
         every GEMM is at least 64 wide and T = 4096 makes 64 chunks; the reference code's
-        default is Q = 256, chosen for GPUs. Then time against N at T = 2048, Q = 64: both
+        default, written for GPUs, is Q = 256. Then time against N at T = 2048, Q = 64: both
         forms do work linear in N.
         """)
     guard !book.skipsTimings else { return }
