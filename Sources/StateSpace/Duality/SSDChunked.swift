@@ -18,19 +18,21 @@ import Foundation
 /// recurrence; in between, cost ≈ T·(2QP + 4PN) per head plus 2TQN per group.
 /// Heads are independent given B and C, so `threads` workers each take a contiguous range of
 /// heads (with OpenBLAS single-threaded meanwhile: see `BLASThreads`).
-/// - Parameters: `inputs`; `chunk` Q ≥ 1 (any T: the last chunk is shorter); `threads` ≥ 1.
+/// - Parameters: `inputs`; `chunk` Q ≥ 1 (any T: the last chunk is shorter); `threads` ≥ 1;
+///   `mistake`: nil (the algorithm), or one deliberately wrong step (`SSDChunkedMistake`).
 /// - Returns: Y, (T, H·P).
 /// - Throws: `invalidParameter` for Q ≤ 0, threads ≤ 0, or a chunk whose (Q, Q) masks for
 ///   the H heads (H·q² numbers, q = min(Q, T)) would exceed the 2³⁰-element cap
 ///   (`maximumResultElements`), checked before anything is allocated.
 /// - Complexity: see `SSDFlops.chunked`.
-public func ssdChunked(_ inputs: SSDInputs, chunk: Int, threads: Int = 1, profile: SSDProfile? = nil) throws -> Matrix {
+public func ssdChunked(_ inputs: SSDInputs, chunk: Int, threads: Int = 1, profile: SSDProfile? = nil,
+                       mistake: SSDChunkedMistake? = nil) throws -> Matrix {
     try requireChunk(chunk, threads: threads, inputs)
     let count = inputs.length * inputs.heads * inputs.headDim
     // Y is written in full by step 4 of each chunk (a GEMM with β = 0), so it is not
     // zero-filled first: that pass over 8·T·H·P bytes would cost as much as step 4.
     let elements = [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
-        ssdChunkedCore(inputs, chunk: chunk, threads: threads, profile: profile, out: buffer.baseAddress!)
+        ssdChunkedCore(inputs, chunk: chunk, threads: threads, profile: profile, mistake: mistake, out: buffer.baseAddress!)
         initialized = count
     }
     return Matrix(unchecked: inputs.length, inputs.heads * inputs.headDim, elements)
@@ -46,7 +48,9 @@ public func ssdChunked(_ inputs: SSDInputs, chunk: Int, threads: Int = 1, profil
         throw StateSpaceError.shapeMismatch(name: "output Y (T, H·P)", expected: "\(inputs.length)×\(inputs.heads * inputs.headDim)",
                                             actual: "\(output.rows)×\(output.cols)")
     }
-    output.elements.withUnsafeMutableBufferPointer { ssdChunkedCore(inputs, chunk: chunk, threads: threads, profile: profile, out: $0.baseAddress!) }
+    output.elements.withUnsafeMutableBufferPointer {
+        ssdChunkedCore(inputs, chunk: chunk, threads: threads, profile: profile, mistake: nil, out: $0.baseAddress!)
+    }
 }
 
 /// Q ≥ 1, threads ≥ 1, and the chunk's work arrays allocatable: H·q² numbers for the (Q, Q)
@@ -62,7 +66,8 @@ func requireChunk(_ chunk: Int, threads: Int, _ inputs: SSDInputs) throws {
 
 /// Splits the heads over `threads` workers (OpenBLAS single-threaded meanwhile) and runs the
 /// chunked algorithm; `out` is Y (T, H·P), every element of which gets written.
-func ssdChunkedCore(_ inputs: SSDInputs, chunk: Int, threads: Int, profile: SSDProfile?, out base: UnsafeMutablePointer<Double>) {
+func ssdChunkedCore(_ inputs: SSDInputs, chunk: Int, threads: Int, profile: SSDProfile?, mistake: SSDChunkedMistake?,
+                    out base: UnsafeMutablePointer<Double>) {
     let (t, hh) = (inputs.length, inputs.heads)
     let logA = inputs.logA.elements                                    // (T, H)
     let out = DisjointWrites(base)                                     // a worker writes only its heads' columns
@@ -72,7 +77,7 @@ func ssdChunkedCore(_ inputs: SSDInputs, chunk: Int, threads: Int, profile: SSDP
         var gemmClock = GEMMClock()
         withUnsafeMutablePointer(to: &gemmClock) { clock in
             ssdChunkedHeads(inputs, logA: logA, chunk: min(chunk, t), heads: (worker * hh / workers)..<((worker + 1) * hh / workers),
-                            out: out, clock: profile == nil ? nil : clock)
+                            out: out, clock: profile == nil ? nil : clock, mistake: mistake)
         }
         profile?.add(worker: Double(DispatchTime.now().uptimeNanoseconds - started) * 1e-9, gemm: gemmClock)
     }
@@ -87,7 +92,7 @@ func ssdChunkedCore(_ inputs: SSDInputs, chunk: Int, threads: Int, profile: SSDP
 /// writes those heads' columns of Y. Steps 2 and 4 are one GEMM per group over all the range's
 /// heads of that group.
 func ssdChunkedHeads(_ inputs: SSDInputs, logA: [Double], chunk q: Int, heads: Range<Int>, out: DisjointWrites<Double>,
-                     clock: UnsafeMutablePointer<GEMMClock>?) {
+                     clock: UnsafeMutablePointer<GEMMClock>?, mistake: SSDChunkedMistake? = nil) {
     /// Every GEMM of the algorithm goes through here, so a profile can time them.
     func gemm(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int,
               _ a: UnsafePointer<Double>, lda: Int, _ b: UnsafePointer<Double>, ldb: Int,
@@ -121,7 +126,8 @@ func ssdChunkedHeads(_ inputs: SSDInputs, logA: [Double], chunk q: Int, heads: R
                 let x = px.baseAddress!, b = pb.baseAddress!, c = pc.baseAddress!, y = out.base
                 for start in stride(from: 0, to: t, by: q) {
                     let len = min(q, t - start)
-                    chunkDecays(logA, heads: hh, range: heads, start: start, length: len, chunk: q, cumulative: &cumulative, decays: &decays)
+                    chunkDecays(logA, heads: hh, range: heads, start: start, length: len, chunk: q, cumulative: &cumulative, decays: &decays,
+                                offByOne: mistake == .segsumOffByOne)
                     // 4. state → output (the incoming state, before this chunk updates it).
                     state.withUnsafeBufferPointer { ps in
                         for (g, first, k) in spans {
@@ -174,7 +180,7 @@ func ssdChunkedHeads(_ inputs: SSDInputs, logA: [Double], chunk q: Int, heads: R
                         }
                     }
                     // 3. state passing: h_c = (a_{c₀}⋯a_end)·h_{c−1} + S_c.
-                    for local in 0..<count {
+                    for local in 0..<count where mistake != .statePassingSkipped {
                         let total = exp(cumulative[local * q + len - 1])
                         for i in (local * p * n)..<((local + 1) * p * n) { state[i] = total * state[i] + chunkState[i] }
                     }
@@ -217,7 +223,7 @@ public final class SSDProfile: @unchecked Sendable {
 /// the diagonal, exponentiated through libmvec in one call per head (half the entries of Q×Q).
 /// - Complexity: O(H·Q²).
 func chunkDecays(_ logA: [Double], heads hh: Int, range: Range<Int>, start: Int, length len: Int, chunk q: Int,
-                 cumulative: inout [Double], decays: inout [Double]) {
+                 cumulative: inout [Double], decays: inout [Double], offByOne: Bool = false) {
     let packed = q * (q + 1) / 2
     decays.withUnsafeMutableBufferPointer { pd in
         for head in range {
@@ -230,10 +236,22 @@ func chunkDecays(_ logA: [Double], heads hh: Int, range: Range<Int>, start: Int,
                 var sum = 0.0
                 row[i] = 0
                 var j = i - 1
-                while j >= 0 { sum += logA[(start + j + 1) * hh + head]; row[j] = sum; j -= 1 }
+                let shift = offByOne ? 0 : 1                           // the wrong one sums log a_j … log a_{i−1}
+                while j >= 0 { sum += logA[(start + j + shift) * hh + head]; row[j] = sum; j -= 1 }
             }
             let used = len * (len + 1) / 2
             vectorExp(UnsafeBufferPointer(start: decay, count: used), into: UnsafeMutableBufferPointer(start: decay, count: used))
         }
     }
+}
+
+/// A deliberately wrong variant of one step of the chunked algorithm, for watching checks catch
+/// it (a chapter's `--inject`). Each is a mistake one could plausibly make writing the algorithm.
+public enum SSDChunkedMistake: Sendable, Equatable {
+    /// The diagonal blocks' segsum shifted by one step: L_c[i, j] = a_{i−1} ⋯ a_j (the sum
+    /// log a_j + … + log a_{i−1}) in place of a_i ⋯ a_{j+1}.
+    case segsumOffByOne
+    /// Step 3 skipped: no state is passed between chunks, so each chunk starts from zero and
+    /// the off-diagonal blocks of M are dropped.
+    case statePassingSkipped
 }
