@@ -49,13 +49,15 @@ func twoDiscretisations(_ book: Notebook) throws {
 
             Ā = exp(ΔA),    B̄ = (ΔA)⁻¹(exp(ΔA) − I)·ΔB   (= (e^{ΔA} − 1)/A · B for diagonal A)
 
-        Mamba's reference code (`selective_scan_ref`, and the CUDA kernel) uses B̄ = ΔB instead:
-        Euler's rule for B. Asked about it (state-spaces/mamba issue #114), the authors call it a
-        mix of ZOH for A and Euler for B that keeps the implementation simpler without changing
-        results. The two agree to first order, (e^{ΔA} − 1)/A = Δ(1 + ΔA/2 + …), so they are
-        close only while |ΔA| ≪ 1: at Mamba's initial steps (Δ ≤ 0.1) the gap is a few percent,
-        but at Δ = softplus(0) ≈ 0.69 (the data tokens of cell 7) and A = −4 ZOH's B̄ is about a
-        third of ΔB. ZOH's B̄ saturates at B/|A| as Δ grows; ΔB grows without bound.
+        Mamba's reference code (`selective_scan_ref`, the readable PyTorch version of its scan)
+        uses B̄ = ΔB instead: Euler's rule for B. Asked about it (state-spaces/mamba issue #114),
+        the authors describe it as a mix of ZOH for A and Euler for B, simpler to implement and
+        no worse in their experiments. The two agree to first order,
+        (e^{ΔA} − 1)/A = Δ(1 + ΔA/2 + …), so they are close only while |ΔA| ≪ 1. At Mamba's
+        initial steps (Δ ≤ 0.1) that holds for the slow state entries (|A| small) and fails for
+        the fast ones (A down to −N); at Δ = softplus(0) ≈ 0.69 (the data tokens of cell 7) and
+        A = −4, ZOH's B̄ is about a third of ΔB. ZOH's B̄ saturates at B/|A| as Δ grows; ΔB grows
+        without bound.
 
         Every scan in this library follows the code (ΔB); `selectiveRecurrence` offers both, so
         the table below is computed, not quoted. The ZOH column is checked against the definition
@@ -188,7 +190,7 @@ func scanThreeWays(_ book: Notebook) throws {
 func hardwareAware(_ book: Notebook) throws {
     book.cell("5. What makes it fast: the hardware-aware algorithm", """
         Mamba's speed on a GPU does not come from the parallel scan alone. The paper's §3.3.2
-        ("hardware-aware state expansion", details in Appendix D) starts from a different
+        ("hardware-aware state expansion"; the kernel's steps in Appendix D) starts from a different
         observation: the scan does little arithmetic per number it touches, so it is bound by
         memory traffic, and the obvious implementation moves the most data. It would first
         *materialise* Ā and B̄x for every (t, d, n) — two arrays of L·D·N numbers (per batch
@@ -255,13 +257,15 @@ func scanTimings(_ book: Notebook) throws {
 /// The sentence the timing table supports, built from its numbers.
 func threadFinding(_ times: [String: [Double]], unfused: Double) -> String {
     let (s, p) = (times["sequential"]!, times["Blelloch"]!)
-    func speedup(_ t: [Double]) -> String { String(format: "%.2f×", t[0] / t[1]) }
-    func verdict(_ t: [Double]) -> String { t[1] < 0.9 * t[0] ? "helped" : t[1] > 1.1 * t[0] ? "slowed it down" : "made no clear difference" }
-    let order = p[0] > s[0] && p[1] > s[1] ? "slower than the sequential scan on both thread counts"
+    func effect(_ t: [Double], _ name: String) -> String {
+        let change = t[1] < 0.9 * t[0] ? "sped up" : t[1] > 1.1 * t[0] ? "slowed down" : "did not clearly change"
+        return "\(change) the \(name) scan (\(String(format: "%.2f×", t[0] / t[1])))"
+    }
+    let order = p[0] > s[0] && p[1] > s[1]
+        ? "slower than the sequential scan on both thread counts: it does ~3× the combines, and two cores cannot use its depth of 23 levels"
         : p[0] < s[0] && p[1] < s[1] ? "faster than the sequential scan on both thread counts" : "faster on one thread count and slower on the other"
-    return "In this run the Blelloch scan was \(order) (it does ~3× the combines, and two cores cannot use its depth of 23 "
-        + "levels); a second thread \(verdict(s)) for the sequential scan (speed-up \(speedup(s))) and \(verdict(p)) for Blelloch "
-        + "(\(speedup(p))) — two cores shared with other work are a noisy place to time. The unfused scan took "
+    return "In this run the Blelloch scan was \(order). A second thread \(effect(s, "sequential")) and \(effect(p, "Blelloch")) "
+        + "— two cores shared with other work are a noisy place to time. The unfused scan took "
         + "\(Timing.format(unfused)) on one thread against \(Timing.format(s[0])) fused. "
         + "(The release benchmark, `swift run -c release Bench --filter selective`, measures the same rows.)"
 }
@@ -380,9 +384,9 @@ func ignoringNoise(_ book: Notebook) throws -> NoiseTask {
         selection set by hand from the flag, Δ_t = softplus(16·g_t − 16): data tokens get
         Δ = softplus(0) = 0.69, noise tokens Δ = softplus(−16) = 1.1·10⁻⁷. So noise neither enters
         the state (B̄ ≈ 0) nor erodes it (e^{ΔA} ≈ 1), while older data decays by e^{−0.69(n+1)}
-        per *data* token, not per time step. What this leaves out, and Chapter 08 adds: Δ_t here
-        comes from an oracle flag, not from a learned projection of x_t; N = 4 numbers cannot hold
-        8 tokens (the oldest fade); nothing is read back out.
+        per *data* token, not per time step. What this leaves out (learning the selection is a
+        chapter of its own): Δ_t here comes from an oracle flag, not from a learned projection of
+        x_t; N = 4 numbers cannot hold 8 tokens (the oldest fade); nothing is read back out.
 
         Three checks. Redraw all the noise: the selective final state must not move, and it must
         equal the state written by the 8 data tokens alone. The LTI system with the same mean Δ
