@@ -3,9 +3,11 @@ import Notebook
 import StateSpace
 
 let book = Notebook(chapter: "Chapter05", title: "Mamba: selection, the selective scan three ways, and a Mamba block", abstract: """
-    Mamba: Δ, B and C become functions of the input (selection), so the model keeps data tokens \
-    and ignores noise, which no convolution can; the selective scan is computed as a recurrence, \
-    a parallel (Blelloch) scan and a time-varying matrix that must agree, and a Mamba block's \
+    Mamba: Δ, B and C become functions of the input (selection). The paper's zero-order-hold B̄ \
+    against the reference code's ΔB; selection as gating (Theorem 1); the selective scan as a \
+    recurrence, a parallel (Blelloch) scan and a time-varying matrix that must agree; the memory \
+    the fused, hardware-aware scan saves by never materialising Ā and B̄x; why no single kernel \
+    reproduces a selective SSM; a state that ignores noise tokens; and a Mamba block whose \
     step-by-step generation matches its forward pass.
     """)
 
@@ -545,10 +547,11 @@ func whatComesNext(_ book: Notebook) {
            and change `gated` to it. Criterion: the cell's check passes again at ≤ 1e-12.
         2. **How far apart are ZOH and ΔB?** For the layer of cell 2, compute the relative
            difference in y between `selectiveRecurrence(inputs, input: .zeroOrderHold)` and
-           `.euler`, then again with every Δ multiplied by 10 (build `SelectiveScanInputs` with
-           the scaled Δ). Predict the first from (e^{ΔA} − 1)/(ΔA) ≈ 1 + ΔA/2: which Δ and A
-           dominate? Criterion: the measured ratio of the two differences, and your prediction
-           within a factor 2 of it.
+           `.euler` (the chapter prints it), then again with every Δ multiplied by 10 (a
+           `SelectiveScanInputs` with the same x, A, B, C and the scaled Δ). Is the gap larger for
+           small or large Δ, and does it grow faster or slower than Δ? Explain with the figure
+           `b-bar-vs-step.png`. Criterion: the second number is more than 10× the first, and your
+           explanation names the regime |ΔA| ≳ 1, where ZOH's B̄ saturates at B/|A|.
         3. **The memory of the expansion.** For Mamba-2.8B's layer (d_model = 2560, so
            D = d_inner = 5120, N = 16) at L = 2048 and batch 1, how many bytes do Ā and B̄x take in
            float32 if materialised, and how many numbers does the fused kernel write back (y)?
