@@ -41,6 +41,28 @@ public struct MambaBlock: Sendable {
         outProjection = try uniformMatrix(inner, modelWidth, bound: 1 / Double(inner).squareRoot(), rng: &rng)
     }
 
+    /// A block from given weights (trained ones, or another block's with one part changed).
+    /// d_model and d_inner are read from `inProjection` (d_model, 2·d_inner).
+    /// - Throws: `shapeMismatch` for any weight not shaped as the stored properties' comments say
+    ///   (the selection must have d_inner channels); `nonFinite` for NaN/∞ in a weight.
+    /// - Complexity: O(d_model·d_inner).
+    public init(inProjection: Matrix, convWeight: Matrix, convBias: [Double], selection: SelectiveParameters,
+                outProjection: Matrix) throws {
+        let (model, inner) = (inProjection.rows, inProjection.cols / 2)
+        try requirePositive(model, "d_model")
+        try requirePositive(inner, "d_inner")
+        try requireDimensions(inProjection, model, 2 * inner, "W_in (d_model, 2·d_inner)")
+        try requireDimensions(convWeight, inner, Self.convWidth, "conv weight (d_inner, 4)")
+        try requireCount(convBias.count, inner, "conv bias (d_inner)")
+        try requireCount(selection.channels, inner, "the selection's channels (d_inner)")
+        try requireDimensions(outProjection, inner, model, "W_out (d_inner, d_model)")
+        for (m, name) in [(inProjection, "W_in"), (convWeight, "conv weight"), (outProjection, "W_out")] { try m.requireFinite(name) }
+        try requireFinite(convBias, "conv bias")
+        (modelWidth, innerWidth) = (model, inner)
+        (self.inProjection, self.convWeight, self.convBias) = (inProjection, convWeight, convBias)
+        (self.selection, self.outProjection) = (selection, outProjection)
+    }
+
     /// The whole sequence at once. `u` (L, d_model) → (L, d_model). `threads` < 1 counts as 1.
     /// - Throws: `shapeMismatch`, `nonFinite`, `invalidParameter` (L = 0, or a u so large that the
     ///   selection or the scan would overflow Double: see `SelectiveScanInputs`).

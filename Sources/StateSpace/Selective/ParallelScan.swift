@@ -22,6 +22,30 @@
 /// - Returns: y, (L, D).
 /// - Complexity: O(L·D·N) work (≈ 3× the sequential scan's combines), depth O(log L) per channel.
 public func selectiveScanParallel(_ inputs: SelectiveScanInputs, threads: Int = 1) -> Matrix {
+    selectiveScanParallel(inputs, threads: threads, combine: AffineComposition.self)
+}
+
+/// The combine operator of a scan over pairs (a, b) that stand for the affine step h ↦ a·h + b:
+/// `combine(a₁, b₁, a₂, b₂)` is the pair for "(a₁, b₁), then (a₂, b₂)". Blelloch's algorithm is
+/// correct for any associative operator; for the selective scan it must be `AffineComposition`.
+/// The parameter exists so that a reader can run the same tree with a different operator (a
+/// wrong one, to watch a check catch it) without copying the algorithm.
+public protocol ScanCombine: SendableMetatype {
+    static func combine(_ a1: Double, _ b1: Double, _ a2: Double, _ b2: Double) -> (a: Double, b: Double)
+}
+
+/// (a₁, b₁) ⊕ (a₂, b₂) = (a₁a₂, a₂b₁ + b₂): h ↦ a₂(a₁h + b₁) + b₂. Associative, not commutative.
+public enum AffineComposition: ScanCombine {
+    @inline(__always)
+    public static func combine(_ a1: Double, _ b1: Double, _ a2: Double, _ b2: Double) -> (a: Double, b: Double) {
+        (a1 * a2, a2 * b1 + b2)
+    }
+}
+
+/// `selectiveScanParallel(_:threads:)` with the combine operator `Op` in every level of the tree
+/// and in the final step (up-sweep e[i] ← e[i−s] ⊕ e[i], down-sweep p ⊕ left, h_t = exclusive ⊕ e_t).
+/// - Complexity: as `selectiveScanParallel(_:threads:)`.
+public func selectiveScanParallel<Op: ScanCombine>(_ inputs: SelectiveScanInputs, threads: Int, combine _: Op.Type) -> Matrix {
     let (l, n) = (inputs.length, inputs.stateSize)
     let padded = ScanCost.powerOfTwo(atLeast: l)                      // l ≤ the elements of x: far below 2⁶²
     return forEachChannel(inputs, threads: threads, scratch: 3 * padded * n) { d, channel, work in
@@ -43,8 +67,7 @@ public func selectiveScanParallel(_ inputs: SelectiveScanInputs, threads: Int = 
             for i in stride(from: 2 * s - 1, to: padded, by: 2 * s) {   // independent: one parallel level
                 let left = (i - s) * n, right = i * n
                 for k in 0..<n {
-                    eb[right + k] = ea[right + k] * eb[left + k] + eb[right + k]
-                    ea[right + k] = ea[left + k] * ea[right + k]
+                    (ea[right + k], eb[right + k]) = Op.combine(ea[left + k], eb[left + k], ea[right + k], eb[right + k])
                 }
             }
             s *= 2
@@ -59,12 +82,12 @@ public func selectiveScanParallel(_ inputs: SelectiveScanInputs, threads: Int = 
                     let pa = ea[right + k], pb = eb[right + k]         // this node's prefix p
                     let la = ea[left + k], lb = eb[left + k]           // the left subtree's combination
                     ea[left + k] = pa; eb[left + k] = pb               // left child: p
-                    ea[right + k] = pa * la; eb[right + k] = la * pb + lb  // right child: p ⊕ left
+                    (ea[right + k], eb[right + k]) = Op.combine(pa, pb, la, lb)  // right child: p ⊕ left
                 }
             }
             s /= 2
         }
-        // Inclusive: h_t = exclusive_t ⊕ (a_t, b_t) = a_t·(exclusive b) + b_t; then read out.
+        // Inclusive: h_t = b-part of exclusive_t ⊕ (a_t, b_t) (= a_t·(exclusive b) + b_t); then read out.
         inputs.b.elements.withUnsafeBufferPointer { pb in
             inputs.c.elements.withUnsafeBufferPointer { pc in
                 let c = pc.baseAddress!
@@ -72,7 +95,7 @@ public func selectiveScanParallel(_ inputs: SelectiveScanInputs, threads: Int = 
                     var out = 0.0
                     for k in 0..<n {
                         let drive = inputs.drive(t, k, delta: channel.delta, x: channel.x, b: pb.baseAddress!)
-                        out += c[t * n + k] * (decay[t * n + k] * eb[t * n + k] + drive)
+                        out += c[t * n + k] * Op.combine(ea[t * n + k], eb[t * n + k], decay[t * n + k], drive).b
                     }
                     channel.y[t] = out + inputs.skip[d] * channel.x[t]
                 }

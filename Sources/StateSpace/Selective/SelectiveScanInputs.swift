@@ -5,13 +5,15 @@ import Foundation
 /// For each channel d and time t (per state index n):
 ///
 ///     Ā_{t,d,n} = exp(Δ_{t,d}·A_{d,n})        (zero-order hold for A)
-///     B̄_{t,d,n} = Δ_{t,d}·B_{t,n}              (Euler for B, as in Mamba)
+///     B̄_{t,d,n} = Δ_{t,d}·B_{t,n}              (Euler for B, as Mamba's reference code)
 ///     h_{t,d,n} = Ā_{t,d,n}·h_{t−1,d,n} + B̄_{t,d,n}·x_{t,d},   h_{−1} = 0
 ///     y_{t,d}   = Σ_n C_{t,n}·h_{t,d,n} + D_d·x_{t,d}
 ///
-/// Why Euler for B: the exact ZOH B̄ = A⁻¹(e^{ΔA} − 1)B differs from ΔB by O(Δ²A)·B, and the
-/// paper found no difference in quality while ΔB is cheaper and needs no division by A. We
-/// follow it; for small |ΔA| the two agree to first order, (e^{ΔA} − 1)/A = Δ(1 + ΔA/2 + …).
+/// Why Euler for B: the paper (eq. 4) states zero-order hold, B̄ = A⁻¹(e^{ΔA} − 1)B; the reference
+/// code uses ΔB, which its authors describe as simpler without affecting results (state-spaces/mamba
+/// issue #114). We follow the code. The two agree only to first order,
+/// (e^{ΔA} − 1)/A = Δ(1 + ΔA/2 + …): close at Mamba's initial steps, a factor ~3 apart at
+/// ΔA ≈ −2.8 (`InputDiscretization`; `selectiveRecurrence` computes either).
 ///
 /// Allowed values: A < 0 (a decaying state; Mamba's A = −exp(A_log) guarantees it), Δ ≥ 0 and
 /// finite. Δ = 0 is the limit softplus reaches when its argument underflows (below ≈ −745): the
