@@ -247,13 +247,14 @@ func fourWays(_ book: Notebook, spring: MassSpringDamper, discretised: Discretis
     if let p = plotted { try drawPositions(book, spring: spring, p.t, p.force, p.exact, p.views) }
 }
 
-/// `position.png` (the motion) and `position-difference.png` (|view − exact|, log scale), first 10 s.
+/// `position.png` (the motion) and `position-difference.png` (|view − exact|, log scale), first 1000 steps.
 func drawPositions(_ book: Notebook, spring: MassSpringDamper, _ t: [Double], _ force: [Double], _ exact: [Double],
                    _ views: (scan: [Double], fft: [Double], toeplitz: [Double])) throws {
     let shown = 0..<1000                                                            // 10 s at Δ = 0.01
     let time = Array(t[shown])
+    let span = fmt(t[shown.upperBound - 1] + t[1])                                  // seconds shown
     try book.figure(Figure(
-        name: "position", title: "Position of the driven spring (ζ = \(fmt(spring.dampingRatio)), first 10 s of L = 4096)",
+        name: "position", title: "Position of the driven spring (ζ = \(fmt(spring.dampingRatio)), first \(span) s of L = 4096)",
         xLabel: "t (s)", yLabel: "position (m)",
         series: [
             .init("force / k (static displacement)", x: time, y: force[shown].map { $0 / spring.stiffness }, style: "steps lw 1 lc rgb 'gray60'"),
@@ -262,7 +263,7 @@ func drawPositions(_ book: Notebook, spring: MassSpringDamper, _ t: [Double], _ 
                   style: "lines lw 2 dt 2 lc rgb '#d62728'"),
         ]))
     var differences = Figure(
-        name: "position-difference", title: "|view − exact| over the same 10 s (the position itself is of order 1 m)",
+        name: "position-difference", title: "|view − exact| over the same \(span) s (the position itself is of order 1 m)",
         xLabel: "t (s)", yLabel: "|view − exact| (m)",
         series: [("recurrence", views.scan, "#d62728"), ("FFT convolution", views.fft, "#2ca02c"),
                  ("Toeplitz matmul", views.toeplitz, "#9467bd")].map { title, view, colour in
