@@ -38,11 +38,23 @@ struct LegSSystems {
     let hold: Double                                           // h, seconds
 }
 
-/// LegS as A, a seeded C ~ 𝒩(0, 1/N) like S4's random C.
-func legSModel(_ n: Int, rng: inout SplitMix64) throws -> StateSpaceModel {
-    let (a, b) = try legSTransition(stateSize: n)
-    let c = (0..<n).map { _ in rng.nextGaussian() / Double(n).squareRoot() }   // (N)
+/// LegS as A, a seeded C ~ 𝒩(0, 1/N) like S4's random C. The injectable wrong LegS has the
+/// diagonal −n instead of −(n+1) (an off-by-one in the HiPPO formula): only the spectrum can see it.
+func legSModel(_ book: Notebook, _ n: Int) throws -> StateSpaceModel {
+    var (a, b) = try legSTransition(stateSize: n)                                   // (N, N), (N)
+    if book.injects("legs-diagonal-off-by-one", "LegS with diagonal −n instead of −(n+1)") {
+        for i in 0..<n { a[i, i] += 1 }
+    }
+    let c = (0..<n).map { _ in book.rng.nextGaussian() / Double(n).squareRoot() }   // (N)
     return try StateSpaceModel(a: a, b: b, c: c)
+}
+
+/// The ZOH model of `model` at step Δ — or, when injected, Euler's B̄ = ΔB in place of ZOH's.
+func zoh(_ book: Notebook, _ model: StateSpaceModel, step: Double) throws -> DiscreteStateSpaceModel {
+    let exact = try model.discretized(step: step, method: .zoh)
+    guard book.injects("euler-for-zoh", "Euler's ΔB in place of ZOH's B̄ = ∫₀^Δ e^{sA}B ds") else { return exact }
+    return try DiscreteStateSpaceModel(aBar: exact.aBar, bBar: model.b.map { step * $0 }, c: model.c, d: model.d,
+                                       step: step, method: .zoh)
 }
 
 func continuousReference(_ book: Notebook) throws -> LegSSystems {
@@ -51,28 +63,32 @@ func continuousReference(_ book: Notebook) throws -> LegSSystems {
         |---|---|---|---|---|
         | forward Euler | I + ΔA | ΔB | never | 1 |
         | bilinear | (I − Δ/2·A)⁻¹(I + Δ/2·A) | (I − Δ/2·A)⁻¹ΔB | never | 2 |
-        | zero-order hold | e^{ΔA} | A⁻¹(e^{ΔA} − I)B | input constant on each step | exact |
+        | zero-order hold | e^{ΔA} | A⁻¹(e^{ΔA} − I)B = ∫₀^Δ e^{sA}B ds | input constant on each step | exact |
 
         ZOH's B̄ comes from the exponential of the augmented matrix Δ[A B; 0 0], which needs no
         A⁻¹ (see `ZeroOrderHold.swift`). Take HiPPO-LegS as A (the matrix S4 starts from), a seeded
         C, and an input held constant for h = 0.04 s at a time. The reference every discretisation
-        is measured against is the continuous solution itself, computed by an ODE integrator that
-        shares no code with any of them: classical RK4 with m substeps per hold
-        (`continuousOutput`), whose own error we measure by doubling m.
+        is measured against is the continuous solution itself, computed by an ODE integrator
+        (`continuousOutput`): classical RK4, which evaluates x' = Ax + Bu four times per substep in
+        its own loop — no exponential, no Ā, no B̄, not the recurrence `scan` — with m substeps per
+        hold. Its own error is measured by halving m: RK4 is fourth order, so the error at m is
+        about 1/15 of the difference between m and m/2.
         """)
     let hold = 0.04, holds = 50
     var models: [Int: StateSpaceModel] = [:], references: [Int: [Double]] = [:]
     let levels = (0..<holds).map { _ in Double.random(in: -1...1, using: &book.rng) }    // (50): the held input
+    let late = book.injects("state-read-before-update", "the recurrence's output read before its state update (y_k = C x_{k−1})")
     for (n, m) in [(16, 512), (64, 2048)] {
-        let model = try legSModel(n, rng: &book.rng)
+        let model = try legSModel(book, n)
         let reference = try model.continuousOutput(heldInput: levels, holdInterval: hold, substeps: m)     // (50)
         let halfAsFine = try model.continuousOutput(heldInput: levels, holdInterval: hold, substeps: m / 2)
-        let zoh = try model.discretized(step: hold, method: .zoh).scan(levels)                             // (50)
-        book.show(String(format: "N = %d: RK4 with m = %d vs m = %d differ by %.1e (relative): the reference's own error",
+        var zohOutput = try zoh(book, model, step: hold).scan(levels)                                       // (50)
+        if late { zohOutput = [0] + zohOutput.dropLast() }
+        book.show(String(format: "N = %d: RK4 with m = %d vs m = %d differ by %.1e (relative): the error at m is ≈ 1/15 of it",
                          n, m, m / 2, relativeDifference(halfAsFine, reference)))
-        book.check(.agreement("N = \(n): ZOH recurrence (Δ = h) = continuous solution (RK4, m = \(m))", zoh, reference,
+        book.check(.agreement("N = \(n): ZOH recurrence (Δ = h) = continuous solution (RK4, m = \(m))", zohOutput, reference,
                               tolerance: 1e-10,
-                              reason: n == 16 ? "ZOH is exact for a held input; what is left is RK4's error, ≈ |τρ(A)|⁴ per unit time, measured above at ≤ 1e-11" : nil))
+                              reason: n == 16 ? "ZOH is exact for a held input; what is left is RK4's error, ≈ 1/15 of the m vs m/2 difference (≤ 1e-10 over 100 seeds)" : nil))
         (models[n], references[n]) = (model, reference)
     }
     return LegSSystems(models: models, references: references, levels: levels, hold: hold)
@@ -80,16 +96,19 @@ func continuousReference(_ book: Notebook) throws -> LegSSystems {
 
 func threeViews(_ book: Notebook, _ systems: LegSSystems) throws {
     book.cell("2. Recurrent = convolutional = matmul", """
-        Now fix Δ and compute y three ways: the recurrence (`scan`), the kernel K_k = C Āᵏ B̄ by
-        stepping v ← Āv and an FFTW convolution (`convolve`), and the L×L Toeplitz matrix of K
-        times u (`matmul`, one BLAS call). All three are exact rewritings of one another, so the
-        check tolerance is rounding. The same holds for any discretisation: we check bilinear's
-        recurrence against bilinear's own kernel too.
+        Now fix Δ = 0.01 and compute y three ways: the recurrence (`scan`), the kernel
+        K_k = C Āᵏ B̄ by stepping v ← Āv and an FFTW convolution (`convolve`), and the L×L
+        Toeplitz matrix of K times u (`matmul`, one BLAS call). All three are exact rewritings of
+        one another, so the check tolerance is rounding. The same holds for any discretisation: we
+        check bilinear's recurrence against bilinear's own kernel too. `three-views.png` draws, for
+        a white-noise input, the output's size and how far the two other views are from the
+        recurrence, step by step, on a log scale.
         """)
     let step = 0.01
-    var threeViews: (t: [Double], scan: [Double], conv: [Double], matmul: [Double])?
+    var shown: (y: [Double], fft: [Double], toeplitz: [Double])?
     for (n, length) in [(16, 256), (64, 1024), (64, 4096)] {
-        let ssm = try systems.models[n]!.discretized(step: step, method: .zoh, requireStable: true)
+        let ssm = try zoh(book, systems.models[n]!, step: step)
+        try ssm.requireStable()
         let u = (0..<length).map { _ in book.rng.nextGaussian() }                   // (L)
         let scanned = try ssm.scan(u), convolved = try ssm.convolve(u), multiplied = try ssm.matmul(u)  // (L) each
         let why = "exact rewritings; FFT rounding ≈ ε·log₂L·‖K‖₁ relative"
@@ -97,48 +116,98 @@ func threeViews(_ book: Notebook, _ systems: LegSSystems) throws {
                               tolerance: 1e-10, reason: length == 256 ? why : nil))
         book.check(.agreement("ZOH N = \(n), L = \(length): Toeplitz matmul = recurrence", multiplied, scanned, tolerance: 1e-10))
         if length == 4096 {
-            let shown = 0..<400
-            threeViews = (shown.map { Double($0) * step }, Array(scanned[shown]), Array(convolved[shown]), Array(multiplied[shown]))
+            shown = (scanned, convolved, multiplied)
             let bilinear = try systems.models[64]!.discretized(step: step, method: .bilinear, requireStable: true)
             book.check(.agreement("bilinear N = 64, L = 4096: FFT convolution with its kernel = its recurrence",
                                   try bilinear.convolve(u), try bilinear.scan(u), tolerance: 1e-10))
         }
     }
-    guard let v = threeViews else { return }
-    let every = Array(stride(from: 0, to: v.t.count, by: 8))
-    try book.figure(Figure(
-        name: "three-views", title: "LegS N = 64, ZOH, Δ = \(step): one output, three views (first 400 steps)",
-        xLabel: "t = kΔ (s)", yLabel: "y_k",
+    guard let v = shown else { return }
+    func series(_ title: String, _ values: [Double], _ style: String) -> Figure.Series {
+        let kept = values.indices.filter { values[$0] != 0 }                        // a logarithm needs |·| > 0
+        return .init(title, x: kept.map { Double($0) * step }, y: kept.map { abs(values[$0]) }, style: style)
+    }
+    var figure = Figure(
+        name: "three-views", title: "LegS N = 64, ZOH, Δ = \(step), white-noise input: the three views differ by rounding only",
+        xLabel: "t = kΔ (s)", yLabel: "magnitude (output units)",
         series: [
-            .init("recurrence", x: v.t, y: v.scan, style: "lines lw 3 lc rgb '#1f77b4'"),
-            .init("FFT convolution", x: every.map { v.t[$0] }, y: every.map { v.conv[$0] }, style: "points pt 6 ps 1 lc rgb '#2ca02c'"),
-            .init("Toeplitz matmul", x: every.map { v.t[min($0 + 4, v.t.count - 1)] }, y: every.map { v.matmul[min($0 + 4, v.t.count - 1)] },
-                  style: "points pt 2 ps 1 lc rgb '#d62728'"),
-        ]))
+            series("|y_k| (recurrence)", v.y, "lines lw 1 lc rgb 'gray60'"),
+            series("|FFT convolution − recurrence|", zip(v.fft, v.y).map { $0 - $1 }, "points pt 7 ps 0.3 lc rgb '#2ca02c'"),
+            series("|Toeplitz matmul − recurrence|", zip(v.toeplitz, v.y).map { $0 - $1 }, "points pt 7 ps 0.3 lc rgb '#d62728'"),
+        ])
+    figure.logY = true
+    try book.figure(figure)
 }
 
 func timescale(_ book: Notebook, _ systems: LegSSystems) throws {
     book.cell("3. Δ sets the timescale", """
-        The same (A, B, C) with a different Δ is a different kernel: K_k = C e^{kΔA} B̄ samples the
-        continuous impulse response C e^{tA}B at t = kΔ. A small Δ spreads the memory over many
-        steps; a large one squeezes it into a few. S4 and Mamba learn Δ (per channel, and for
-        Mamba per token) — it is the model's knob for "how long to remember".
+        The same (A, B, C) with a different Δ is a different kernel. What does K_k sample? With
+        B̄ = ∫₀^Δ e^{sA}B ds,
+
+            K_k = C e^{kΔA} B̄ = ∫_{kΔ}^{(k+1)Δ} C e^{sA}B ds,
+
+        the continuous impulse response h(t) = C e^{tA}B *averaged* over step k, times Δ. So the
+        kernel's amplitude scales with Δ, and K_k/Δ ≈ h(kΔ + Δ/2) wherever h changes little within
+        a step (the midpoint rule) — not near t = 0 at Δ = 0.01, where LegS's fast modes (rates up
+        to N = 64 per second) move h within a step. The check compares K_k with the integral
+        itself, by Gauss–Legendre quadrature of h: no Ā, no B̄. Plotted as K_k/Δ at the middle of
+        each step, the three kernels fall on one curve, h(t) (by `matrixExponential` at each t), as
+        far as each Δ resolves it: Δ = 0.1 averages the fast modes away. A small Δ spreads the
+        memory over many steps; a large one squeezes it into a few. S4 and Mamba learn Δ (per
+        channel, and for Mamba per token): it is the model's knob for "how long to remember".
         """)
+    let model = systems.models[64]!
     let kernelLength = 4096
-    var kernelSeries: [Figure.Series] = []
+    var series: [Figure.Series] = []
     for delta in [0.1, 0.01, 0.001] {
-        let kernel = try systems.models[64]!.discretized(step: delta, method: .zoh).kernel(length: kernelLength)  // (4096)
+        let kernel = try zoh(book, model, step: delta).kernel(length: kernelLength)           // (4096)
         let energy = kernel.reduce(0) { $0 + $1 * $1 }
         var running = 0.0
         let halfEnergy = kernel.firstIndex { running += $0 * $0; return running >= 0.5 * energy } ?? kernelLength
-        book.show(String(format: "Δ = %-6g: half the kernel's energy lies in its first %d steps (t = %.3g s)", delta, halfEnergy + 1,
-                         Double(halfEnergy + 1) * delta))
-        kernelSeries.append(.init("Δ = \(delta)", x: (1...kernelLength).map(Double.init), y: kernel))
+        book.show(String(format: "Δ = %-6g: half the kernel's energy lies in its first %4d steps (t = %.3g s)",
+                         delta, halfEnergy + 1, Double(halfEnergy + 1) * delta))
+        let drawn = (0..<kernelLength).filter { (Double($0) + 0.5) * delta <= 8 }          // the first 8 s
+        series.append(.init("K_k/Δ, Δ = \(delta)", x: drawn.map { (Double($0) + 0.5) * delta }, y: drawn.map { kernel[$0] / delta }))
+        guard delta < 0.1 else { continue }
+        // K_k against ∫ over step k of h, by Gauss–Legendre on `pieces` sub-steps (each node one expm).
+        let taps = Array(Set((0...12).map { Int(pow(Double(kernelLength - 1), Double($0) / 12)) })).sorted()
+        let pieces = delta == 0.01 ? 4 : 1
+        let quadrature = try taps.map { try stepIntegral(model, from: Double($0) * delta, over: delta, pieces: pieces) }
+        book.check(.agreement("Δ = \(delta): K_k = ∫_{kΔ}^{(k+1)Δ} C e^{sA}B ds (Gauss–Legendre, expm at each node), \(taps.count) taps",
+                              taps.map { kernel[$0] }, quadrature.map(\.integral), tolerance: 1e-10,
+                              reason: delta == 0.01 ? "an identity; 5-point Gauss–Legendre is exact to degree 9, so its error shrinks like (Δ/pieces)¹⁰: measured ≤ 2e-13" : nil))
+        book.show(String(format: "Δ = %g: K_k/Δ vs the midpoint value h(kΔ + Δ/2): relative difference %.1e (the midpoint rule)",
+                         delta, relativeDifference(zip(taps, quadrature).map { kernel[$0.0] / delta }, quadrature.map(\.midpoint))))
     }
-    var kernelFigure = Figure(name: "legs-kernels", title: "LegS N = 64 kernel K_k = C Ā^k B̄ at three steps Δ (ZOH)",
-                              xLabel: "step k", yLabel: "K_k", series: kernelSeries)
-    kernelFigure.logX = true
-    try book.figure(kernelFigure)
+    if !book.options.figuresOff {
+        let t = (0...200).map { 5e-4 * pow(16000.0, Double($0) / 200) }                    // log-spaced, 0.5 ms … 8 s
+        series.append(.init("h(t) = C e^{tA} B (continuous)", x: t, y: try t.map { try impulseResponse(model, at: $0) },
+                            style: "lines lw 1 dt 2 lc rgb 'black'"))
+    }
+    var figure = Figure(name: "legs-kernels", title: "LegS N = 64: K_k/Δ at three steps Δ (ZOH) and the continuous impulse response h(t)",
+                        xLabel: "t = (k + ½)Δ (s): the middle of step k", yLabel: "K_k / Δ (output per unit input per second)", series: series)
+    figure.logX = true
+    try book.figure(figure)
+}
+
+/// ∫_t^{t+Δ} C e^{sA} B ds by 5-point Gauss–Legendre quadrature on `pieces` equal sub-steps, each node
+/// by `matrixExponential` (no Ā, no B̄); and h at the step's midpoint t + Δ/2.
+func stepIntegral(_ model: StateSpaceModel, from t: Double, over delta: Double, pieces: Int)
+    throws -> (integral: Double, midpoint: Double) {
+    let nodes = [-0.9061798459386640, -0.5384693101056831, 0.0, 0.5384693101056831, 0.9061798459386640]
+    let weights = [0.2369268850561891, 0.4786286704993665, 0.5688888888888889, 0.4786286704993665, 0.2369268850561891]
+    var sum = 0.0
+    let width = delta / Double(pieces)
+    for p in 0..<pieces {
+        let centre = t + (Double(p) + 0.5) * width
+        for (x, w) in zip(nodes, weights) { sum += w * width / 2 * (try impulseResponse(model, at: centre + x * width / 2)) }
+    }
+    return (sum, try impulseResponse(model, at: t + delta / 2))
+}
+
+/// h(t) = C e^{tA} B, the continuous impulse response, by one matrix exponential.
+func impulseResponse(_ model: StateSpaceModel, at t: Double) throws -> Double {
+    zip(model.c, try matrixExponential(t * model.a) * model.b).reduce(0) { $0 + $1.0 * $1.1 }
 }
 
 func discretisationError(_ book: Notebook, _ systems: LegSSystems) throws {
@@ -158,7 +227,8 @@ func discretisationError(_ book: Notebook, _ systems: LegSSystems) throws {
             let substeps = 1 << j
             let delta = systems.hold / Double(substeps)
             let fine = systems.levels.flatMap { [Double](repeating: $0, count: substeps) }   // (50·2ʲ)
-            let y = try systems.models[16]!.discretized(step: delta, method: method).scan(fine)
+            let model = systems.models[16]!
+            let y = try (method == .zoh ? zoh(book, model, step: delta) : model.discretized(step: delta, method: method)).scan(fine)
             let atHolds = systems.levels.indices.map { y[$0 * substeps + substeps - 1] }       // (50)
             deltas.append(delta)
             errors.append(relativeDifference(atHolds, systems.references[16]!))
@@ -184,49 +254,69 @@ func discretisationError(_ book: Notebook, _ systems: LegSSystems) throws {
 
 func eulerIsFragile(_ book: Notebook, _ systems: LegSSystems) throws {
     book.cell("5. Euler and a non-normal A", """
-        A warning the numbers give for free: with N = 64, Euler's error at Δ = h/16 = 2.5 ms is
-        large, although every eigenvalue of I + ΔA lies inside the unit disc. LegS is highly
-        non-normal, and Euler lets transients grow before they decay. At a larger step Euler's Ā
-        has eigenvalues outside the unit disc, and the library refuses it. S4 never uses Euler.
+        Every eigenvalue of Euler's Ā = I + ΔA is 1 + Δλ = 1 − kΔ (LegS's eigenvalues are −1…−N).
+        At Δ = h/16 = 2.5 ms and N = 64 they all lie inside the unit disc, yet Euler's output can
+        be far from the continuous one: LegS is highly non-normal, and Euler lets transients grow
+        before they decay. At Δ = 0.05 the eigenvalue 1 − 64Δ = −2.2 lies outside: the recurrence
+        grows by 2.2 per step, and the library refuses the model. The spectrum is checked by
+        running the recurrence itself: v ← Āv/‖Āv‖ (power iteration) for 3000 steps, whose growth
+        per step ‖Āv‖ must approach |1 − 64Δ| — a test of LegS's eigenvalues that no agreement
+        between views can give (they all share A). S4 never uses Euler.
         """)
     let model = systems.models[64]!
     let eulerN64 = try model.discretized(step: systems.hold / 16, method: .euler)
-    let fineN64 = systems.levels.flatMap { [Double](repeating: $0, count: 16) }
-    let eulerN64Output = try eulerN64.scan(fineN64)
+    let fineN64 = systems.levels.flatMap { [Double](repeating: $0, count: 16) }          // (800)
+    let eulerN64Output = try eulerN64.scan(fineN64)                                       // (800)
     let eulerN64Error = relativeDifference(systems.levels.indices.map { eulerN64Output[$0 * 16 + 15] }, systems.references[64]!)
-    book.show(String(format: "non-normal transient: LegS N = 64, Euler, Δ = h/16: relative error %.2g, spectral radius of Ā %.3f",
-                     eulerN64Error, try spectralRadius(eulerN64.aBar)))
+    book.finding(String(format: "LegS N = 64, Euler at Δ = h/16: relative error %.2g against the continuous solution, "
+                        + "although ρ(Ā) = %.3f < 1.", eulerN64Error, try spectralRadius(eulerN64.aBar)))
     let coarseEuler = try model.discretized(step: 0.05, method: .euler)
-    book.check(.agreement("Euler Δ = 0.05, LegS N = 64: spectral radius of I + ΔA (LAPACK) = max|1 + Δλ| = |1 − 64Δ|",
-                          [try spectralRadius(coarseEuler.aBar)], [abs(1 - 64 * 0.05)], tolerance: 1e-12,
-                          reason: "LegS's eigenvalues are exactly −1…−N, so Euler's are 1 − kΔ"))
+    var v = model.b, growth = 0.0                                                         // (N)
+    for _ in 0..<3000 {
+        let next = coarseEuler.aBar * v                                                   // (N)
+        growth = next.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        v = next.map { $0 / growth }
+    }
+    book.check(.agreement("Euler Δ = 0.05, LegS N = 64: growth per step of the recurrence (power iteration) = |1 − 64Δ|",
+                          [growth], [abs(1 - 64 * 0.05)], tolerance: 1e-9,
+                          reason: "power iteration converges like (|1 − 63Δ|/|1 − 64Δ|)ᵏ = 0.977ᵏ: 1e-30 after 3000 steps, times the eigenvector's conditioning"))
     book.checkThrows("Euler Δ = 0.05 is refused as unstable (requireStable)") { try coarseEuler.requireStable() }
 }
 
 func cost(_ book: Notebook, _ systems: LegSSystems) throws {
     book.cell("6. What each view costs", """
         The recurrence does L matrix-vector products: O(L·N²), sequential. The convolution needs
-        the kernel — computed here by stepping, which is *also* L matrix-vector products — and then
-        one FFT convolution, O(L log L). So for a single SISO SSM the convolution view is no cheaper
-        than the recurrence until the kernel itself is cheap: that is exactly what S4 (Chapter 03)
-        achieves with the Cauchy kernel. The matmul view is O(L²) time and memory: 2¹⁶ steps would
-        need a 32 GiB matrix, so it is run up to L = 4096 only. Timings are informative (medians of
-        three after a warm-up, debug or release as you ran it); the release measurements live in
-        `swift run -c release Bench`.
+        the kernel — computed here by stepping, which is *also* L matrix-vector products, O(L·N²) —
+        and then one FFT convolution, O(L log L). So for a single SISO SSM the convolution view is
+        no cheaper than the recurrence until the kernel itself is cheap: that is what S4
+        (Chapter 03) achieves, O(N·L) for the kernel with the Cauchy sums. The matmul view is O(L²)
+        time and memory: 2¹⁶ steps would need a 32 GiB matrix, so it runs up to L = 4096 only.
+        Timings are medians of three after a warm-up, debug or release as you ran it (the release
+        measurements: `swift run -c release Bench`); on a log-log plot an exponent is a slope.
         """)
     let model = try systems.models[64]!.discretized(step: 0.01, method: .zoh)
+    let sizes = (10...16).map { 1 << $0 }
     var inputs: [Int: [Double]] = [:], kernels: [Int: [Double]] = [:]
-    for length in (12...16).map({ 1 << $0 }) {
+    for length in sizes {
         inputs[length] = (0..<length).map { _ in book.rng.nextGaussian() }       // (L)
         kernels[length] = try model.kernel(length: length)                       // (L)
     }
-    try book.timingSweep(name: "view-cost", title: "Cost of each view vs L (LegS N = 64, ZOH)", parameter: "L (steps)",
-                         sizes: (12...16).map { 1 << $0 }, methods: [
-                             TimedMethod("recurrence") { _ = try model.scan(inputs[$0]!) },
-                             TimedMethod("kernel by stepping") { _ = try model.kernel(length: $0) },
-                             TimedMethod("FFT convolution") { _ = try causalConvolution(kernels[$0]!, inputs[$0]!) },
-                             TimedMethod("Toeplitz matmul", upTo: 4096) { _ = try model.matmul(inputs[$0]!) },
-                         ])
+    guard let result = try book.timingSweep(name: "view-cost", title: "Cost of each view vs L (LegS N = 64, ZOH)",
+                                            parameter: "L (steps)", sizes: sizes, methods: [
+        TimedMethod("recurrence") { _ = try model.scan(inputs[$0]!) },
+        TimedMethod("kernel by stepping") { _ = try model.kernel(length: $0) },
+        TimedMethod("FFT convolution") { _ = try causalConvolution(kernels[$0]!, inputs[$0]!) },
+        TimedMethod("Toeplitz matmul", upTo: 4096) { _ = try model.matmul(inputs[$0]!) },
+    ]) else { return }
+    let lengths = sizes.map(Double.init)
+    let slopes = try ["recurrence", "kernel by stepping", "FFT convolution"].map { label in
+        (label, try logLogSlope(lengths, result[label]))
+    }
+    book.finding("Measured growth exponents (log-log slope of time against L, 2¹⁰ … 2¹⁶): "
+        + slopes.map { String(format: "%@ %.2f", $0.0, $0.1) }.joined(separator: ", ")
+        + String(format: ". At L = 2¹⁶ the FFT convolution took %.2g× the recurrence's time, the kernel by stepping %.2g×.",
+                 result["FFT convolution"].last! / result["recurrence"].last!,
+                 result["kernel by stepping"].last! / result["recurrence"].last!))
 }
 
 func whatComesNext(_ book: Notebook) {
@@ -234,17 +324,19 @@ func whatComesNext(_ book: Notebook) {
         One SSM, four faces, the same numbers: a continuous system, a recurrence, a convolution and
         a matrix. The discretisation decides how faithful the discrete faces are (ZOH exact for held
         inputs, bilinear second order, Euler first order and fragile), and Δ decides the timescale.
-        What LSSL could not do is compute K fast for large N — stepping costs as much as the
-        recurrence. Chapter 03 (S4) makes the kernel cost nearly O(N + L log L) with a
-        diagonal-plus-low-rank A and a Cauchy kernel.
+        What LSSL could not do is compute K fast for large N — stepping costs O(L·N²), as much as
+        the recurrence. Chapter 03 (S4) computes it in O(N·L) (Cauchy sums of N/2 terms at L/2 + 1
+        frequencies) plus O(L log L) for one inverse FFT, with a diagonal-plus-low-rank A.
         """)
     book.exercises("""
         1. Replace LegS by LegT (`legTTransition(stateSize: 16, window: 1)`) in section 4. Do the
            observed orders change? Does Euler's non-normal transient appear?
         2. Use h = 0.01 instead of 0.04: how many RK4 substeps does the reference need for the same
            accuracy, and why does ZOH not care?
-        3. Feed a smooth input (a sine sampled at each step, not held) and redo section 4. What
-           order does ZOH show now, and why?
+        3. Feed a smooth input instead of a held one: u(t) = sin(2πt), sampled as u_k = u(t_k) at
+           t_k = (k + 1)Δ, against the reference `continuousOutput(input: { sin(2 * .pi * $0) },
+           sampleInterval: Δ, count: L, substeps: m)`. Redo section 4 at the hold times. What
+           order does ZOH show now, and bilinear? Why?
         """)
 }
 
