@@ -317,6 +317,15 @@ func cost(_ book: Notebook, _ systems: LegSSystems) throws {
         + String(format: ". At L = 2¹⁶ the FFT convolution took %.2g× the recurrence's time, the kernel by stepping %.2g×.",
                  result["FFT convolution"].last! / result["recurrence"].last!,
                  result["kernel by stepping"].last! / result["recurrence"].last!))
+    // Expected exponents: 1 for O(L·N²); for O(L log L) the local slope 1 + 1/ln L, at the range's middle.
+    let fftExpected = 1 + 1 / log((lengths.first! * lengths.last!).squareRoot())
+    let expected = [1, 1, fftExpected]
+    let off = zip(slopes, expected).filter { abs($0.0.1 - $0.1) > 0.15 }
+    book.finding(String(format: "Expected exponents: 1, 1 and %.2f (L log L over this range). ", fftExpected)
+        + (off.isEmpty ? "All three measured within 0.15 of them."
+            : off.map { String(format: "%@ is %@ (%.2f)", $0.0.0, $0.0.1 < $0.1 ? "below" : "above", $0.0.1) }.joined(separator: ", ")
+                + ": below means fixed per-call costs still weigh at the smaller L, above that the data left the cache "
+                + "or the machine was busy — timings on a shared machine are informative only."))
 }
 
 func whatComesNext(_ book: Notebook) {
