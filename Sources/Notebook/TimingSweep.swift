@@ -37,10 +37,11 @@ extension Notebook {
     ///   - name, title: the figure's file stem and title.
     ///   - parameter: what the size is, with its unit (`L (steps)`): the table's first column and the x axis.
     ///   - extraSeries: drawn on the same axes (a FLOP model, a reference slope).
+    ///   - extraCommands: gnuplot commands placed before `plot` (an arrow marking T = Q, a label).
     /// - Complexity: Σ over methods and sizes of (repetitions + 1) calls (one call when repetitions is 1).
     @discardableResult
     public func timingSweep(name: String, title: String, parameter: String, sizes: [Int], methods: [TimedMethod],
-                            extraSeries: [Figure.Series] = []) throws -> TimingSweepResult? {
+                            extraSeries: [Figure.Series] = [], extraCommands: [String] = []) throws -> TimingSweepResult? {
         guard !skipsTimings else { return nil }
         var progress = Progress("timing: \(title)", total: sizes.count * methods.count)
         var seconds = [[Double]](repeating: [], count: methods.count)          // (methods, sizes)
@@ -65,6 +66,7 @@ extension Notebook {
                             } + extraSeries)
         figure.logX = true
         figure.logY = true
+        figure.extraCommands = extraCommands
         try self.figure(figure)
         return TimingSweepResult(sizes: sizes, labels: methods.map(\.label), seconds: seconds)
     }

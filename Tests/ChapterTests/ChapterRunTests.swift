@@ -81,7 +81,7 @@ struct ChapterRunTests {
         #expect(run.status == 0, "stderr: \(run.stderr)")
         #expect(run.stdout.contains("gnuplot-nox"))
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("Chapter00").path)
-        #expect(Set(files) == ["kernel.dat", "kernel.gp", "position.dat", "position.gp"])
+        #expect(Set(files) == ["kernel.dat", "kernel.gp", "position.dat", "position.gp", "position-difference.dat", "position-difference.gp"])
     }
 
     @Test("an unwritable --plots-dir: exit status 2 and a message naming the path")

@@ -101,13 +101,13 @@ struct HostileUserTests {
         let chapter = try run(productsDirectory().appendingPathComponent("Chapter00"),
                               ["--plots-dir", "plots"], in: scratch, environment: environment)
         #expect(chapter.status == 1, "exit status \(chapter.status) (SIGPIPE kills with 13, a shell shows 141); stderr: \(chapter.stderr)")
-        // Every cell ran: the two figures failed, every other check is in the summary.
-        #expect(chapter.lastLine.wholeMatch(of: /Chapter00: [1-9]\d* passed, 2 failed/) != nil, "last line: \(chapter.lastLine)")
+        // Every cell ran: the three figures failed, every other check is in the summary.
+        #expect(chapter.lastLine.wholeMatch(of: /Chapter00: [1-9]\d* passed, 3 failed/) != nil, "last line: \(chapter.lastLine)")
         #expect(chapter.stdout.contains("✗ figure kernel drawn (gnuplot failed)"))
         #expect(chapter.stdout.contains("gnuplot failed on"))
         #expect(chapter.stdout.contains("## Exercises"))
         let written = try FileManager.default.contentsOfDirectory(atPath: scratch.appendingPathComponent("plots/Chapter00").path)
-        #expect(Set(written) == ["kernel.dat", "kernel.gp", "position.dat", "position.gp"])
+        #expect(Set(written) == ["kernel.dat", "kernel.gp", "position.dat", "position.gp", "position-difference.dat", "position-difference.gp"])
     }
 
     @Test("--seed -1 names the flag, its range and the value", arguments: [["--seed", "-1"], ["--seed=-1"]])
@@ -186,12 +186,12 @@ struct HostileUserTests {
                               environment: environment(pathFirst: bin, ["GNUPLOT_TIMEOUT": "0.3"]))
         #expect(ContinuousClock.now - start < .seconds(15))
         #expect(chapter.status == 1, "stderr: \(chapter.stderr)")
-        #expect(chapter.lastLine.wholeMatch(of: /Chapter00: [1-9]\d* passed, 2 failed/) != nil, "last line: \(chapter.lastLine)")
+        #expect(chapter.lastLine.wholeMatch(of: /Chapter00: [1-9]\d* passed, 3 failed/) != nil, "last line: \(chapter.lastLine)")
         #expect(chapter.stdout.contains("✗ figure kernel drawn (gnuplot did not finish)"))
         #expect(chapter.stderr.contains("gnuplot did not finish within 0.3 s on"), "stderr: \(chapter.stderr)")
         #expect(chapter.stdout.contains("## Exercises"))
         let written = try FileManager.default.contentsOfDirectory(atPath: scratch.appendingPathComponent("plots/Chapter00").path)
-        #expect(Set(written) == ["kernel.dat", "kernel.gp", "position.dat", "position.gp"])
+        #expect(Set(written) == ["kernel.dat", "kernel.gp", "position.dat", "position.gp", "position-difference.dat", "position-difference.gp"])
         // Nothing is left running: gnuplot's whole process group was stopped (review of issue 9).
         let pids = try String(contentsOf: scratch.appendingPathComponent("pids"), encoding: .utf8)
             .split(separator: "\n").compactMap { Int32($0) }
@@ -229,7 +229,7 @@ struct HostileUserTests {
         let chapter = try run(productsDirectory().appendingPathComponent("Chapter00"), ["--plots-dir", "plots"], in: scratch,
                               environment: environment(pathFirst: bin))
         #expect(chapter.status == 1, "stderr: \(chapter.stderr)")
-        #expect(chapter.lastLine.wholeMatch(of: /Chapter00: [1-9]\d* passed, 2 failed/) != nil, "last line: \(chapter.lastLine)")
+        #expect(chapter.lastLine.wholeMatch(of: /Chapter00: [1-9]\d* passed, 3 failed/) != nil, "last line: \(chapter.lastLine)")
         #expect(chapter.stdout.contains("✗ figure kernel drawn (gnuplot wrote no PNG)"))
         #expect(chapter.stderr.contains("gnuplot exited 0 but wrote no PNG for"), "stderr: \(chapter.stderr)")
         #expect(!chapter.stdout.contains(" → plots/Chapter00/"), "a figure is claimed: \(chapter.stdout)")
