@@ -1,58 +1,53 @@
-/*:
- # Chapter 01 — HiPPO: memory as online polynomial projection
-
- A recurrent model must squeeze the whole past of its input into a fixed-size state. HiPPO
- (Gu, Dao, Ermon, Rudra & Ré, 2020) answers *how*, exactly: choose a measure μ over the past
- (which part matters, and how much) and keep, at every instant, the coefficients of the best
- polynomial approximation of the past under μ. Those coefficients c(t) obey a linear ODE,
- c'(t) = A c(t) + B f(t), so the memory is a state space model — and the chapters that follow
- (LSSL, S4) are about running exactly these A and B fast.
-
- Glossary:
- - N — state size = number of basis functions kept
- - θ — window length of the translated measures (LegT, FouT)
- - f — the input signal; c(t) (N) — the state, the coefficients of f's past
- - g_n — the n-th basis function; f̂(s) = Σ_n c_n(t) g_n(s) is the reconstruction
- - Δ, L — time step and number of steps
-
- Run: `swift run Chapter01` (`--ascii` to see figures in the terminal, `--seed` for another
- signal).
- */
 import Foundation
 import Notebook
 import StateSpace
 
-let book = Notebook(chapter: "Chapter01", title: "HiPPO: memory as online polynomial projection",
-                    options: ChapterOptions.parseOrExit(abstract: """
-                        HiPPO: a fixed-size state remembers a signal's past as the coefficients of its best \
-                        approximation under a measure (LegS, LegT, LagT, FouT), which obey a linear ODE c' = Ac + \
-                        Bf; the chapter builds each A and B, checks their basis functions, runs one memory three \
-                        ways and reconstructs a signal from the final state.
-                        """))
+let book = Notebook(chapter: "Chapter01", title: "HiPPO: memory as online polynomial projection", abstract: """
+    HiPPO: a fixed-size state remembers a signal's past as the coefficients of its best \
+    approximation under a measure (LegS, LegT, LagT, FouT), which obey a linear ODE c' = Ac + \
+    Bf; the chapter builds each A and B, checks their basis functions, runs one memory three \
+    ways and reconstructs a signal from the final state.
+    """)
 
-book.run { book in
-    /*:
-     ## 1. Four memories
+/// The window θ of the translated memories (LegT, FouT), in seconds.
+let theta = 1.0
 
-     | measure | remembers | basis |
-     |---|---|---|
-     | LegS | the whole history [0, t], rescaled as t grows | Legendre on [0, t] |
-     | LegT | a sliding window [t − θ, t] | Legendre on the window |
-     | LagT | everything, fading like e^{−age} | Laguerre functions |
-     | FouT | a sliding window | Fourier on the window |
+func introduction(_ book: Notebook) {
+    book.introduction("""
+        A recurrent model must squeeze the whole past of its input into a fixed-size state. HiPPO
+        (Gu, Dao, Ermon, Rudra & Ré, 2020) answers *how*, exactly: choose a measure μ over the past
+        (which part matters, and how much) and keep, at every instant, the coefficients of the best
+        polynomial approximation of the past under μ. Those coefficients c(t) obey a linear ODE,
+        c'(t) = A c(t) + B f(t), so the memory is a state space model — and the chapters that follow
+        (LSSL, S4) are about running exactly these A and B fast.
 
-     Each gives (A, B) in closed form (`legSTransition`, `legTTransition`, `lagTTransition`,
-     `fouTTransition`; the formulas and their derivations are in the doc comments). LegS is
-     lower triangular with diagonal −1…−N, so its eigenvalues are exactly −1, …, −N; FouT is a
-     rotation (skew-symmetric) minus a rank-one correction.
-     */
-    book.section("1. Four memories and their matrices")
-    let (legS8, legSB8) = try legSTransition(stateSize: 6)
-    book.prose("""
-        HiPPO keeps, at every instant, the coefficients of the best polynomial approximation of \
-        the input's past under a chosen measure. Those coefficients obey c' = A c + B f: the \
-        memory is a state space model. HiPPO-LegS for N = 6:
+        Glossary:
+        - N — state size = number of basis functions kept
+        - θ — window length of the translated measures (LegT, FouT)
+        - f — the input signal; c(t) (N) — the state, the coefficients of f's past
+        - g_n — the n-th basis function; f̂(s) = Σ_n c_n(t) g_n(s) is the reconstruction
+        - Δ, L — time step and number of steps
+
+        Run: `swift run Chapter01` (`--ascii` to see figures in the terminal, `--seed` for another
+        signal).
         """)
+}
+
+func fourMemories(_ book: Notebook) throws {
+    book.cell("1. Four memories and their matrices", """
+        | measure | remembers | basis |
+        |---|---|---|
+        | LegS | the whole history [0, t], rescaled as t grows | Legendre on [0, t] |
+        | LegT | a sliding window [t − θ, t] | Legendre on the window |
+        | LagT | everything, fading like e^{−age} | Laguerre functions |
+        | FouT | a sliding window | Fourier on the window |
+
+        Each gives (A, B) in closed form (`legSTransition`, `legTTransition`, `lagTTransition`,
+        `fouTTransition`; the formulas and their derivations are in the doc comments). LegS is
+        lower triangular with diagonal −1…−N, so its eigenvalues are exactly −1, …, −N; FouT is a
+        rotation (skew-symmetric) minus a rank-one correction. HiPPO-LegS for N = 6:
+        """)
+    let (legS8, legSB8) = try legSTransition(stateSize: 6)
     book.show("A =\n" + legS8.description)
     book.show("B = \(legSB8.map { String(format: "%.4f", $0) })")
 
@@ -62,7 +57,6 @@ book.run { book in
     book.check(.agreement("LegS N = 64: eigenvalues (LAPACK geev) = −1, −2, …, −N",
                           eigenvalues.map(\.real).sorted(by: >), (1...n64).map { -Double($0) }, tolerance: 1e-12,
                           reason: "A is triangular: after balancing LAPACK reads the eigenvalues off the diagonal, up to rounding"))
-    let theta = 1.0                                                 // window θ, seconds
     let (fouT, fouTB) = try fouTTransition(stateSize: 33, window: theta)
     let symmetricPart = (fouT + fouT.transposed).elements            // (33·33): A + Aᵀ
     let e = fouTB.map { $0 * theta / 2 }                            // (33): g_n(0) = (1, √2, 0, √2, 0, …)
@@ -70,26 +64,20 @@ book.run { book in
     book.check(.agreement("FouT N = 33: A + Aᵀ = −(4/θ)·e·eᵀ (the rest of A is skew: a rotation)",
                           symmetricPart, rankOne, tolerance: 1e-14,
                           reason: "entrywise identity of the construction; only rounding of 2πk/θ"))
+}
 
-    /*:
-     ## 2. What the state sees: the basis functions e^{tA}B
+func basisFunctions(_ book: Notebook) throws {
+    book.cell("2. The basis functions e^{tA}B", """
+        Kick the memory with a unit impulse at time 0; its state afterwards is e^{tA}B. Component
+        n is how strongly an event of age t registers in coefficient n — the basis functions as
+        the state sees them. For LegT, the ideal answer is the Legendre basis on the window read
+        backwards in time, (1/θ)·g_n(1 − 2t/θ) for t < θ, and 0 once the impulse has left the window;
+        the plot overlays it (dashed). The LTI LegS kernels stretch without end: an impulse is never
+        forgotten, only blurred. FouT's are sinusoids that switch off after θ.
 
-     Kick the memory with a unit impulse at time 0; its state afterwards is e^{tA}B. Component
-     n is how strongly an event of age t registers in coefficient n — the basis functions as
-     the state sees them. For LegT, the ideal answer is the Legendre basis on the window read
-     backwards in time, (1/θ)·g_n(1 − 2t/θ) for t < θ, and 0 once the impulse has left the window;
-     the plot overlays it (dashed). The LTI LegS kernels stretch without end: an impulse is never
-     forgotten, only blurred. FouT's are sinusoids that switch off after θ.
-
-     We sample e^{tA}B on a grid by stepping v ← e^{ΔA}v (one matrix exponential, then
-     matrix-vector products) and check a few samples against e^{tA}B from a fresh matrix
-     exponential at that t.
-     */
-    book.section("2. The basis functions e^{tA}B")
-    book.prose("""
-        A unit impulse at time 0 leaves the state at e^{tA}B: component n is how an event of \
-        age t registers in coefficient n. For LegT the ideal is the window's Legendre basis \
-        read backwards, (1/θ)·g_n(1 − 2t/θ) while t < θ, then nothing.
+        We sample e^{tA}B on a grid by stepping v ← e^{ΔA}v (one matrix exponential, then
+        matrix-vector products) and check a few samples against e^{tA}B from a fresh matrix
+        exponential at that t.
         """)
     let basisStep = 1e-3, basisLength = 1500, shown = 4
     let basisTimes = (0..<basisLength).map { Double($0) * basisStep }  // (1500)
@@ -118,29 +106,23 @@ book.run { book in
         try book.figure(Figure(name: "basis-\(name)", title: "\(measure), N = \(n): first \(shown) components of e^{tA}B",
                                xLabel: "age t (s)", yLabel: "e^{tA}B", series: series))
     }
+}
 
-    /*:
-     ## 3. One memory, three ways
+/// Returns the band-limited signal every later cell feeds to the memories.
+func oneMemoryThreeWays(_ book: Notebook) throws -> BandLimitedSignal {
+    book.cell("3. One memory, three ways (recurrence, FFT convolution, matmul)", """
+        With a fixed step Δ, LegT (and LegS used as S4 uses it) is an LTI recurrence
+        c_k = Ā c_{k−1} + B̄ f_k. Its state is then a convolution of the input with the state kernel
+        Āᵏ B̄ (one kernel per coefficient, by FFT), and a matrix product: stacking the states,
+        C = T(f)·𝒦 where T(f) is the L×L lower-triangular Toeplitz matrix of the input and 𝒦 the L×N
+        kernel. Three computations, one state trajectory.
 
-     With a fixed step Δ, LegT (and LegS used as S4 uses it) is an LTI recurrence
-     c_k = Ā c_{k−1} + B̄ f_k. Its state is then a convolution of the input with the state kernel
-     Āᵏ B̄ (one kernel per coefficient, by FFT), and a matrix product: stacking the states,
-     C = T(f)·𝒦 where T(f) is the L×L lower-triangular Toeplitz matrix of the input and 𝒦 the L×N
-     kernel. Three computations, one state trajectory.
-
-     The *true* LegS is time-varying, c' = (1/t)(A c + B f): at step k its update depends on k,
-     not just on the distance between steps, so there is no kernel. The numbers: delay the input
-     by s steps; an LTI memory's states are delayed by exactly s steps, LegS's are not.
-     */
-    book.section("3. One memory, three ways (recurrence, FFT convolution, matmul)")
-    book.prose("""
-        With a fixed Δ the memory is an LTI recurrence, so its states are also N FFT \
-        convolutions with the state kernel Āᵏ B̄, and one GEMM T(f)·𝒦 with the Toeplitz matrix \
-        of the input. The true LegS, c' = (1/t)(A c + B f), is time-varying: no kernel exists, \
-        and delaying its input does not delay its state.
+        The *true* LegS is time-varying, c' = (1/t)(A c + B f): at step k its update depends on k,
+        not just on the distance between steps, so there is no kernel. The numbers: delay the input
+        by s steps; an LTI memory's states are delayed by exactly s steps, LegS's are not.
         """)
-    var rng = book.rng
-    let signal = try BandLimitedSignal(maxFrequency: 30, rng: &rng)  // f: 32 sinusoids up to 30 Hz
+    let n64 = 64
+    let signal = try BandLimitedSignal(maxFrequency: 30, rng: &book.rng)  // f: 32 sinusoids up to 30 Hz
     let viewLength = 2048, viewStep = 1e-3
     let viewInput = try signal.sample((0..<viewLength).map { (Double($0) - 0.5) * viewStep })  // (2048), midpoint samples
     for (measure, step) in [(HiPPOMeasure.legT(window: theta), viewStep), (.legS, 1.0 / Double(viewLength))] {
@@ -170,122 +152,144 @@ book.run { book in
                       reason: "a kernel exists, so delaying commutes with the memory up to rounding"))
     book.check(.bound("time-varying LegS: delaying the input changes the state (no kernel exists)", tvShift, .greaterOrEqual, 0.05,
                       reason: "LegS rescales its window to [0, t]: a delayed input is a different fraction of the history"))
+    return signal
+}
 
-    /*:
-     ## 4. Remembering a signal
+/// The reconstruction experiment's grid: 2 s at Δ = 0.25 ms, and the last window θ.
+struct ReconstructionGrid {
+    let step = 2.5e-4, duration = 2.0
+    let times: [Double]                                             // (L): t_k, L = 8001
+    let samples: [Double]                                           // (L): f(t_k − Δ/2), the midpoints
+    let truth: [Double]                                             // (L): f(t_k), what we compare with
+    let windowTimes: [Double], windowTruth: [Double]                // (W): the last θ
+    var now: Double { times[times.count - 1] }
 
-     Feed a band-limited random signal (a seeded sum of 32 sinusoids up to 30 Hz, see
-     `BandLimitedSignal`) for 2 s, then ask each memory to reconstruct what it remembers from its
-     final state alone: LegT and FouT the last θ = 1 s, LegS the whole 2 s. (FouT takes N + 1:
-     whole (cos, sin) pairs.)
+    init(signal: BandLimitedSignal) throws {
+        let step = 2.5e-4, length = Int((2.0 / step).rounded()) + 1
+        let times = (0..<length).map { Double($0) * step }
+        let truth = try signal.sample(times)
+        let now = times[length - 1]
+        let window = times.indices.filter { times[$0] >= now - theta }
+        self.times = times
+        self.truth = truth
+        samples = try signal.sample(times.map { $0 - step / 2 })
+        (windowTimes, windowTruth) = (window.map { times[$0] }, window.map { truth[$0] })
+    }
+}
 
-     How good could a state of N numbers be? The best is the orthogonal projection of f on the
-     first N basis functions, with coefficients c*_n = ∫ f g_n dμ over the measure's window. We
-     compute c* *independently* of A and B — by Gauss–Legendre quadrature of f·g_n over the window
-     (768 nodes: exact for polynomials of degree ≤ 1535; f·g_n at N = 257 needs ≈ 600) — and
-     compare. First the signal: N = 16 functions cannot follow 30 Hz over a second (you need a
-     degree of roughly π·f_max·θ ≈ 94; twice that for LegS's 2 s), N = 256 can, to rounding. Then
-     HiPPO's claim: the state *is* c*. We measure ‖c − c*‖/‖c*‖, which by orthonormality is also
-     the distance between the two reconstructions. LegS's ODE is exact for every N, so its state
-     is the projection even at N = 64, where the projection itself is useless for reconstructing.
-     LegT and FouT replace f(t − θ), the value leaving the window, by what the state reconstructs
-     there — right only once N is large enough: at N = 64 their gap column is large, at N = 256
-     small. What remains at N = 256 is the discretisation's error (bilinear at Δ = 0.25 ms; the
-     time-varying LegS step freezes A/t at t_k and is first order), about 1e-2.
+/// One memory's reconstruction at one N: the errors, and the curves the figures draw.
+struct Reconstruction {
+    let stateSize: Int
+    let best: Double, state: Double, gap: Double                    // relative errors
+    let values: [Double]                                            // (span): f̂ from the state
+    let flipped: [Double]?                                          // (span): LegT read with the window reversed
+}
 
-     Tolerances come from a sweep of 104 seeds (0–99, 120, 141, 177, 2⁶⁴−1), with a margin of
-     at least 2 over the worst seed. ‖c − c*‖/‖c*‖ ranged 3.4e-3–1.3e-2 (LegT, N = 256),
-     6.8e-3–1.5e-2 (LegS, N = 256), 2.8e-3–9.8e-3 (LegS, N = 64) and 3.5e-2–8.3e-2 (FouT,
-     N = 257): we require ≤ 3e-2, 3e-2, 2e-2 and 0.2. The best projection's error was ≥ 0.60 at
-     N = 16 (we require ≥ 0.3) and ≤ 1.4e-13 at N = 256 (we require ≤ 1e-10). A wrong matrix
-     misses by far more (seed 42): LegS with its off-diagonal scaled by 0.995 is 0.28 from c* at
-     N = 256 and 0.17 at N = 64; FouT without its rank-one correction 2.2; LegT with the window
-     flipped (the A and B of g_n(−x)) 1.3.
+/// Runs `measure` with N = `stateSize` over the grid and compares its final state with f's projection.
+func reconstruct(_ signal: BandLimitedSignal, _ grid: ReconstructionGrid, measure: HiPPOMeasure, stateSize: Int,
+                 quadrature: (nodes: [Double], weights: [Double])) throws -> Reconstruction {
+    let now = grid.now
+    let final: [Double]                                             // (N): the state at t = now
+    let spanTimes: [Double], spanTruth: [Double]
+    let support: ClosedRange<Double>                                // where the measure lives
+    if case .legS = measure {
+        final = try legSTimeVaryingStates(signal: grid.samples, stateSize: stateSize).row(grid.times.count - 1)
+        (spanTimes, spanTruth, support) = (grid.times, grid.truth, 0...now)
+    } else {
+        let (a, b) = try measure.transition(stateSize: stateSize)
+        let ssm = try StateSpaceModel(a: a, b: b, c: [Double](repeating: 0, count: stateSize))
+            .discretized(step: grid.step, method: .bilinear, requireStable: true)
+        final = try ssm.finalState(grid.samples)
+        (spanTimes, spanTruth, support) = (grid.windowTimes, grid.windowTruth, (now - theta)...now)
+    }
+    // The best the state could hold: f's projection on the first N basis functions, by quadrature (no A, no B).
+    let best = try projection(of: signal, on: measure, stateSize: stateSize, over: support, now: now, quadrature: quadrature)  // (N)
+    let values = try measure.reconstruct(state: final, at: spanTimes, now: now)
+    var flipped: [Double]?
+    if case .legT = measure {
+        // The same state read with the window reversed: s ↦ (now − θ) + (now − s).
+        flipped = try measure.reconstruct(state: final, at: spanTimes.map { 2 * now - theta - $0 }, now: now)
+    }
+    return Reconstruction(stateSize: stateSize,
+                          best: relativeRMS(try measure.reconstruct(state: best, at: spanTimes, now: now), spanTruth),
+                          state: relativeRMS(values, spanTruth),
+                          gap: relativeRMS(final, best),             // = ‖f̂_state − f̂*‖_μ / ‖f̂*‖_μ (orthonormal basis)
+                          values: values, flipped: flipped)
+}
 
-     Two pitfalls, both with numbers:
-     - **Time orientation.** LegT's coefficient basis is g_n(x) with x = +1 *now* and x = −1 at
-       θ ago. Read the window the wrong way round and the same state reconstructs nonsense.
-     - **The half step.** The recurrence treats sample f_k as the input over the step ending at
-       t_k. Feeding f(t_k) rather than f(t_k − Δ/2) delays the memory by Δ/2: an error ∝ Δ·|f'|
-       that no amount of N can remove. We sample at the midpoints; the chapter measures the
-       difference on a slow signal, where nothing else hides it.
-     */
-    book.section("4. Remembering a signal: the state is the projection")
-    book.prose("""
-        A seeded band-limited signal (32 sinusoids up to 30 Hz) runs for 2 s through each \
-        memory (bilinear, Δ = 0.25 ms); each then reconstructs from its final state alone: LegT \
-        and FouT the last θ = 1 s, LegS the whole history. "Best possible" reconstructs from \
-        f's projection c* on the first N basis functions, computed by Gauss–Legendre quadrature \
-        without A or B; ‖c − c*‖/‖c*‖ is how far the HiPPO state is from it. Errors are relative \
+/// Returns the grid and the N = 64 reconstructions (by measure name), which the next cell draws.
+func rememberingASignal(_ book: Notebook, signal: BandLimitedSignal) throws -> (ReconstructionGrid, [String: Reconstruction]) {
+    book.cell("4. Remembering a signal: the state is the projection", """
+        Feed a band-limited random signal (a seeded sum of 32 sinusoids up to 30 Hz, see
+        `BandLimitedSignal`) for 2 s through each memory (bilinear, Δ = 0.25 ms), then ask each
+        memory to reconstruct what it remembers from its final state alone: LegT and FouT the last
+        θ = 1 s, LegS the whole 2 s. (FouT takes N + 1: whole (cos, sin) pairs.) Errors are relative
         RMS over the reconstructed span.
-        """)
-    let duration = 2.0, step = 2.5e-4
-    let length = Int((duration / step).rounded()) + 1               // L = 8001
-    let times = (0..<length).map { Double($0) * step }              // (L): t_k
-    let now = times[length - 1]
-    let samples = try signal.sample(times.map { $0 - step / 2 })        // (L): f(t_k − Δ/2), the midpoints
-    let truth = try signal.sample(times)                                // (L): f(t_k), what we compare with
-    let window = times.indices.filter { times[$0] >= now - theta }  // the last θ
-    let windowTimes = window.map { times[$0] }, windowTruth = window.map { truth[$0] }
 
+        How good could a state of N numbers be? The best is the orthogonal projection of f on the
+        first N basis functions, with coefficients c*_n = ∫ f g_n dμ over the measure's window. We
+        compute c* *independently* of A and B — by Gauss–Legendre quadrature of f·g_n over the window
+        (768 nodes: exact for polynomials of degree ≤ 1535; f·g_n at N = 257 needs ≈ 600) — and
+        compare. First the signal: N = 16 functions cannot follow 30 Hz over a second (you need a
+        degree of roughly π·f_max·θ ≈ 94; twice that for LegS's 2 s), N = 256 can, to rounding. Then
+        HiPPO's claim: the state *is* c*. We measure ‖c − c*‖/‖c*‖, which by orthonormality is also
+        the distance between the two reconstructions. LegS's ODE is exact for every N, so its state
+        is the projection even at N = 64, where the projection itself is useless for reconstructing.
+        LegT and FouT replace f(t − θ), the value leaving the window, by what the state reconstructs
+        there — right only once N is large enough. What remains at large N is the discretisation's
+        error (bilinear at Δ = 0.25 ms; the time-varying LegS step freezes A/t at t_k and is first
+        order). Each tolerance below comes from a sweep over seeds, its range given in the reason.
+        """)
+    let grid = try ReconstructionGrid(signal: signal)
     var rows: [[String]] = []
-    var results: [String: [Int: (best: Double, state: Double, gap: Double)]] = [:]  // measure → N → errors
-    var figures: [String: (n: Int, values: [Double], flipped: [Double]?)] = [:]
+    var results: [String: [Int: Reconstruction]] = [:]              // "LegT", "FouT", "LegS" → N → result
+    var shownAt64: [String: Reconstruction] = [:]
     let sizes = [16, 64, 256]
     let quadrature = gaussLegendre(points: 768)                     // exact for degree ≤ 1535: f·g_n at N = 257 needs ≈ 600
-    var progress = Progress("reconstruction sweep", total: sizes.count * 3, quiet: book.isSweeping)
+    var progress = Progress("reconstruction sweep", total: sizes.count * 3, quiet: book.skipsTimings)
     for n in sizes {
         for measure in [HiPPOMeasure.legT(window: theta), .fouT(window: theta), .legS] {
             let stateSize = { if case .fouT = measure { return n + 1 } else { return n } }()  // FouT: whole (cos, sin) pairs
-            let final: [Double]                                     // (N): the state at t = now
-            let spanTimes: [Double], spanTruth: [Double]
-            let support: ClosedRange<Double>                        // where the measure lives
-            if case .legS = measure {
-                final = try legSTimeVaryingStates(signal: samples, stateSize: stateSize).row(length - 1)
-                (spanTimes, spanTruth, support) = (times, truth, 0...now)
-            } else {
-                let (a, b) = try measure.transition(stateSize: stateSize)
-                let ssm = try StateSpaceModel(a: a, b: b, c: [Double](repeating: 0, count: stateSize))
-                    .discretized(step: step, method: .bilinear, requireStable: true)
-                final = try ssm.finalState(samples)
-                (spanTimes, spanTruth, support) = (windowTimes, windowTruth, (now - theta)...now)
-            }
-            // The best the state could hold: f's projection on the first N basis functions, by quadrature (no A, no B).
-            let best = try projection(of: signal, on: measure, stateSize: stateSize, over: support, now: now, quadrature: quadrature)  // (N)
-            let reconstruction = try measure.reconstruct(state: final, at: spanTimes, now: now)
-            let bestError = relativeRMS(try measure.reconstruct(state: best, at: spanTimes, now: now), spanTruth)
-            let error = relativeRMS(reconstruction, spanTruth)
-            let gap = relativeRMS(final, best)                         // = ‖f̂_state − f̂*‖_μ / ‖f̂*‖_μ (orthonormal basis)
-            results[String(measure.description.prefix(4)), default: [:]][stateSize] = (bestError, error, gap)  // "LegT", "FouT", "LegS"
-            var flippedText = ""
-            var flipped: [Double]?
-            if case .legT = measure {
-                // The same state read with the window reversed: s ↦ (now − θ) + (now − s).
-                flipped = try measure.reconstruct(state: final, at: spanTimes.map { 2 * now - theta - $0 }, now: now)
-                flippedText = String(format: "flipped window: %.3f", relativeRMS(flipped!, spanTruth))
-            }
-            rows.append(["\(measure)", "\(stateSize)", String(format: "%.2e", bestError), String(format: "%.2e", error),
-                         String(format: "%.2e", gap), flippedText])
-            if n == 64 { figures[measure.description] = (stateSize, reconstruction, flipped) }
+            let r = try reconstruct(signal, grid, measure: measure, stateSize: stateSize, quadrature: quadrature)
+            results[String(measure.description.prefix(4)), default: [:]][stateSize] = r
+            let flippedText = r.flipped.map { String(format: "flipped window: %.3f", relativeRMS($0, grid.windowTruth)) } ?? ""
+            rows.append(["\(measure)", "\(stateSize)", String(format: "%.2e", r.best), String(format: "%.2e", r.state),
+                         String(format: "%.2e", r.gap), flippedText])
+            if n == 64 { shownAt64[measure.description] = r }
             progress.advance()
         }
     }
     book.table(header: ["memory", "N", "best possible (projection)", "HiPPO state", "‖c − c*‖/‖c*‖", "pitfall"], rows: rows)
-    let (legTResults, fouTResults, legSResults) = (results["LegT"]!, results["FouT"]!, results["LegS"]!)
+    let (legT, fouT, legS) = (results["LegT"]!, results["FouT"]!, results["LegS"]!)
     book.check(.bound("N = 16 cannot follow 30 Hz: best possible error ≥ 0.3 (least of LegT, FouT, LegS)",
-                      min(legTResults[16]!.best, fouTResults[17]!.best, legSResults[16]!.best), .greaterOrEqual, 0.3,
+                      min(legT[16]!.best, fouT[17]!.best, legS[16]!.best), .greaterOrEqual, 0.3,
                       reason: "16 functions resolve ≈ 16/π ≈ 5 Hz over 1 s; 104 seeds: ≥ 0.60"))
     book.check(.bound("N = 256 can: best possible error ≤ 1e-10 (largest of LegT, LegS)",
-                      max(legTResults[256]!.best, legSResults[256]!.best), .lessOrEqual, 1e-10,
+                      max(legT[256]!.best, legS[256]!.best), .lessOrEqual, 1e-10,
                       reason: "degree 256 > π·f_max·(window) ≈ 94 (LegT), 188 (LegS): the tail is at rounding level; 104 seeds: ≤ 1.4e-13"))
-    for (name, n, gaps, tolerance, range) in [("LegT", 256, legTResults, 3e-2, "3.4e-3–1.3e-2"), ("LegS", 256, legSResults, 3e-2, "6.8e-3–1.5e-2"),
-                                              ("LegS", 64, legSResults, 2e-2, "2.8e-3–9.8e-3"), ("FouT", 257, fouTResults, 0.2, "3.5e-2–8.3e-2")] {
+    for (name, n, gaps, tolerance, range) in [("LegT", 256, legT, 3e-2, "3.4e-3–1.3e-2"), ("LegS", 256, legS, 3e-2, "6.8e-3–1.5e-2"),
+                                              ("LegS", 64, legS, 2e-2, "2.8e-3–9.8e-3"), ("FouT", 257, fouT, 0.2, "3.5e-2–8.3e-2")] {
         book.check(.bound("\(name) N = \(n): HiPPO state = projection c* by quadrature, ‖c − c*‖/‖c*‖", gaps[n]!.gap, .lessOrEqual, tolerance,
                           reason: "the discretisation's error\(name == "FouT" ? " plus FouT's Gibbs-limited guess of f(t − θ)" : ""); 104 seeds: \(range)"))
     }
+    return (grid, shownAt64)
+}
+
+func twoPitfalls(_ book: Notebook, grid: ReconstructionGrid, shown: [String: Reconstruction]) throws {
+    book.cell("5. Two pitfalls, and what the state remembers", """
+        Two pitfalls, both with numbers:
+        - **Time orientation.** LegT's coefficient basis is g_n(x) with x = +1 *now* and x = −1 at
+          θ ago. Read the window the wrong way round and the same state reconstructs nonsense (the
+          table's last column, and the dashed curve of the LegT figure).
+        - **The half step.** The recurrence treats sample f_k as the input over the step ending at
+          t_k. Feeding f(t_k) rather than f(t_k − Δ/2) delays the memory by Δ/2: an error ∝ Δ·|f'|
+          that no amount of N can remove. We sample at the midpoints; the chapter measures the
+          difference on a slow signal, where nothing else hides it.
+        """)
     // The half-step pitfall, where it is not hidden by an unconverged N: a 5 Hz signal, LegT N = 64, Δ = 1 ms.
-    let slow = try BandLimitedSignal(maxFrequency: 5, rng: &rng)
-    let slowStep = 1e-3, slowLength = Int((duration / slowStep).rounded()) + 1
+    let now = grid.now
+    let slow = try BandLimitedSignal(maxFrequency: 5, rng: &book.rng)
+    let slowStep = 1e-3, slowLength = Int((grid.duration / slowStep).rounded()) + 1
     let slowTimes = (0..<slowLength).map { Double($0) * slowStep }     // (2001)
     let slowWindow = slowTimes.filter { $0 >= now - theta }
     let slowTruth = try slow.sample(slowWindow)
@@ -306,41 +310,48 @@ book.run { book in
 
     let shade = "set object 1 rect from \(now - theta), graph 0 to \(now), graph 1 fc rgb '#eeeeee' fs solid 1.0 noborder behind"
     for (name, measure) in [("legt", HiPPOMeasure.legT(window: theta)), ("fout", .fouT(window: theta)), ("legs", .legS)] {
-        guard let f = figures[measure.description] else { continue }
-        let span = name == "legs" ? times : windowTimes
+        guard let f = shown[measure.description] else { continue }
+        let span = name == "legs" ? grid.times : grid.windowTimes
         var series = [
-            Figure.Series("signal f", x: times, y: truth, style: "lines lw 1 lc rgb 'gray40'"),
-            Figure.Series("\(measure) reconstruction, N = \(f.n)", x: span, y: f.values, style: "lines lw 2 lc rgb '#d62728'"),
+            Figure.Series("signal f", x: grid.times, y: grid.truth, style: "lines lw 1 lc rgb 'gray40'"),
+            Figure.Series("\(measure) reconstruction, N = \(f.stateSize)", x: span, y: f.values, style: "lines lw 2 lc rgb '#d62728'"),
         ]
         if let flipped = f.flipped {
             series.append(.init("same state, window flipped (the bug)", x: span, y: flipped, style: "lines lw 1 dt 2 lc rgb '#1f77b4'"))
         }
-        var figure = Figure(name: "reconstruction-\(name)", title: "\(measure): what the final state remembers (N = \(f.n))",
+        var figure = Figure(name: "reconstruction-\(name)", title: "\(measure): what the final state remembers (N = \(f.stateSize))",
                             xLabel: "t (s)", yLabel: "f(t)", series: series)
         if name != "legs" { figure.extraCommands = [shade] }
         try book.figure(figure)
     }
+}
 
-    /*:
-     ## Final check and what comes next
+func whatComesNext(_ book: Notebook) {
+    book.cell("Final check and what comes next", """
+        The memories are SSMs, so everything Chapter 00 showed holds for them: the LTI ones are a
+        recurrence, a convolution and a matrix at once (section 3). LegS is the odd one out —
+        time-varying, so no kernel — and that is why S4 *uses LegS's matrices as an LTI system*
+        with a learned Δ: it keeps the good memory and gains the convolution. Chapter 02 studies
+        that step Δ, and how to discretise.
+        """)
+    book.exercises("""
+        1. Shrink the window to θ = 0.25 s. How small can N be for LegT's error to stay under 1e-2?
+           Compare with the rule of thumb N ≈ π·f_max·θ.
+        2. Replace bilinear by `.zoh` in section 4. Which errors change, and why does ZOH not
+           remove the half-step bias on its own?
+        3. Change FouT's correction from 2·e·eᵀ to e·eᵀ (and B from 2e/θ to e/θ) in `FouT.swift`.
+           What happens to its error, and why does the Gibbs midpoint explain it?
+        """)
+}
 
-     The memories are SSMs, so everything Chapter 00 showed holds for them: the LTI ones are a
-     recurrence, a convolution and a matrix at once (section 3). LegS is the odd one out —
-     time-varying, so no kernel — and that is why S4 *uses LegS's matrices as an LTI system*
-     with a learned Δ: it keeps the good memory and gains the convolution. Chapter 02 studies
-     that step Δ, and how to discretise.
-
-     ## Exercises
-     1. Shrink the window to θ = 0.25 s. How small can N be for LegT's error to stay under 1e-2?
-        Compare with the rule of thumb N ≈ π·f_max·θ.
-     2. Replace bilinear by `.zoh` in section 4. Which errors change, and why does ZOH not
-        remove the half-step bias on its own?
-     3. Change FouT's correction from 2·e·eᵀ to e·eᵀ (and B from 2e/θ to e/θ) in `FouT.swift`.
-        What happens to its error, and why does the Gibbs midpoint explain it?
-     */
-    book.exercise("Shrink the window to θ = 0.25 s. How small can N be for LegT's error to stay under 1e-2? Compare with N ≈ π·f_max·θ.")
-    book.exercise("Use .zoh instead of .bilinear in section 4. Which errors change, and why does ZOH not remove the half-step bias by itself?")
-    book.exercise("In FouT.swift, use e·eᵀ and B = e/θ instead of 2·e·eᵀ and 2e/θ. What happens to FouT's error, and how does the Gibbs midpoint explain it?")
+book.run { book in
+    introduction(book)
+    try fourMemories(book)
+    try basisFunctions(book)
+    let signal = try oneMemoryThreeWays(book)
+    let (grid, shown) = try rememberingASignal(book, signal: signal)
+    try twoPitfalls(book, grid: grid, shown: shown)
+    whatComesNext(book)
 }
 
 /// ‖a − b‖₂ / ‖b‖₂.
