@@ -13,9 +13,12 @@ struct GaussLegendreTests {
             let exact = degree % 2 == 1 ? 0 : 2 / Double(degree + 1)
             #expect(abs(sum - exact) <= 1e-13 * Double(m), "degree \(degree): \(sum) vs \(exact)")
         }
-        // Degree 2m is not exact (it would be, were the rule of higher order).
-        let sum = zip(x, w).reduce(0) { $0 + $1.1 * pow($1.0, Double(2 * m)) }
-        #expect(abs(sum - 2 / Double(2 * m + 1)) > 1e-6)
+        // Degree 2m is not exact (it would be, were the rule of higher order); its error shrinks
+        // fast with m, so look where it is large.
+        if m <= 5 {
+            let sum = zip(x, w).reduce(0) { $0 + $1.1 * pow($1.0, Double(2 * m)) }
+            #expect(abs(sum - 2 / Double(2 * m + 1)) > 1e-6)
+        }
     }
 
     @Test("nodes are the roots of P_m, decreasing, inside (−1, 1); weights positive, summing to 2")
