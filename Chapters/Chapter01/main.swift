@@ -95,7 +95,7 @@ func fromMeasureToODE(_ book: Notebook) throws -> Memories {
             c_n'(t) = (1/θ)[g_n(1)·f(t) − g_n(−1)·f(t − θ)] − (2/θ)·(1/θ)∫ f(s) g_n'(x) ds.
 
         g_n' is a polynomial of degree n − 1, so g_n' = Σ_{k<n} D_nk g_k with
-        D_nk = √(2n+1)√(2k+1) for n − k odd (0 otherwise), and the last integral is Σ_k D_nk c_k:
+        D_nk = √(2n+1)√(2k+1) for n − k odd (0 otherwise), so (1/θ)∫ f(s) g_n'(x) ds = Σ_k D_nk c_k:
         the state again. One unknown is left, f(t − θ), the value leaving the window; LegT
         replaces it by what the state reconstructs there, Σ_k g_k(−1) c_k. With g_n(±1) = (±1)ⁿ√(2n+1)
         everything is linear in c and f:
@@ -196,8 +196,8 @@ func basisFunctions(_ book: Notebook, memories: Memories) throws {
           S4 can still use LegS as an LTI system because the warped view holds for any signal: its
           state is the projection of the history on exponentially-warped Legendre polynomials,
           a memory with a timescale (set by Δ) instead of none. The check compares every sample.
-        - **FouT**: sinusoids of the window (1, √2·cos 2πkt/θ, √2·sin 2πkt/θ) that switch off after
-          θ. At t = 0 the state is B = 2e/θ — component 1 starts at 2√2, twice the basis value √2 —
+        - **FouT**: the window's sinusoids read backwards, 1, √2·cos 2πkt/θ, −√2·sin 2πkt/θ (dashed),
+          that switch off after θ. At t = 0 the state is B = 2e/θ — component 1 starts at 2√2, twice the basis value √2 —
           because FouT guesses the leaving value as f(t − θ) ≈ 2eᵀc − f(t) (a Fourier series meets
           a jump at its midpoint): B carries that extra f(t). The −2eeᵀ/θ term removes the excess
           within about θ/N, leaving the sinusoids.
