@@ -20,6 +20,21 @@ public func hippoImpulseResponse(a: Matrix, b: [Double], step: Double, length: I
     return try sampled.stateKernel(length: length)
 }
 
+/// The same samples, stepped with a given one-step propagator P (for a HiPPO memory e^{ΔA}):
+/// row k is P^k·B. Lets a caller choose how e^{ΔA} is computed (or see what a wrong one does).
+/// - Parameters: `propagator` P (N, N), `b` (N), finite; `length` L ≥ 1 with L·N ≤ 2³⁰.
+/// - Returns: (L, N).
+/// - Throws: `notSquare`, `shapeMismatch`, `invalidParameter` (N = 0, L out of range),
+///   `nonFinite`, `unstable` (P^k B overflows within L steps).
+/// - Complexity: O(L·N²).
+public func hippoImpulseResponse(propagator: Matrix, b: [Double], length: Int) throws -> Matrix {
+    try requirePositive(length, "length L")
+    _ = try requireResultSize(rows: length, cols: b.count, "length L", value: length)
+    let sampled = try DiscreteStateSpaceModel(aBar: propagator, bBar: b, c: [Double](repeating: 0, count: b.count),
+                                              step: 1, method: .zoh)
+    return try sampled.stateKernel(length: length)
+}
+
 /// `m` unchanged if finite; otherwise the step Δ that produced it was too large.
 private func requireFiniteStep(_ m: Matrix, _ step: Double, _ name: String) throws -> Matrix {
     guard m.elements.allSatisfy(\.isFinite) else {
