@@ -104,6 +104,24 @@ public struct DPLR: Sendable {
 }
 
 extension DPLR {
+    /// max |(F*F − I)ᵢⱼ| for F = [V, V̄] (N, 2·N/2): how far the eigenbasis of the normal part
+    /// is from unitary. LAPACK's Hermitian eigensolver returns orthonormal eigenvectors, and the
+    /// partners v̄ (eigenvalue −μ) are orthogonal to the kept v (μ > 0), so this is rounding
+    /// (≈ ε·N) — and what makes the change of basis lose no digits, unlike LegS's own V_A.
+    /// - Complexity: O(N³).
+    public var unitarityError: Double {
+        let half = lambda.count
+        var full = ComplexMatrix(zeros: stateSize, 2 * half)          // (N, 2·half): [V, V̄]
+        for i in 0..<stateSize {
+            for j in 0..<half { full[i, j] = vectors[i, j]; full[i, j + half] = vectors[i, j].conjugate }
+        }
+        var gram = ComplexMatrix(zeros: 2 * half, 2 * half)           // F*F
+        zgemm(.one, full, adjointA: true, full, .zero, &gram)
+        var worst = 0.0
+        for i in 0..<2 * half { for j in 0..<2 * half { worst = max(worst, (gram[i, j] - (i == j ? .one : .zero)).length) } }
+        return worst
+    }
+
     /// The same system without its conjugate pair `index` (Λ_index and its partner): N − 2 of the
     /// N modes, in the same N-dimensional space. Not LegS any more — an experiment (what one
     /// missing pair does to the rebuilt A and to the kernel), and a wrong ingredient the
