@@ -213,10 +213,12 @@ func s4dLegSAgainstS4(_ book: Notebook) throws {
         Δ = 0.01 over L = 2048 steps, and compare their outputs on two inputs: a smooth one
         (sin(2πt/5) plus a Gaussian bump at t = 5, t = kΔ) and white noise. The kernels
         themselves do not converge — the figure shows them at N = 64 — but the responses to a
-        smooth input do, as N grows: the diagonal system's transfer function approaches S4's (the
-        S4D paper's argument for this initialisation; the convergence is *weak*, in the sense of
-        inputs that vary slowly compared with Δ·N). White noise excites the fast modes where the
-        two differ, and there the gap stays of order one.
+        smooth input do, as N grows: the diagonal system's transfer function approaches S4's
+        (the S4D paper's case for this initialisation). The convergence is only *weak* — for
+        inputs that vary slowly, not for every input (Yu et al., 2023, "Robustifying State-space
+        Models for Long Sequences via Approximate Diagonalization"): white noise excites the fast
+        modes where the two differ, and there the gap stays of order one. The reference code's
+        `legsd` measure (A + ½BBᵀ, B/2) is this same system.
         """)
     let step = 0.01, length = 2048
     let t = (0..<length).map { Double($0) * step }
