@@ -70,7 +70,7 @@ public struct DPLR: Sendable {
     public func rowInEigenbasis(_ c: [Double]) throws -> [Complex<Double>] {
         try requireCount(c.count, stateSize, "C (must have length N = \(stateSize))")
         try requireFinite(c, "C")
-        return (0..<stateSize / 2).map { col in
+        return (0..<lambda.count).map { col in
             var acc = Complex<Double>.zero
             for i in 0..<stateSize { acc += vectors[i, col].multiplied(by: c[i]) }
             return acc
@@ -81,25 +81,61 @@ public struct DPLR: Sendable {
     /// matrix whose imaginary part is rounding. The check that the decomposition is right.
     /// - Complexity: O(N³).
     public func reconstructedA() -> ComplexMatrix {
-        let n = stateSize, half = n / 2
-        var full = ComplexMatrix(zeros: n, n)                         // (N, N): [V, V̄]
+        let n = stateSize, half = lambda.count                       // N/2 (fewer after `droppingPair`)
+        var full = ComplexMatrix(zeros: n, 2 * half)                  // (N, 2·half): [V, V̄]
         for i in 0..<n {
             for j in 0..<half {
                 full[i, j] = vectors[i, j]
                 full[i, j + half] = vectors[i, j].conjugate
             }
         }
-        let pFull = p + p.map(\.conjugate)                            // (N)
-        let lambdaFull = lambda + lambda.map(\.conjugate)             // (N)
-        var inner = ComplexMatrix(zeros: n, n)                        // (N, N): Λ − P̃P̃*
-        for i in 0..<n {
-            for j in 0..<n { inner[i, j] = (i == j ? lambdaFull[i] : .zero) - pFull[i] * pFull[j].conjugate }
+        let pFull = p + p.map(\.conjugate)                            // (2·half)
+        let lambdaFull = lambda + lambda.map(\.conjugate)             // (2·half)
+        var inner = ComplexMatrix(zeros: 2 * half, 2 * half)          // Λ − P̃P̃*
+        for i in 0..<2 * half {
+            for j in 0..<2 * half { inner[i, j] = (i == j ? lambdaFull[i] : .zero) - pFull[i] * pFull[j].conjugate }
         }
-        var left = ComplexMatrix(zeros: n, n)
+        var left = ComplexMatrix(zeros: n, 2 * half)
         zgemm(.one, full, inner, .zero, &left)
         var a = ComplexMatrix(zeros: n, n)
         zgemm(.one, left, full, adjointB: true, .zero, &a)
         return a
+    }
+}
+
+extension DPLR {
+    /// max |(F*F − I)ᵢⱼ| for F = [V, V̄] (N, 2·N/2): how far the eigenbasis of the normal part
+    /// is from unitary. LAPACK's Hermitian eigensolver returns orthonormal eigenvectors, and the
+    /// partners v̄ (eigenvalue −μ) are orthogonal to the kept v (μ > 0), so this is rounding
+    /// (≈ ε·N) — and what makes the change of basis lose no digits, unlike LegS's own V_A.
+    /// - Complexity: O(N³).
+    public var unitarityError: Double {
+        let half = lambda.count
+        var full = ComplexMatrix(zeros: stateSize, 2 * half)          // (N, 2·half): [V, V̄]
+        for i in 0..<stateSize {
+            for j in 0..<half { full[i, j] = vectors[i, j]; full[i, j + half] = vectors[i, j].conjugate }
+        }
+        var gram = ComplexMatrix(zeros: 2 * half, 2 * half)           // F*F
+        zgemm(.one, full, adjointA: true, full, .zero, &gram)
+        var worst = 0.0
+        for i in 0..<2 * half { for j in 0..<2 * half { worst = max(worst, (gram[i, j] - (i == j ? .one : .zero)).length) } }
+        return worst
+    }
+
+    /// The same system without its conjugate pair `index` (Λ_index and its partner): N − 2 of the
+    /// N modes, in the same N-dimensional space. Not LegS any more — an experiment (what one
+    /// missing pair does to the rebuilt A and to the kernel), and a wrong ingredient the
+    /// chapters' checks must catch. `stateSize` stays N; `lambda`, `p`, `b` and `vectors` lose
+    /// one entry (column).
+    /// - Precondition: `index` in `lambda.indices`.
+    /// - Complexity: O(N²).
+    public func droppingPair(at index: Int) -> DPLR {
+        precondition(lambda.indices.contains(index), "droppingPair: index \(index) outside 0..<\(lambda.count)")
+        let kept = lambda.indices.filter { $0 != index }
+        var v = ComplexMatrix(zeros: stateSize, kept.count)
+        for (col, j) in kept.enumerated() { for i in 0..<stateSize { v[i, col] = vectors[i, j] } }
+        return DPLR(stateSize: stateSize, lambda: kept.map { lambda[$0] }, p: kept.map { p[$0] }, b: kept.map { b[$0] },
+                    vectors: v, realP: realP, realB: realB)
     }
 }
 

@@ -1,14 +1,39 @@
 import Foundation
 import Numerics
 
-/// S4D: a *diagonal* state matrix (Gu, Gupta, Goel & Ré, 2022), no low-rank term. The
-/// initialisations approximate S4's LegS kernel (Lin, Inv) or use its real eigenvalues (Real):
+/// S4D: a *diagonal* state matrix (Gu, Gupta, Goel & Ré, 2022, "On the Parameterization and
+/// Initialization of Diagonal State Space Models"), no low-rank term. The initialisations:
 ///
-///     Lin:  A_n = −½ + iπn                         n = 0 … N/2−1  (conjugate pairs)
+///     LegS: A_n = Λ_n, B_n = ½B̃_n                 n = 0 … N/2−1  (conjugate pairs)
 ///     Inv:  A_n = −½ + i(N/π)(N/(2n+1) − 1)        n = 0 … N/2−1  (conjugate pairs)
+///     Lin:  A_n = −½ + iπn                         n = 0 … N/2−1  (conjugate pairs)
 ///     Real: A_n = −(n + 1)                         n = 0 … N−1    (real)
+///
+/// - **LegS** is the paper's central construction: Λ are the eigenvalues of LegS's *normal part*
+///   S = A + PPᵀ (the `DPLR`'s `lambda`, all with real part −½), the low-rank term dropped, and
+///   B = ½·V*B (the reference code's `legsd` measure: A + ½BBᵀ, B/2). Its kernel is not S4's
+///   pointwise, but its response to a smooth input approaches S4-LegS's as N grows (the
+///   transfer functions converge).
+/// - **Inv** and **Lin** keep that real part −½ and replace the imaginary parts Im Λ_n by a
+///   formula. Inv's "inverse law" follows the asymptotics of LegS's Im Λ_n (the reference code
+///   calls it "based on asymptotics of the default HiPPO matrix"); its imaginary parts
+///   *decrease* in n, ≈ N²/(π(2n+1)) for small n. Lin's are linearly spaced frequencies πn,
+///   a Fourier-like basis (the reference code's diagonal Fourier measure `foud` is "essentially
+///   equivalent to S4D-Lin"). Neither imitates LegS's *eigenvalues*: those are real, −1…−N.
+/// - **Real** uses exactly those eigenvalues of A itself, −1…−N, with no oscillation at all.
 public enum S4DInitialization: String, CaseIterable, Sendable {
     case lin, inv, real
+    /// Λ from LegS's DPLR form (its normal part), B = ½V*B.
+    case legS = "legs"
+}
+
+/// How S4D turns B into B̄: zero-order hold (the S4D paper's default) or Euler's ΔB (what
+/// Mamba's reference code does for B; here for comparison and to show that a wrong B̄ is caught).
+public enum S4DInputRule: String, Sendable {
+    /// B̄_n = (e^{ΔA_n} − 1)/A_n · B_n.
+    case zeroOrderHold
+    /// B̄_n = Δ·B_n.
+    case euler
 }
 
 /// A diagonal SSM with ZOH discretisation. Complex initialisations keep N/2 modes, each standing
@@ -33,12 +58,14 @@ public struct S4D: Sendable {
     public let c: [Complex<Double>]                                   // (M)
     /// 2 when each mode stands for a conjugate pair, 1 for real modes.
     public var pairFactor: Double { initialization == .real ? 1 : 2 }
+    /// B̄ by ZOH (default) or Euler's ΔB; Ā = e^{ΔA} either way.
+    public var inputRule: S4DInputRule = .zeroOrderHold
 
-    /// Diagonal A from `initialization`, B = 1 and C ~ N(0, 1) (complex C for complex modes), as in
-    /// the S4D paper.
+    /// Diagonal A from `initialization`, B = 1 (LegS: ½V*B) and C ~ N(0, 1) (complex C for complex
+    /// modes, variance 1 in all), as in the S4D paper.
     /// - Throws: `invalidParameter` for N < 1, N > 2³⁰ (the cap `maximumResultElements`, checked
     ///   before anything is allocated), or odd N with a complex initialisation.
-    /// - Complexity: O(N).
+    /// - Complexity: O(N); O(N³) for LegS (one Hermitian eigendecomposition, `DPLR.legS`).
     public init(_ initialization: S4DInitialization, stateSize n: Int, rng: inout SplitMix64) throws {
         try requirePositive(n, "state size N")
         try requireAllocatable(n, "state size N", value: "\(n)")
@@ -50,30 +77,51 @@ public struct S4D: Sendable {
         }
         let modes = initialization == .real ? n : n / 2
         let nn = Double(n)
+        let legS = initialization == .legS ? try DPLR.legS(stateSize: n) : nil
         a = (0..<modes).map { i in
             let k = Double(i)
             switch initialization {
             case .lin: return Complex(-0.5, Double.pi * k)
             case .inv: return Complex(-0.5, nn / Double.pi * (nn / (2 * k + 1) - 1))
             case .real: return Complex(-(k + 1), 0)
+            case .legS: return legS!.lambda[i]
             }
         }
-        b = [Complex<Double>](repeating: Complex(1, 0), count: modes)
+        b = legS.map { $0.b.map { $0.divided(by: 2) } } ?? [Complex<Double>](repeating: Complex(1, 0), count: modes)
         c = (0..<modes).map { _ in
             initialization == .real ? Complex(rng.nextGaussian(), 0) : Complex(rng.nextGaussian(), rng.nextGaussian()).divided(by: 2.0.squareRoot())
         }
         self.initialization = initialization
     }
 
+    /// S4D-LegS for a given output row: A = Λ (the DPLR's kept eigenvalues), B = ½B̃ (B̃ = V*B)
+    /// and C = `c`, the output row in the same eigenbasis (`dplr.rowInEigenbasis(C)` for a real
+    /// C). With the same C its response to smooth inputs approaches S4's kernel of (A, B, C)
+    /// as N grows.
+    /// - Throws: `shapeMismatch` unless `c` has one entry per kept eigenvalue (N/2); `nonFinite`.
+    /// - Complexity: O(N).
+    public init(legS dplr: DPLR, c: [Complex<Double>]) throws {
+        try requireCount(c.count, dplr.lambda.count, "C (one entry per conjugate pair, N/2 = \(dplr.lambda.count))")
+        try requireFinite(c, "C")
+        initialization = .legS
+        a = dplr.lambda
+        b = dplr.b.map { $0.divided(by: 2) }
+        self.c = c
+    }
+
     /// The smallest step Δ accepted: ε/min|A_n|, ε = 2⁻⁵² (see the type's notes on steps).
     /// - Complexity: O(M).
     public var minimumStep: Double { StepRange.zeroOrderHoldMinimum(a) }
 
-    /// (z_n, B̄_n) with z_n = e^{ΔA_n}, B̄_n = (e^{ΔA_n} − 1)/A_n·B_n, both finite for every finite
-    /// Δ > 0 (`zeroOrderHold`). (M) each.
-    func discretized(step: Double) -> (nodes: [Complex<Double>], bBar: [Complex<Double>]) {
+    /// (z_n, B̄_n) with z_n = e^{ΔA_n} and B̄_n = (e^{ΔA_n} − 1)/A_n·B_n (ZOH) or Δ·B_n (Euler,
+    /// `inputRule`), finite for every finite Δ > 0 (`zeroOrderHold`). (M) each.
+    /// - Complexity: O(M).
+    public func discretized(step: Double) -> (nodes: [Complex<Double>], bBar: [Complex<Double>]) {
         let held = a.map { zeroOrderHold($0, step: step) }
-        return (held.map(\.node), a.indices.map { held[$0].bBarPerB * b[$0] })
+        switch inputRule {
+        case .zeroOrderHold: return (held.map(\.node), a.indices.map { held[$0].bBarPerB * b[$0] })
+        case .euler: return (held.map(\.node), b.map { $0.multiplied(by: step) })
+        }
     }
 
     /// The ZOH kernel K_l = f·Re Σ_n C_n B̄_n z_nˡ as a Vandermonde product. The powers z_nˡ

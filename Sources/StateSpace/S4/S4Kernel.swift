@@ -34,14 +34,17 @@ import Numerics
 /// |g − Λ_n|² with |g| ≤ (2/Δ)·cot(π/L) < 2L/(πΔ) ≤ 2L·min|Λ_n|/(πε) ≤ 2.7e34·min|Λ_n| for any
 /// L ≤ Int.max, far below the 2⁵¹¹ ≈ 6.7e153 at which 1/|g − Λ_n|² would leave the normal range.
 ///
-/// - Parameters: `dplr` (N even); `cTilde` C̃ (N); `step` Δ in `dplr.bilinearStepRange`; `length` L ≥ 1.
+/// - Parameters: `dplr` (N even); `cTilde` C̃ (N); `step` Δ in `dplr.bilinearStepRange`; `length` L ≥ 1;
+///   `lowRankTerm` false drops the Woodbury correction, leaving c·k(C̃V, B̃): the kernel of the
+///   *normal part* S = A + PPᵀ alone (an experiment, not S4's kernel).
 /// - Returns: K, (L).
 /// - Throws: `invalidParameter` (Δ not finite, ≤ 0 or outside the range; L < 1 or L > 2³⁰, the
 ///   cap `maximumResultElements`, checked before anything is allocated; C̃ so large that the
 ///   kernel overflows Double), `shapeMismatch` (C̃ not of length N), `nonFinite`.
 /// - Complexity: O(N·L) for the Cauchy sums (split over the cores for large L) + O(L log L).
-public func s4Kernel(_ dplr: DPLR, cTilde: [Double], step: Double, length: Int) throws -> [Double] {
-    let kernel = try FFT.inverse(try s4GeneratingFunction(dplr, cTilde: cTilde, step: step, length: length), count: length)
+public func s4Kernel(_ dplr: DPLR, cTilde: [Double], step: Double, length: Int, lowRankTerm: Bool = true) throws -> [Double] {
+    let kernel = try FFT.inverse(try s4GeneratingFunction(dplr, cTilde: cTilde, step: step, length: length, lowRankTerm: lowRankTerm),
+                                 count: length)
     try requireNoOverflow(kernel, of: [("C̃", cTilde), ("step Δ", [step])], result: "kernel")
     return kernel
 }
@@ -49,10 +52,12 @@ public func s4Kernel(_ dplr: DPLR, cTilde: [Double], step: Double, length: Int) 
 /// The generating function K̂(ω_k) = Σ_{j<L} K_j ω_kʲ at ω_k = e^{−2πik/L}, k = 0…⌊L/2⌋, straight
 /// from the Cauchy sums and the Woodbury combination (see `s4Kernel`, which inverts it with one
 /// FFT). It is the kernel's DFT, i.e. its frequency response.
+/// - Parameter lowRankTerm: as in `s4Kernel`.
 /// - Returns: (⌊L/2⌋ + 1).
 /// - Throws: as `s4Kernel`.
 /// - Complexity: O(N·L).
-public func s4GeneratingFunction(_ dplr: DPLR, cTilde: [Double], step: Double, length: Int) throws -> [Complex<Double>] {
+public func s4GeneratingFunction(_ dplr: DPLR, cTilde: [Double], step: Double, length: Int,
+                                 lowRankTerm: Bool = true) throws -> [Complex<Double>] {
     try StepRange.requireBilinear(step, dplr.lambda, "step Δ")
     try requirePositive(length, "kernel length L")
     try requireAllocatable(length, "kernel length L", value: "\(length)")
@@ -92,7 +97,7 @@ public func s4GeneratingFunction(_ dplr: DPLR, cTilde: [Double], step: Double, l
                     sr.3 += wr[3][n] * (r1r + r2r) - wi[3][n] * (r1i - r2i); si.3 += wr[3][n] * (r1i + r2i) + wi[3][n] * (r1r - r2r)
                 }
                 let k00 = Complex(sr.0, si.0), k01 = Complex(sr.1, si.1), k10 = Complex(sr.2, si.2), k11 = Complex(sr.3, si.3)
-                out[k] = Complex(1, t) * (k00 - k01 * k10 / (Complex(1, 0) + k11))
+                out[k] = Complex(1, t) * (lowRankTerm ? k00 - k01 * k10 / (Complex(1, 0) + k11) : k00)
             }
         }
     }
