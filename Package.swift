@@ -68,7 +68,8 @@ let package = Package(
             ]
         ),
     ] + chapters.map { chapter in
-        .executableTarget(name: chapter, dependencies: ["StateSpace", "Notebook"], path: "Chapters/\(chapter)")
+        // ANSWERS.md beside each chapter: the worked answers to its exercises, for instructors.
+        .executableTarget(name: chapter, dependencies: ["StateSpace", "Notebook"], path: "Chapters/\(chapter)", exclude: ["ANSWERS.md"])
     } + [
         .executableTarget(
             name: "Bench",

@@ -65,8 +65,8 @@ func nplrToDPLR(_ book: Notebook) throws -> [Int: DPLR] {
         With P_n = √(n + ½), PPᵀ has entries ½√(2n+1)√(2k+1): adding it to A cancels half of every
         off-diagonal entry and turns the diagonal −(n+1) into −½. What is left, S = A + PPᵀ, is
         −½I plus a skew-symmetric matrix — normal. LAPACK's Hermitian eigensolver on −i(S + ½I)
-        gives S = V Λ V* with V unitary and Λ = −½ + iμ. Then A = V(Λ − P̃P̃*)V*, P̃ = V*P,
-        B̃ = V*B. We keep the N/2 eigenvalues with μ > 0; their conjugates are implied. Three checks
+        gives S = V Λ V* with V unitary and Λ = −½ + iμ. Then A = V(Λ − P̃P̃*)V*, P̃ = V* P,
+        B̃ = V* B. We keep the N/2 eigenvalues with μ > 0; their conjugates are implied. Three checks
         per N: S is −½I + skew, the DPLR form rebuilds A, and the basis [V, V̄] is unitary (what
         makes this change of basis lose no digits, unlike V_A above).
         """)

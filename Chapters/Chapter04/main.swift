@@ -148,7 +148,7 @@ func s4dJustDiagonal(_ book: Notebook, _ run: LayerRun) throws {
     book.cell("4. S4D: just diagonal", """
         Drop the low-rank term and keep a diagonal A. S4D (Gu, Gupta, Goel & Ré, 2022) starts from
         LegS's DPLR form: **S4D-LegS** takes the eigenvalues Λ of its *normal part* (all −½ + iμ,
-        Chapter 03) and B = ½V*B, and drops P. **S4D-Inv** keeps the real part −½ and replaces
+        Chapter 03) and B = ½V* B, and drops P. **S4D-Inv** keeps the real part −½ and replaces
         the imaginary parts μ_n by an "inverse law", (N/π)(N/(2n+1) − 1), which follows their
         asymptotics (large for small n, *decreasing* in n); **S4D-Lin** uses linearly spaced
         frequencies πn instead, a Fourier-like basis. **S4D-Real** uses the eigenvalues of A

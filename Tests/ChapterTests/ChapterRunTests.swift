@@ -41,13 +41,14 @@ func isGreenSummary(_ line: String, chapter: String) -> Bool {
 
 /// Every chapter and the figures it must draw.
 let chapters: [(name: String, figures: [String])] = [
-    ("Chapter00", ["kernel", "position"]),
-    ("Chapter01", ["basis-legs", "basis-legt", "basis-fout", "reconstruction-legt", "reconstruction-fout", "reconstruction-legs"]),
-    ("Chapter02", ["three-views", "legs-kernels", "discretization-error"]),
-    ("Chapter03", ["s4-kernel", "cauchy-spectrum", "kernel-cost"]),
-    ("Chapter04", ["s4-vs-s4d-kernels", "time-vs-length"]),
-    ("Chapter05", ["delta-trace", "state-norm", "time-varying-kernels", "selective-matrix"]),
-    ("Chapter06", ["mask-l", "matrix-m", "time-vs-t", "time-vs-q"]),
+    ("Chapter00", ["kernel", "position", "position-difference"]),
+    ("Chapter01", ["basis-legs", "basis-legt", "basis-fout", "reconstruction-legt", "reconstruction-fout", "reconstruction-legs",
+                   "discretisation-error"]),
+    ("Chapter02", ["three-views", "legs-kernels", "discretization-error", "view-cost"]),
+    ("Chapter03", ["s4-kernel", "cauchy-spectrum", "bilinear-map", "kernel-cost"]),
+    ("Chapter04", ["s4d-eigenvalues", "s4-vs-s4d-kernels", "s4-vs-s4d-outputs", "time-vs-length"]),
+    ("Chapter05", ["b-bar-vs-step", "delta-trace", "state-norm", "time-varying-kernels", "selective-matrix"]),
+    ("Chapter06", ["mask-l", "matrix-m", "time-vs-t", "time-vs-q", "time-vs-n"]),
 ]
 
 @Suite("Chapters run green", .serialized)
