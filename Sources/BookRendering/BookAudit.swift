@@ -4,7 +4,9 @@ import Foundation
 /// - a chapter (`Chapters/ChapterNN/`) without its `ChapterNN.md` or `ChapterNN.html`;
 /// - a link or image in any `.md` or `.html` of the book that does not resolve to a file;
 /// - a cell call in a chapter's source whose `## title` heading, or whose code block
-///   (`CellSource`, verbatim), is not on the chapter's Markdown page.
+///   (`CellSource`, verbatim), is not on the chapter's Markdown page;
+/// - an HTML page where Markdown was left unrendered (a ``` fence or a `## ` heading outside
+///   any code block: Ink stopped parsing there).
 ///
 /// An empty list means the book is complete and every link in it works.
 public enum BookAudit {
@@ -12,7 +14,27 @@ public enum BookAudit {
     /// - Complexity: O(total size of the book and of the chapters' sources).
     public static func problems(packageRoot: URL, book: URL) -> [String] {
         let chapters = chapterFolders(packageRoot.appendingPathComponent("Chapters"))
-        return chapters.flatMap { chapterProblems($0, book: book) } + brokenLinks(in: book)
+        return chapters.flatMap { chapterProblems($0, book: book) } + brokenLinks(in: book) + unrendered(in: book)
+    }
+
+    /// HTML pages holding Markdown that was not rendered, with the first such line.
+    static func unrendered(in book: URL) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: book.path)) ?? []
+        return names.filter { $0.hasSuffix(".html") }.sorted().compactMap { name in
+            guard let html = try? String(contentsOf: book.appendingPathComponent(name), encoding: .utf8) else { return nil }
+            return unrenderedLine(html).map { "\(book.lastPathComponent)/\(name): Markdown left unrendered from: \($0)" }
+        }
+    }
+
+    /// The first line outside `<pre>` blocks that starts with a fence or a heading marker, or nil.
+    static func unrenderedLine(_ html: String) -> String? {
+        var inPre = false
+        for line in html.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.contains("<pre") { inPre = true }
+            if !inPre && (line.hasPrefix("```") || line.hasPrefix("## ")) { return String(line.prefix(80)) }
+            if line.contains("</pre>") { inPre = false }
+        }
+        return nil
     }
 
     /// The chapter folders (`ChapterNN`) holding a `main.swift`, sorted by name.

@@ -12,6 +12,9 @@ import Foundation
 ///   line break is a space in both), and a blank line is put before a list, table or heading
 ///   that follows a paragraph line.
 /// - it writes an image's alt text into the attribute unescaped: `"` becomes `&quot;`.
+/// - it reads any `<` followed by a letter as the start of raw HTML, even where GFM sees text
+///   (`Σ_{k<n}`), and then stops parsing the page: outside code spans `<` becomes `&lt;` (our
+///   prose holds no raw HTML).
 /// Fenced code blocks are passed through untouched.
 enum InkMarkdown {
     /// - Complexity: O(n) in the length of `markdown` (plus `EmphasisDelimiters`' pairing).
@@ -90,9 +93,20 @@ enum InkMarkdown {
                 joined.append(line)
             }
         }
-        return EmphasisDelimiters.escaped(joined.joined(separator: "\n"))
+        return EmphasisDelimiters.escaped(escapedAngles(joined.joined(separator: "\n")))
             .split(separator: "\n", omittingEmptySubsequences: false).map { imageWithSafeAlt(String($0)) }
             .joined(separator: "\n")
+    }
+
+    /// `<` as `&lt;` outside code spans (between backquotes), where Ink would start raw HTML.
+    /// - Complexity: O(n).
+    static func escapedAngles(_ text: String) -> String {
+        var out = "", inCode = false
+        for character in text {
+            if character == "`" { inCode.toggle() }
+            out += character == "<" && !inCode ? "&lt;" : String(character)
+        }
+        return out
     }
 
     /// True for a line that continues the previous one's paragraph or list item.

@@ -53,6 +53,13 @@ struct BookAuditTests {
         #expect(problems.count == 6, "\(problems)")     // each broken link once per page
     }
 
+    @Test("an HTML page where Ink left Markdown unrendered is reported with the line")
+    func unrendered() {
+        #expect(BookAudit.unrenderedLine("<p>fine</p>\n<pre><code>```\n## in code\n</code></pre>") == nil)
+        #expect(BookAudit.unrenderedLine("<p>text</p>\n```swift\nfunc f() {}") == "```swift")
+        #expect(BookAudit.unrenderedLine("<p>a</p>\n## 2. A heading") == "## 2. A heading")
+    }
+
     @Test("a cell whose code differs from the source is reported")
     func staleCode() throws {
         let root = scratchFolder("audit stale")

@@ -46,6 +46,13 @@ struct HTMLRendererTests {
         #expect(body("````text\n```\nK̂ ⁻¹ √\n````") == "<pre><code class=\"language-text\">```\nK̂ ⁻¹ √\n</code></pre>")
     }
 
+    @Test("a < in prose is text, not the start of raw HTML that would end parsing (Chapter01's Σ_{k<n})")
+    func angleBrackets() {
+        #expect(body("g' = Σ_{k<n} D_nk g_k with\nD = 1 for *odd* n.\n\nNext *one*.") ==
+                "<p>g' = Σ_{k&lt;n} D_nk g_k with D = 1 for <em>odd</em> n.</p><p>Next <em>one</em>.</p>")
+        #expect(body("`a <b` and a<b") == "<p><code>a &lt;b</code> and a&lt;b</p>")
+    }
+
     @Test("a 4-space-indented formula block becomes a code block; inside a list it stays list text")
     func indentedBlocks() {
         #expect(body("Then\n\n    K = iFFT(K̂)\n    y = K ∗ u\n\nafter.") ==

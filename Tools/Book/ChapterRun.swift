@@ -40,10 +40,21 @@ struct ChapterRun {
             return .broken("exited with status \(end.status) and wrote no record; \(logs)")
         }
         do {
-            return .recorded(try NotebookRecord.read(recordFile), status: end.status)
+            return .recorded(withBookPaths(try NotebookRecord.read(recordFile)), status: end.status)
         } catch {
             return .broken("wrote a record that cannot be read (\(error)); \(logs)")
         }
+    }
+
+    /// The record with the scratch plots folder taken out of what the cells printed: a figure
+    /// line then names `ChapterNN/<name>.png`, which is where the book keeps the PNG.
+    func withBookPaths(_ record: NotebookRecord) -> NotebookRecord {
+        var record = record
+        let prefix = plotsDirectory.standardizedFileURL.path + "/"
+        for i in record.cells.indices {
+            record.cells[i].output = record.cells[i].output.replacingOccurrences(of: prefix, with: "")
+        }
+        return record
     }
 
     /// Where to look for what it printed, after the last line of its errors.
