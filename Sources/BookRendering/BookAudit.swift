@@ -73,8 +73,21 @@ public enum BookAudit {
             if let code = CellSource.code(forCellAt: call.line, in: text), !page.contains(PageRenderer.codeBlock(code)) {
                 problems.append("\(cell): its code is not on the page as the source has it")
             }
+            if let line = staleProse(call, in: text, page: page) {
+                problems.append("\(cell): its prose is not on the page as the source has it (“\(line)”)")
+            }
             return problems
         }
+    }
+
+    /// The first line of a cell's multi-line prose literal that the page does not contain, or
+    /// nil. Lines with a backslash (an escape or an interpolation) are skipped: the page holds
+    /// what they evaluate to.
+    static func staleProse(_ call: CellCall, in source: String, page: String) -> String? {
+        let lines = SourceLines(source).lines
+        guard call.endLine > call.line + 1, call.endLine <= lines.count else { return nil }
+        return lines[call.line..<(call.endLine - 1)].map(\.trimmed)
+            .first { !$0.isEmpty && !$0.contains("\\") && !page.contains($0) }
     }
 
     /// Every link or image in the book's `.md` and `.html` files (all folders) that names a

@@ -70,6 +70,17 @@ struct BookAuditTests {
         #expect(problems == ["Chapter10.md: cell “4. Wrap up” (main.swift:\(CellSource.calls(in: fixtureSource)[4].line)): its code is not on the page as the source has it"])
     }
 
+    @Test("a cell whose prose was edited after the book was rendered is reported")
+    func staleProse() throws {
+        let root = scratchFolder("audit stale prose")
+        try renderFixtureBook(root: root)
+        let source = root.appendingPathComponent("Chapters/Chapter10/main.swift")
+        try fixtureSource.replacingOccurrences(of: "two paragraphs.", with: "three paragraphs.").write(to: source, atomically: true, encoding: .utf8)
+        let problems = BookAudit.problems(packageRoot: root, book: root.appendingPathComponent("book"))
+        #expect(problems.count == 1 && problems[0].contains("its prose is not on the page") && problems[0].contains("three paragraphs."),
+                "\(problems)")
+    }
+
     @Test("links in code are not links; external links and anchors are not checked")
     func linkExtraction() {
         let markdown = "[a](A.md) `[b](B.md)` [c](https://x.org/c.md) [d](#top)\n```\n[e](E.md)\n```\n![f](F%20G.png \"title\")"

@@ -73,9 +73,13 @@ book.run { book in
 /// A record as a run of a fixture-like chapter would write it: one cell per call in `source`,
 /// with prose, output and (for the first titled cell) a figure drawn into `plots`.
 func fixtureRecord(chapter: String, file: String, source: String, plots: URL?, failing: Bool = false) -> NotebookRecord {
+    let lines = source.components(separatedBy: "\n")
     var cells = CellSource.calls(in: source).map { call in
-        CellRecord(title: call.title, prose: "Prose of \(call.title ?? "the introduction") with P_n.", file: file, line: call.line,
-                   output: call.title == nil ? "" : "  value = 3\n  ✓ a check")
+        // A multi-line prose literal is recorded as the source holds it (the audit compares them).
+        let literal = lines[call.line..<max(call.line, call.endLine - 1)].map { $0.trimmingCharacters(in: .whitespaces) }
+        let prose = literal.isEmpty ? "Prose of \(call.title ?? "the introduction") with P_n." : literal.joined(separator: "\n")
+        return CellRecord(title: call.title, prose: prose, file: file, line: call.line,
+                          output: call.title == nil ? "" : "  value = 3\n  ✓ a check")
     }
     if let plots, cells.count > 1 {
         let png = plots.appendingPathComponent("kernel.png")

@@ -26,8 +26,8 @@ struct PageRendererTests {
     @Test("each cell: heading (none for the introduction), prose, code, output, figures, in order")
     func cells() throws {
         let text = page()
-        #expect(!text.contains("## Prose of the introduction"))
-        #expect(text.contains("Prose of the introduction with P_n."))
+        #expect(!text.contains("## The first paragraph"))
+        #expect(text.contains("The first paragraph, with P_n and K̂."))
         let one = try #require(text.range(of: "## 1. One line"))
         let code = try #require(text.range(of: "```swift\nfunc firstCell(_ book: Notebook) throws -> Int {"))
         let output = try #require(text.range(of: "```text\n  value = 3\n  ✓ a check\n```", range: one.upperBound..<text.endIndex))
