@@ -3,9 +3,9 @@ import Notebook
 
 /// Writes the book's folder: each chapter's two pages and its figures, then the chapter map.
 ///
-/// Rewriting a chapter first removes everything of it (`ChapterNN.md`, `ChapterNN.html`,
-/// `ChapterNN/`), so a figure the chapter no longer draws does not linger. Only the PNGs a
-/// run drew are copied, never the `.dat`/`.gp` beside them.
+/// Rewriting a chapter first removes its pages (`ChapterNN.md`, `ChapterNN.html`) and the PNGs
+/// in `ChapterNN/` (nothing else), so a figure the chapter no longer draws does not linger.
+/// Only the PNGs a run drew are copied, never the `.dat`/`.gp` beside them.
 public struct BookWriter: Sendable {
     /// A file that could not be copied or written, named.
     public struct Failure: Error, CustomStringConvertible {
@@ -47,15 +47,28 @@ public struct BookWriter: Sendable {
         return all
     }
 
-    /// Deletes the chapter's pages and figure folder, those that exist.
+    /// Deletes the chapter's pages and the PNGs of its figure folder, those that exist; any
+    /// other file is left where it is.
     func removeChapter(_ chapter: String) throws {
-        for name in [BookLayout.markdownPage(chapter), BookLayout.htmlPage(chapter), BookLayout.figureFolder(chapter)] {
-            let url = directory.appendingPathComponent(name)
+        let folder = directory.appendingPathComponent(BookLayout.figureFolder(chapter))
+        let figures = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
+            .filter { $0.hasSuffix(".png") }.map { folder.appendingPathComponent($0) }
+        for url in [BookLayout.markdownPage(chapter), BookLayout.htmlPage(chapter)].map(directory.appendingPathComponent) + figures {
             guard FileManager.default.fileExists(atPath: url.path) else { continue }
             do { try FileManager.default.removeItem(at: url) } catch {
-                throw Failure(description: "cannot remove \(url.path): \(error)")
+                throw Failure(description: "cannot remove \(url.path): \(Self.plain(error))")
             }
         }
+    }
+
+    /// A Foundation error in plain words (its underlying POSIX reason when there is one).
+    static func plain(_ error: Error) -> String {
+        let ns = error as NSError
+        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain,
+           let code = POSIXErrorCode(rawValue: Int32(underlying.code)) {
+            return String(cString: strerror(code.rawValue)).lowercased()
+        }
+        return ns.localizedDescription
     }
 
     func copyFigure(from source: URL, to relative: String) throws {
@@ -69,20 +82,20 @@ public struct BookWriter: Sendable {
             if FileManager.default.fileExists(atPath: target.path) { try FileManager.default.removeItem(at: target) }
             try FileManager.default.copyItem(at: source, to: target)
         } catch {
-            throw Failure(description: "cannot copy \(source.path) to \(target.path): \(error)")
+            throw Failure(description: "cannot copy \(source.path) to \(target.path): \(Self.plain(error))")
         }
     }
 
     func write(_ text: String, to relative: String) throws {
         let url = directory.appendingPathComponent(relative)
         do { try Data(text.utf8).write(to: url, options: .atomic) } catch {
-            throw Failure(description: "cannot write \(url.path): \(error)")
+            throw Failure(description: "cannot write \(url.path): \(Self.plain(error))")
         }
     }
 
     func create(_ folder: URL) throws {
         do { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
-            throw Failure(description: "cannot create \(folder.path): \(error)")
+            throw Failure(description: "cannot create \(folder.path): \(Self.plain(error))")
         }
     }
 }

@@ -32,7 +32,12 @@ public struct ChapterEntry: Codable, Equatable, Sendable {
     /// - Complexity: O(size of the file).
     public static func readAll(_ file: URL) throws -> [ChapterEntry] {
         guard FileManager.default.fileExists(atPath: file.path) else { return [] }
-        return try JSONDecoder().decode([ChapterEntry].self, from: Data(contentsOf: file))
+        do {
+            return try JSONDecoder().decode([ChapterEntry].self, from: Data(contentsOf: file))
+        } catch {
+            throw BookWriter.Failure(description: "\(file.path) is not a chapter list written by Book (\(BookWriter.plain(error))); "
+                                     + "delete it and run Book again to rebuild the index from every chapter")
+        }
     }
 
     /// `entries` as pretty-printed JSON with sorted keys (stable diffs). - Complexity: O(k).

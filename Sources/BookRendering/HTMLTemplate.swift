@@ -62,7 +62,8 @@ enum HTMLTemplate {
         pre:has(> code.language-text) { background: #fffdf4; border-color: #e6dcb5; border-left: 4px solid #d4b94a; }
         table { border-collapse: collapse; margin: 1rem 0; display: block; overflow-x: auto; font-size: .92rem; }
         th, td { border: 1px solid #c9d1d9; padding: .3rem .6rem; vertical-align: top; }
-        th { background: #f3f5f7; }
+        th { background: #f3f5f7; white-space: nowrap; }
+        td:not(:first-child) { white-space: nowrap; }
         tbody tr:nth-child(even) { background: #fafbfc; }
         img { display: block; max-width: 100%; height: auto; margin: 1.2rem auto; }
         """

@@ -1,5 +1,8 @@
 import ArgumentParser
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The flags every chapter takes. A chapter's `main.swift` starts with
 /// `let options = ChapterOptions.parseOrExit(abstract: "…")`, which also answers `--help`.
@@ -34,8 +37,9 @@ public struct ChapterOptions: ParsableArguments, Sendable {
     public var seeds: SeedList?
 
     @Option(parsing: .unconditional,
-            help: ArgumentHelp("Replace one named ingredient of the chapter by a known-wrong one (an unknown name lists them), to watch the checks catch it.",
-                               valueName: "ingredient"))
+            help: ArgumentHelp("Replace one named ingredient of the chapter by a known-wrong one, to watch the checks catch it. `--inject list` runs the checks quietly and lists the chapter's ingredients.",
+                               valueName: "ingredient"),
+            transform: ChapterOptions.ingredient(from:))
     public var inject: String?
 
     @Option(parsing: .unconditional,
@@ -53,19 +57,38 @@ public struct ChapterOptions: ParsableArguments, Sendable {
         }
     }
 
-    /// Checks `--record`'s value: a file path, not empty and not one of the chapter's flags.
-    /// - Throws: `ValidationError` naming --record.
+    /// Checks `--record`'s value before anything runs: a path to a regular file (new or
+    /// existing) in an existing, writable folder — not empty, not `-`, not ending in `/`, not a
+    /// directory or a device, not one of the chapter's flags.
+    /// - Throws: `ValidationError` naming --record, the path and what is wrong.
     static func recordPath(from text: String) throws -> String {
+        func bad(_ reason: String) -> ValidationError { ValidationError("--record \(text): \(reason)") }
         guard !text.isEmpty else { throw ValidationError("--record needs a file path, got ''") }
         guard !flagNames.contains(where: { text == $0 || text.hasPrefix($0 + "=") }) else {
             throw ValidationError("--record needs a file path, got the flag \(text) (for a file of that name write ./\(text))")
+        }
+        guard text != "-" else { throw bad("the record is a file, not standard output; name a file (./- for a file called -)") }
+        guard !text.hasSuffix("/") else { throw bad("names a folder; name the file to write, e.g. \(text)run.json") }
+        if let kind = FileSystem.nonRegularKind(text) { throw bad("is \(kind), not a regular file") }
+        let folder = URL(fileURLWithPath: text).deletingLastPathComponent().path
+        guard FileSystem.isDirectory(folder) else { throw bad("its folder \(folder) does not exist") }
+        guard access(folder, W_OK) == 0 else { throw bad("its folder \(folder) is not writable") }
+        return text
+    }
+
+    /// Checks `--inject`'s value: a name, not empty and not one of the chapter's flags (the
+    /// name was forgotten).
+    /// - Throws: `ValidationError` naming --inject.
+    static func ingredient(from text: String) throws -> String {
+        guard !text.isEmpty, !text.hasPrefix("-") else {
+            throw ValidationError("--inject needs an ingredient name, got '\(text)' (`--inject list` lists them)")
         }
         return text
     }
 
     /// Parses `--seed`'s value: a decimal integer in 0...2⁶⁴ − 1.
     /// - Throws: `ValidationError` naming --seed, the range and the value given.
-    static func seed(from text: String) throws -> UInt64 {
+    public static func seed(from text: String) throws -> UInt64 {
         guard let value = UInt64(text) else {
             throw ValidationError("--seed must be an integer in 0...\(UInt64.max); got \(text)")
         }

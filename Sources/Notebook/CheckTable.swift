@@ -25,7 +25,7 @@ public struct CheckTable: Sendable {
     /// bound's value, or `threw` / `returned` for an expected error; the max absolute error of
     /// an agreement is shown last, for information only.
     public func rendered() -> String {
-        let header = ["check", "compared", "limit", "", "max abs err (info)"]
+        let header = ["check", "compared", "limit", "", "max abs err (not compared)"]
         let rows: [[String]] = checks.map { check in
             let mark = check.passed ? "✓" : "✗"
             switch check.kind {
@@ -37,7 +37,8 @@ public struct CheckTable: Sendable {
                 return [check.name, thrown == nil ? "returned" : "threw", "must throw", mark, ""]
             }
         }
-        var out = [renderTable(header: header, rows: rows)]
+        var out = [renderTable(header: header, rows: rows),
+                   "compared: an agreement's relative error ‖a − b‖∞/‖b‖∞ (rel), a bound's value, or whether a refused computation threw."]
         let reasons = checks.compactMap { c in c.reason.map { "  · \(c.name): \($0)" } }
         if !reasons.isEmpty { out += ["", "Why these tolerances:"] + reasons }
         let refusals = checks.compactMap { c -> String? in

@@ -8,15 +8,18 @@ import Glibc
 /// `errno` and report e.g. "(NSCocoaErrorDomain error 512.)" for a directory in the way.
 enum FileSystem {
     /// Writes `data` to `url` atomically: into a temporary file beside it, then renamed over it
-    /// (a symbolic link at `url` is replaced, not followed).
-    /// - Returns: nil, or why it failed (`describe`).
+    /// (a symbolic link at `url` is replaced, not followed). Anything at `url` that is not a
+    /// regular file or a link (a directory, a device such as /dev/null, a FIFO, a socket) is
+    /// refused rather than replaced: renaming over a device would destroy it.
+    /// - Returns: nil, or why it failed (`describe`), naming `url`'s path.
     /// - Complexity: O(data.count).
     static func write(_ data: Data, to url: URL) -> String? {
         let path = url.path
+        if let kind = nonRegularKind(path) { return "\(path) is \(kind), not a regular file: refusing to replace it" }
         let temporary = url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp").path
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { return describe(errno, at: temporary) }
+        guard fd >= 0 else { return describe(errno, at: path) }
         var failure: String?
         data.withUnsafeBytes { bytes in
             var offset = 0
@@ -33,6 +36,21 @@ enum FileSystem {
         if failure == nil, rename(temporary, path) != 0 { failure = describe(errno, at: path) }
         if failure != nil { unlink(temporary) }
         return failure
+    }
+
+    /// What is at `path` when it exists and is neither a regular file nor a symbolic link
+    /// ("a directory", "a device", "a FIFO", "a socket"), else nil.
+    static func nonRegularKind(_ path: String) -> String? {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return nil }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG, S_IFLNK: return nil
+        case S_IFDIR: return "a directory"
+        case S_IFCHR, S_IFBLK: return "a device"
+        case S_IFIFO: return "a FIFO"
+        case S_IFSOCK: return "a socket"
+        default: return "not a file"
+        }
     }
 
     /// Removes the file at `url` if there is one.

@@ -24,9 +24,16 @@ extension Notebook {
 
     /// Nil, or the error for an `--inject` name that no cell used (a typo), listing the names.
     func unknownInjection() -> String? {
-        guard let name = options.inject, !ingredients.contains(where: { $0.name == name }) else { return nil }
-        let known = ingredients.map { "  \($0.name): \($0.description)" }.joined(separator: "\n")
-        return "--inject: \(chapter) has no ingredient named '\(name)'. "
-            + (ingredients.isEmpty ? "It has none." : "It has:\n\(known)")
+        guard let name = options.inject, !options.listsIngredients, !ingredients.contains(where: { $0.name == name }) else {
+            return nil
+        }
+        return "--inject: \(chapter) has no ingredient named '\(name)'. " + ingredientList
+    }
+
+    /// "Chapter03's wrong ingredients (--inject <name>):" and one line per ingredient.
+    var ingredientList: String {
+        guard !ingredients.isEmpty else { return "\(chapter) has no wrong ingredients to inject." }
+        return "\(chapter)'s wrong ingredients (--inject <name>):\n"
+            + ingredients.map { "  \($0.name): \($0.description)" }.joined(separator: "\n")
     }
 }

@@ -42,6 +42,7 @@ public final class Notebook {
     public let title: String
     let output: (String) -> Void                                    // internal: SeedSweep.swift prints through them
     let errors: (String) -> Void
+    private let listOutput: (String) -> Void                        // where `--inject list` prints, even though `output` is silent
 
     /// Prints the chapter's banner and prepares `<plots-dir>/<chapter>/` (unless `--no-plot`).
     /// An unwritable plots directory, or an invalid `GNUPLOT_TIMEOUT` (seconds gnuplot may take
@@ -61,14 +62,17 @@ public final class Notebook {
         self.abstract = abstract
         self.options = options
         self.rng = SplitMix64(seed: options.seed)
-        self.output = output
+        // `--inject list` runs the cells silently: only the list is printed, at the end.
+        self.output = options.listsIngredients ? { _ in } : output
+        self.listOutput = output
         self.errors = errors
-        output("\(chapter) — \(title)")
-        output(String(repeating: "═", count: chapter.count + title.count + 3))
-        output(options.bannerLine)
+        self.output("\(chapter) — \(title)")
+        self.output(String(repeating: "═", count: chapter.count + title.count + 3))
+        self.output(options.bannerLine)
         if options.figuresOff {
             figures = nil
-            if options.ascii { output("note: --ascii has no effect \(options.noPlot ? "with --no-plot" : "with --seeds"): no figure is drawn.") }
+            let reason = options.noPlot ? "--no-plot" : options.checksOnly ? "--checks-only" : options.seeds != nil ? "--seeds" : "--inject list"
+            if options.ascii { self.output("note: --ascii has no effect with \(reason): no figure is drawn.") }
         } else {
             do {
                 if gnuplot != nil { _ = try Gnuplot.timeout(environment: ProcessInfo.processInfo.environment) }
@@ -78,8 +82,8 @@ public final class Notebook {
                 errors("error: \(error)")
                 exit(2)
             }
-            if gnuplot == nil { output("\nnote: " + Gnuplot.installHint) }
-            if gnuplot == nil && options.ascii { output("note: " + Gnuplot.asciiHint) }
+            if gnuplot == nil { self.output("\nnote: " + Gnuplot.installHint) }
+            if gnuplot == nil && options.ascii { self.output("note: " + Gnuplot.asciiHint) }
         }
     }
 
@@ -182,8 +186,18 @@ public final class Notebook {
 
     /// Prints the check table, the figures written, the exercises and, last, the summary line.
     /// Returns the exit status: 0 if every check passed, 1 if one failed, 2 if the chapter was
-    /// stopped by an error (written to `errors`, stderr by default, and counted as a failed check).
+    /// stopped by an error (written to `errors`, stderr by default, and counted as a failed check)
+    /// or the `--record` file could not be written, 64 for an `--inject` name no cell used (the
+    /// error lists the names; nothing else is printed). `--inject list` prints only the list, 0.
     public func conclude(stoppedBy error: Error? = nil) -> Int32 {
+        if options.listsIngredients {
+            listOutput(ingredientList)
+            return 0
+        }
+        if let problem = unknownInjection() {
+            errors("error: \(problem)")                           // a usage error: no check table, no summary line
+            return 64
+        }
         if let error {
             errors("error: \(error)")
             table.append(.bound("\(chapter) ran to the end (stopped by: \(error))", 0, .greaterOrEqual, 1))
@@ -199,17 +213,11 @@ public final class Notebook {
             heading("Exercises")
             output(TerminalMarkdown.render(exerciseText))
         }
-        if let problem = unknownInjection() {
-            errors("error: \(problem)")
-            output("")
-            output(table.summaryLine(chapter: chapter))
-            return 64
-        }
         if let path = options.record {
             let failure: String?
             do { failure = FileSystem.write(try record().encoded(), to: URL(fileURLWithPath: path)) } catch { failure = "\(error)" }
             if let failure {
-                errors("error: --record \(path): \(failure)")
+                errors("error: --record: \(failure)")
                 output("")
                 output(table.summaryLine(chapter: chapter))
                 return 2

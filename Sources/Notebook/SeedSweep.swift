@@ -60,21 +60,31 @@ public struct SeedList: ExpressibleByArgument, Sendable, Equatable, CustomString
 }
 
 extension ChapterOptions {
-    /// Whether figures are skipped: `--no-plot`, `--checks-only`, or a `--seeds` sweep (which never draws).
-    public var figuresOff: Bool { noPlot || checksOnly || seeds != nil }
+    /// Whether figures are skipped: `--no-plot`, `--checks-only`, `--inject list`, or a `--seeds`
+    /// sweep (which never draws).
+    public var figuresOff: Bool { noPlot || checksOnly || listsIngredients || seeds != nil }
+
+    /// `--inject list`: run the checks quietly, then list the chapter's ingredients.
+    public var listsIngredients: Bool { inject == "list" }
+
+    /// What the banner says about a wrong ingredient: `, injecting the wrong ingredient 'x'`.
+    var injectionNote: String {
+        guard let inject, !listsIngredients else { return "" }
+        return ", injecting the wrong ingredient '\(inject)'"
+    }
 
     /// The banner's third line: the seed, or the sweep's seeds, and whether figures are drawn.
     var bannerLine: String {
-        if let seeds { return "seeds \(seeds) (--seeds: checks only; figures and timings off)" }
+        if let seeds { return "seeds \(seeds) (--seeds: checks only; figures and timings off)\(injectionNote)" }
         let off = checksOnly ? ", figures and timings off (--checks-only)" : noPlot ? ", figures off (--no-plot)" : ""
-        return "seed \(seed)\(off)\(inject.map { ", injecting the wrong ingredient '\($0)'" } ?? "")"
+        return "seed \(seed)\(off)\(injectionNote)"
     }
 }
 
 extension Notebook {
     /// True in a `--seeds` sweep or a `--checks-only` run. Chapters skip their timing-only
     /// work when it is set (timings are informative rows, never checks); every check runs.
-    public var skipsTimings: Bool { options.seeds != nil || options.checksOnly }
+    public var skipsTimings: Bool { options.seeds != nil || options.checksOnly || options.listsIngredients }
 
     /// The old name of `skipsTimings`.
     @available(*, deprecated, renamed: "skipsTimings")
@@ -101,15 +111,24 @@ extension Notebook {
     public func sweep(_ seeds: SeedList, _ body: (Notebook) throws -> Void) -> Int32 {
         var all = CheckTable()
         var failedSeeds: [UInt64] = [], stopped = false
-        var lastSeedBook: Notebook?
+
         for seed in seeds.seeds {
             var seedOptions = options
             seedOptions.seed = seed
             let book = Notebook(chapter: chapter, title: "", options: seedOptions, gnuplot: nil, output: { _ in }, errors: errors)
-            lastSeedBook = book
+
             var stoppedBy: Error?
             let seconds = Timing.seconds {
                 do { try body(book) } catch { stoppedBy = error }
+            }
+            // Every seed meets the same ingredients: a name no cell used is known after the first.
+            if options.listsIngredients {
+                output(book.ingredientList)
+                return 0
+            }
+            if let problem = book.unknownInjection() {
+                errors("error: \(problem)")
+                return 64
             }
             var table = book.table
             if let stoppedBy {
@@ -126,10 +145,6 @@ extension Notebook {
                 output(failingTable.rendered().split(separator: "\n").map { "    " + $0 }.joined(separator: "\n"))
             }
             table.checks.forEach { all.append($0) }
-        }
-        if let problem = lastSeedBook?.unknownInjection() {
-            errors("error: \(problem)")
-            return 64
         }
         output("")
         output(failedSeeds.isEmpty ? "every seed of \(seeds) passed"

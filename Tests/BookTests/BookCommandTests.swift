@@ -84,7 +84,7 @@ struct BookCommandTests {
         #expect(errors.contains(/Chapter10: \d+\.\d s, 1 passed, 1 failed/))
         #expect(errors.contains("failed: Chapter10 failed 1 check (exit status 1)"))
         #expect(errors.contains("failed: Chapter11 crashed (signal 11); “about to crash”;"))
-        #expect(errors.contains(/Book: rendered into .* in \d+\.\d s; 2 chapters failed/))
+        #expect(errors.contains(/Book: rendered into .* in \d+\.\d s; 2 failures/))
         let figures = try FileManager.default.contentsOfDirectory(atPath: book.appendingPathComponent("Chapter09").path)
         #expect(figures == ["kernel.png"])
         let problems = BookAudit.problems(packageRoot: root, book: book)

@@ -46,14 +46,14 @@ struct PageRendererTests {
     func checks() throws {
         let text = page()
         #expect(text.contains("""
-            | check | compared | limit | result | max abs err |
+            | check | compared | limit | result | max abs err (not compared) |
             | :--- | ---: | ---: | :---: | ---: |
-            | recurrence \\| convolution | 1.50e-15 | ≤ 1.00e-12 | ✓ | 3.00e-16 |
+            | recurrence \\| convolution | rel 1.50e-15 | ≤ 1.00e-12 | ✓ | 3.00e-16 |
             | N = 0 refused | threw: invalidSize(0) | — | ✓ |  |
             """))
         #expect(text.contains("\n**Chapter09: 2 passed, 0 failed**\n"))
         let failing = page(fixtureRecord(chapter: "Chapter09", file: file, source: fixtureSource, plots: nil, failing: true))
-        #expect(failing.contains("| recurrence \\| convolution | 1.50e-15 | ≤ 1.00e-12 | **✗ failed** | 3.00e-16 |"))
+        #expect(failing.contains("| recurrence \\| convolution | rel 1.50e-15 | ≤ 1.00e-12 | **✗ failed** | 3.00e-16 |"))
         #expect(text.contains("Why these tolerances:\n\n- recurrence | convolution: f64 rounding over L = 64 steps"))
         let checks = try #require(text.range(of: "## Checks"))
         let exercises = try #require(text.range(of: "## Exercises\n\n1. Try.\n2. Try again."))

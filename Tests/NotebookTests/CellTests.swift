@@ -112,3 +112,67 @@ struct CellTests {
         #expect(calls == 0 && quiet.skipsTimings)
     }
 }
+
+/// What the hostile-user review found in the new flags: each refused up front, by name.
+@Suite("--record, --inject: refused before anything runs")
+struct RecordInjectRefusalTests {
+    @Test("--record refuses a folder, a missing or unwritable folder, '-', a trailing '/', a device")
+    func recordPaths() throws {
+        let dir = temporaryDirectory()
+        for (path, reason) in [(dir.path, "is a directory"), (dir.path + "/missing/run.json", "does not exist"),
+                               ("-", "not standard output"), (dir.path + "/out/", "names a folder"),
+                               ("/dev/null", "is a device"), ("--seed", "got the flag")] {
+            do {
+                _ = try options(["--record", path])
+                Issue.record("--record \(path) was accepted")
+            } catch {
+                let message = ChapterOptions.fullMessage(for: error)
+                #expect(message.contains(reason), "\(path): \(message)")
+            }
+        }
+        #expect(try options(["--record", dir.path + "/run.json"]).record == dir.path + "/run.json")
+    }
+
+    @Test("a device or a folder where a file is written is refused, not replaced")
+    func writeRefusesNonRegular() {
+        #expect(FileSystem.write(Data("x".utf8), to: URL(fileURLWithPath: "/dev/null"))?.contains("is a device") == true)
+        #expect(FileSystem.nonRegularKind("/dev/null") == "a device")
+        let dir = temporaryDirectory()
+        #expect(FileSystem.write(Data("x".utf8), to: dir)?.contains("is a directory") == true)
+    }
+
+    @Test("--inject refuses an empty name or a flag; --inject list prints only the list, exit 0")
+    func injectList() throws {
+        #expect(throws: (any Error).self) { try options(["--inject", "--checks-only"]) }
+        #expect(throws: (any Error).self) { try options(["--inject", ""]) }
+        let out = Transcript()
+        let book = Notebook(chapter: "ChapterIL", title: "t", options: try options(["--inject", "list"]), gnuplot: nil, output: out.append)
+        book.cell("1. Only", "Text that must not be printed.")
+        _ = book.injects("euler-b", "Euler's ΔB for ZOH's B̄")
+        book.check(.bound("b", 1, .lessOrEqual, 2))
+        #expect(book.skipsTimings && book.options.figuresOff)
+        #expect(book.conclude() == 0)
+        #expect(out.text == "ChapterIL's wrong ingredients (--inject <name>):\n  euler-b: Euler's ΔB for ZOH's B̄")
+    }
+
+    @Test("an unknown --inject name: no check table and no summary line; a sweep stops after its first seed")
+    func unknownName() throws {
+        let out = Transcript(), err = Transcript()
+        let book = Notebook(chapter: "ChapterUN", title: "t", options: try options(["--no-plot", "--inject", "typo"]),
+                            gnuplot: nil, output: out.append, errors: err.append)
+        _ = book.injects("euler-b", "Euler's ΔB")
+        #expect(book.conclude() == 64)
+        #expect(!out.text.contains("passed,") && !out.text.contains("## Checks"))
+        #expect(err.text.contains("no ingredient named 'typo'"))
+
+        var seedsRun = 0
+        let sweeping = Notebook(chapter: "ChapterUN", title: "t", options: try options(["--seeds", "0..<5", "--inject", "typo"]),
+                                gnuplot: nil, output: out.append, errors: err.append)
+        #expect(sweeping.options.bannerLine.contains("injecting the wrong ingredient 'typo'"))
+        let status = sweeping.sweep(try #require(SeedList(argument: "0..<5"))) { book in
+            seedsRun += 1
+            _ = book.injects("euler-b", "Euler's ΔB")
+        }
+        #expect(status == 64 && seedsRun == 1)
+    }
+}

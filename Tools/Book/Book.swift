@@ -26,7 +26,8 @@ struct Book: ParsableCommand {
     @Flag(help: "Build and run the chapters in release mode (swift build -c release).")
     var release = false
 
-    @Option(help: "The seed every chapter runs with.")
+    @Option(parsing: .unconditional, help: "The seed every chapter runs with: an integer in 0...2⁶⁴ − 1. (default: 42)",
+            transform: ChapterOptions.seed(from:))
     var seed: UInt64 = 42
 
     func run() throws {
@@ -35,12 +36,19 @@ struct Book: ParsableCommand {
         try requirePackageRoot(root)
         let all = BookAudit.chapterFolders(root.appendingPathComponent("Chapters")).map(\.lastPathComponent)
         let selected = try selection(from: all)
+        let book = URL(fileURLWithPath: output, relativeTo: root).standardizedFileURL
+        if let problem = BookLayout.outputProblem(book, packageRoot: root) {
+            note("error: --output \(output): \(problem)")
+            throw ExitCode(64)
+        }
+        Interruption.shared.install()
         let swift = try Subprocess.locate("swift")
         try build(swift: swift, root: root)
         let bin = URL(fileURLWithPath: try Subprocess.output(of: swift, buildArguments + ["--show-bin-path"], in: root)
             .trimmingCharacters(in: .whitespacesAndNewlines))
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("annotated-book-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        Interruption.shared.scratchFolder(scratch)
 
         var records: [NotebookRecord] = [], failures: [String] = []
         for chapter in selected {
@@ -48,7 +56,7 @@ struct Book: ParsableCommand {
             if let record { records.append(record) }
             if let failure { failures.append(failure) }
         }
-        let book = URL(fileURLWithPath: output, relativeTo: root).standardizedFileURL
+        Interruption.shared.scratchFolder(nil)
         failures += render(records, chapters: all, sources: root, into: book)
         report(book: book, root: root, chapters: selected, failures: failures, scratch: scratch,
                seconds: seconds(clock.now - start))
@@ -69,8 +77,11 @@ struct Book: ParsableCommand {
     func selection(from all: [String]) throws -> [String] {
         guard let chapters else { return all }
         let named = chapters.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard !named.isEmpty else {
+            throw ValidationError("--chapters needs at least one chapter name; the chapters are \(all.joined(separator: ", "))")
+        }
         let unknown = named.filter { !all.contains($0) }
-        guard unknown.isEmpty, !named.isEmpty else {
+        guard unknown.isEmpty else {
             throw ValidationError("--chapters: unknown chapter \(unknown.joined(separator: ", ")); "
                                   + "the chapters are \(all.joined(separator: ", "))")
         }
@@ -157,7 +168,7 @@ struct Book: ParsableCommand {
             note("Book: the runs' output is kept in \(scratch.path)")
         }
         note(String(format: "Book: rendered into %@ in %.1f s%@", book.path, total,
-                    failures.isEmpty ? "" : "; \(failures.count) chapter\(failures.count == 1 ? "" : "s") failed"))
+                    failures.isEmpty ? "" : "; \(failures.count) failure\(failures.count == 1 ? "" : "s")"))
     }
 
     func seconds(_ duration: Duration) -> Double {

@@ -33,7 +33,9 @@ enum Subprocess {
         (process.executableURL, process.arguments, process.currentDirectoryURL) = (executable, arguments, directory)
         (process.standardOutput, process.standardError, process.standardInput) = (output, errors, FileHandle.nullDevice)
         do { try process.run() } catch { throw Failure(description: "cannot start \(executable.path): \(error)") }
+        Interruption.shared.running(process)
         process.waitUntilExit()
+        Interruption.shared.running(nil)
         return Termination(status: process.terminationStatus, signalled: process.terminationReason == .uncaughtSignal)
     }
 
@@ -45,8 +47,10 @@ enum Subprocess {
         (process.executableURL, process.arguments, process.currentDirectoryURL) = (executable, arguments, directory)
         (process.standardOutput, process.standardInput) = (pipe, FileHandle.nullDevice)
         do { try process.run() } catch { throw Failure(description: "cannot start \(executable.path): \(error)") }
+        Interruption.shared.running(process)
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        Interruption.shared.running(nil)
         guard process.terminationStatus == 0 else {
             let command = ([executable.lastPathComponent] + arguments).joined(separator: " ")
             throw Failure(description: "\(command) exited with \(process.terminationStatus)")
