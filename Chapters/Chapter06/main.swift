@@ -206,8 +206,8 @@ func threeForms(_ book: Notebook) throws -> SSDChunkedMistake? {
         Q and per-head B and C (G = H); and the chunk size must not matter: Q = 1 (every chunk a
         single step: the recurrence, run by the chunked code), Q = 7 (T not a multiple of it) and
         Q = 100 must give what Q = T (one chunk: the quadratic form) gives. The quadratic form
-        holds H masks of T×T numbers (T² doubles: 134,217,728 bytes = 128 MiB each at T = 4096), so it is compared up to T = 1000;
-        at T = 4096 chunked is compared with recurrent.
+        holds H masks of T×T doubles (each 134,217,728 bytes = 128 MiB at T = 4096), so it is
+        compared up to T = 1000; at T = 4096 chunked is compared with recurrent.
         """)
     let mistake = chunkedMistake(book)
     let cores = ProcessInfo.processInfo.activeProcessorCount
@@ -557,7 +557,7 @@ func whatComesNext(_ book: Notebook) {
         Recurrent, quadratic and chunked: one operator, to rounding, at every chunk size; the
         off-diagonal blocks of M have rank N and factor through the state, which is why the
         chunked algorithm is exact; and a Mamba-2 block generates token by token exactly what its
-        chunked forward computes. The recurrence does the fewest flops, the attention form the
+        chunked forward computes, which is what a reference forward written independently computes. The recurrence does the fewest flops, the attention form the
         most, the chunked form a little more than the recurrence but as GEMMs; cells 8 and 9 show
         what that buys on this machine. That is the argument of Mamba-2, measured on a CPU.
         Planned next: Chapter 07 (gradients through a scan) and Chapter 08 (learning to select).
