@@ -58,6 +58,13 @@ func attentionMatrix(_ inputs: SSDInputs, softmax: Bool) throws -> Matrix {
     return try Matrix(rows: t, cols: t, elements: zip(mask.elements, scores.elements).map { $0 * $1 })
 }
 
+/// The chunked code's deliberate mistake chosen by `--inject` (nil: the algorithm), used by cells 2–4.
+func chunkedMistake(_ book: Notebook) -> SSDChunkedMistake? {
+    let offByOne = book.injects("segsum-off-by-one", "the chunked form's segsum shifted one step: L_c[i, j] = a_{i−1}⋯a_j for a_i⋯a_{j+1}")
+    let skipped = book.injects("state-pass-skipped", "the chunked form's step 3 skipped: no state passes between chunks")
+    return offByOne ? .segsumOffByOne : skipped ? .statePassingSkipped : nil
+}
+
 func whyChunkingWorks(_ book: Notebook, _ small: SSDInputs) throws {
     book.cell("2. Why chunking works: the off-diagonal blocks have rank ≤ N", """
         Cut M into blocks of Q × Q. For a row t in chunk i and a column s in an earlier chunk
@@ -66,48 +73,102 @@ func whyChunkingWorks(_ book: Notebook, _ small: SSDInputs) throws {
 
             M_ts = (a_t⋯a_{c_i}) C_t · (a_{c_i−1}⋯a_{e_j+1}) · B_sᵀ (a_{e_j}⋯a_{s+1})
 
-        so the whole block is (Q × N)·(N × N)·(N × Q): **rank ≤ N**, and it factors through the
-        state. Read right to left it is the chunked algorithm: B_sᵀ(a_{e_j}⋯a_{s+1}) builds
-        chunk j's final state (step 2), the middle decay carries it to chunk i (step 3), and
-        (a_t⋯a_{c_i}) C_t reads it out (step 4). Only the diagonal blocks need the quadratic
-        form (step 1). Checked on the head of cell 1 (T = 128, N = 8, Q = 32): LAPACK's SVD of
-        every off-diagonal block, and each block rebuilt from the three factors.
+        so the whole block is U_i·γ_ij·V_jᵀ: U_i (Q × N) has rows (a_t⋯a_{c_i}) C_t, V_j (Q × N)
+        has rows (a_{e_j}⋯a_{s+1}) B_s, and γ_ij is the scalar decay between the chunks —
+        **rank ≤ N**. Read right to left it is the chunked algorithm: V_jᵀX_j is chunk j's final
+        state (step 2), γ carries it to chunk i (step 3), and U_i reads it out (step 4). Only the
+        diagonal blocks need the quadratic form (step 1). Checked on the head of cell 1 (T = 128,
+        N = 8, Q = 32), for every off-diagonal block: its singular values (LAPACK); the product
+        U_i·γ·V_jᵀ formed by GEMM against the block of M; and M_block·X_j against what the
+        chunked code itself writes into chunk i when only chunk j has input — a contribution
+        that can reach chunk i only through the states of steps 2–4.
         """)
     let softmax = book.injects("softmax-scores", "softmax attention's exp(CBᵀ) in place of CBᵀ (no state to factor through)")
+    let noReadoutDecay = book.injects("readout-decay-dropped", "U_i built from C_t alone, without the decay a_t⋯a_{c_i} since the chunk's start")
+    let mistake = chunkedMistake(book)
     let m = try attentionMatrix(small, softmax: softmax)               // (T, T)
     let (t, q, n) = (small.length, 32, small.stateSize)
-    let logA = small.logA.column(0)                                     // (T)
     var prefix = [0.0]                                                  // (T + 1): Σ_{k<i} log a_k
-    for v in logA { prefix.append(prefix.last! + v) }
-    var worstTail = 0.0, weakestRank = Double.infinity, rebuilt: [Double] = [], direct: [Double] = []
+    for v in small.logA.column(0) { prefix.append(prefix.last! + v) }
+    var worstTail = 0.0, weakestRank = Double.infinity, factored: [Double] = [], direct: [Double] = []
     for i in 1..<(t / q) {
         for j in 0..<i {
-            let (ci, ej) = (i * q, j * q + q - 1)
-            var block = Matrix(zeros: q, q)                             // (Q, Q): rows of chunk i, columns of chunk j
-            for r in 0..<q { for c in 0..<q { block[r, c] = m[ci + r, j * q + c] } }
+            let block = m.block(rows: i * q, cols: j * q, size: q)     // (Q, Q): rows of chunk i, columns of chunk j
             let sigma = try singularValues(block, name: "block (\(i), \(j)) of M")   // (Q), descending
             worstTail = max(worstTail, sigma[n] / sigma[0])
             weakestRank = min(weakestRank, sigma[n - 1] / sigma[0])
-            for r in 0..<q {
-                let tt = ci + r
-                for c in 0..<q {
-                    let s = j * q + c
-                    let dot = (0..<n).reduce(0.0) { $0 + small.c[tt, $1] * small.b[s, $1] }
-                    // (a_t⋯a_{c_i}) · (a_{c_i−1}⋯a_{e_j+1}) · (a_{e_j}⋯a_{s+1}), each from its own range of log a
-                    let decay = exp(prefix[tt + 1] - prefix[ci]) * exp(prefix[ci] - prefix[ej + 1]) * exp(prefix[ej + 1] - prefix[s + 1])
-                    rebuilt.append(decay * dot)
-                    direct.append(block[r, c])
-                }
-            }
+            let (ci, ej) = (i * q, j * q + q - 1)
+            let u = try Matrix(rows: q, cols: n, elements: (0..<q * n).map { k in   // (Q, N): (a_t⋯a_{c_i}) C_t
+                (noReadoutDecay ? 1 : exp(prefix[ci + k / n + 1] - prefix[ci])) * small.c[ci + k / n, k % n]
+            })
+            let v = try Matrix(rows: q, cols: n, elements: (0..<q * n).map { k in   // (Q, N): (a_{e_j}⋯a_{s+1}) B_s
+                exp(prefix[ej + 1] - prefix[j * q + k / n + 1]) * small.b[j * q + k / n, k % n]
+            })
+            var product = Matrix(zeros: q, q)                           // (Q, Q): U_i γ V_jᵀ
+            gemm(exp(prefix[ci] - prefix[ej + 1]), u, v, transposeB: true, 0, &product)
+            factored += product.elements
+            direct += block.elements
         }
     }
     book.show(String(format: "over the %d off-diagonal blocks: largest σ_{N+1}/σ₁ = %.1e, smallest σ_N/σ₁ = %.1e (rank exactly N = %d)",
                      (t / q) * (t / q - 1) / 2, worstTail, weakestRank, n))
     book.check(.bound("every off-diagonal Q×Q block of M has rank ≤ N: σ_{N+1}/σ₁ (worst block)", worstTail, .lessOrEqual, 1e-12,
                       reason: "LAPACK's σ are exact to a few ε·σ₁, so a zero σ shows as ~1e-16·σ₁ (worst over 30 seeds: 3.7e-16); a full-rank block is ≥ 1e-2"))
-    book.check(.agreement("off-diagonal blocks = (decay·C_i)(chunk-to-chunk decay)(B_j·decay)ᵀ, through the state",
-                          rebuilt, direct, tolerance: 1e-12, reason: "the same products regrouped: a few roundings (worst over 30 seeds: 2.1e-15)"))
+    book.check(.agreement("off-diagonal blocks of M = U_i·γ_ij·V_jᵀ (Q×N)(N×N)(N×Q), formed by GEMM", factored, direct, tolerance: 1e-12,
+                          reason: "the same products grouped by chunk: a few roundings (worst over seeds 0–9: 1.9e-15)"))
+    try checkStatePath(book, small, m, chunk: q, mistake: mistake)
     try drawChunkedMatrix(book, m, chunk: q)
+    try drawBlockSpectra(book, m, chunk: q, stateSize: n)
+}
+
+/// M_block(i, j)·X_j against the chunked code's output in chunk i when only chunk j has input.
+func checkStatePath(_ book: Notebook, _ small: SSDInputs, _ m: Matrix, chunk q: Int, mistake: SSDChunkedMistake?) throws {
+    let (t, p) = (small.length, small.headDim)
+    var throughStates: [Double] = [], byBlocks: [Double] = []
+    for j in 0..<(t / q - 1) {
+        var xj = Matrix(zeros: t, p)                                    // (T, P): X_j in chunk j, zero elsewhere
+        for r in (j * q)..<((j + 1) * q) { for c in 0..<p { xj[r, c] = small.x[r, c] } }
+        let chunked = try ssdChunked(try SSDInputs(x: xj, a: small.a, b: small.b, c: small.c, heads: 1), chunk: q, mistake: mistake)  // (T, P)
+        for i in (j + 1)..<(t / q) {
+            let block = m.block(rows: i * q, cols: j * q, size: q)     // (Q, Q)
+            let xBlock = xj.block(rows: j * q, cols: 0, size: q, width: p)   // (Q, P)
+            byBlocks += (block * xBlock).elements
+            throughStates += chunked.block(rows: i * q, cols: 0, size: q, width: p).elements
+        }
+    }
+    book.check(.agreement("M_block(i, j)·X_j = the chunked code's output in chunk i from input in chunk j alone (state of j → passed → read out)",
+                          throughStates, byBlocks, tolerance: 1e-12, reason: "the same operator, as a GEMM with M's block and as steps 2–4: rounding only (worst over seeds 0–9: 4.5e-16)"))
+}
+
+func drawBlockSpectra(_ book: Notebook, _ m: Matrix, chunk q: Int, stateSize n: Int) throws {
+    let offDiagonal = try singularValues(m.block(rows: q, cols: 0, size: q), name: "block (1, 0) of M")   // (Q)
+    let diagonal = try singularValues(m.block(rows: q, cols: q, size: q), name: "block (1, 1) of M")      // (Q)
+    let k = (1...q).map(Double.init)
+    var figure = Figure(name: "block-singular-values", title: "Singular values of two 32×32 blocks of M (T = 128, N = 8, Q = 32)",
+                        xLabel: "index k", yLabel: "σ_k / σ_1 (log scale)", series: [
+                            .init("off-diagonal block (rows of chunk 1, columns of chunk 0)", x: k, y: offDiagonal.map { max($0 / offDiagonal[0], 1e-20) },
+                                  style: "linespoints lw 2 pt 7"),
+                            .init("diagonal block (chunk 1)", x: k, y: diagonal.map { max($0 / diagonal[0], 1e-20) }, style: "linespoints lw 2 pt 5"),
+                        ])
+    figure.logY = true
+    figure.extraCommands = ["set key bottom left", "set xrange [0:33]",
+                            "set arrow from \(Double(n) + 0.5), graph 0 to \(Double(n) + 0.5), graph 1 nohead dt 3",
+                            "set label 'k = N = \(n)' at \(Double(n) + 1), graph 0.92"]
+    try book.figure(figure)
+    book.finding(String(format: "Past k = N = %d the off-diagonal block's σ_k/σ₁ falls from %.1e to %.1e (%.0f orders of magnitude); "
+                        + "the diagonal block's σ_{N+1}/σ₁ is %.1e: it has full rank and needs the quadratic form.",
+                        n, offDiagonal[n - 1] / offDiagonal[0], offDiagonal[n] / offDiagonal[0],
+                        log10(offDiagonal[n - 1] / max(offDiagonal[n], 1e-300)), diagonal[n] / diagonal[0]))
+}
+
+extension Matrix {
+    /// The (size × width) block whose top-left entry is (rows, cols); width defaults to size.
+    func block(rows r0: Int, cols c0: Int, size: Int, width: Int? = nil) -> Matrix {
+        let w = width ?? size
+        var out = Matrix(zeros: size, w)
+        for r in 0..<size { for c in 0..<w { out[r, c] = self[r0 + r, c0 + c] } }
+        return out
+    }
 }
 
 func drawChunkedMatrix(_ book: Notebook, _ m: Matrix, chunk q: Int) throws {
@@ -145,12 +206,10 @@ func threeForms(_ book: Notebook) throws -> SSDChunkedMistake? {
         Q and per-head B and C (G = H); and the chunk size must not matter: Q = 1 (every chunk a
         single step: the recurrence, run by the chunked code), Q = 7 (T not a multiple of it) and
         Q = 100 must give what Q = T (one chunk: the quadratic form) gives. The quadratic form
-        holds H masks of T×T numbers (128 MB each at T = 4096), so it is compared up to T = 1000;
-        at T = 4096 chunked is compared with recurrent.
+        holds H masks of T×T doubles (each 134,217,728 bytes = 128 MiB at T = 4096), so it is
+        compared up to T = 1000; at T = 4096 chunked is compared with recurrent.
         """)
-    let offByOne = book.injects("segsum-off-by-one", "the chunked form's segsum shifted one step: L_c[i, j] = a_{i−1}⋯a_j for a_i⋯a_{j+1}")
-    let skipped = book.injects("state-pass-skipped", "the chunked form's step 3 skipped: no state passes between chunks")
-    let mistake: SSDChunkedMistake? = offByOne ? .segsumOffByOne : skipped ? .statePassingSkipped : nil
+    let mistake = chunkedMistake(book)
     let cores = ProcessInfo.processInfo.activeProcessorCount
     let shapes = [(256, 4, 16, 16, 1, 32), (1000, 4, 16, 16, 4, 64), (4096, 8, 64, 64, 1, 64)]
     var formsProgress = Progress("three forms at three shapes", total: shapes.count, quiet: book.skipsTimings)
@@ -206,8 +265,9 @@ func mamba2Parameterisation(_ book: Notebook) throws -> Mamba2Example {
         softplus(dt_{t,h} + dt_bias_h), so a_{t,h} = exp(Δ_{t,h} A_h). At initialisation the
         reference code (`Mamba2Simple`) draws A_h uniformly in [1, 16] (in magnitude) and Δ
         log-uniformly in [0.001, 0.1]: the heads start with different memories, from a few steps
-        to thousands. The input enters the SSM as X = x·Δ — the minimal SSD code (the paper's
-        Listing 1) is called with `x*dt` and `A*dt` — which is Mamba's Euler B̄ = ΔB with
+        to thousands. The input enters the SSM as X = x·Δ — the test of the minimal SSD code in the
+        mamba repository (`ssd_minimal.py`; the function itself is the paper's Listing 1) calls it
+        with `x*dt` and `A*dt` — which is Mamba's Euler B̄ = ΔB with
         Ā = exp(ΔA) and A = A_h·I. So SSD(x·Δ, a, B, C) must equal Chapter 05's selective scan
         with every channel of head h given Δ_{t,h} and A_{d,n} = A_h (`Mamba2Block.inner`
         computes x, Δ, B, C from a random block: d_model = 16, P = 8, so H = 4, N = 16, T = 100).
@@ -230,8 +290,47 @@ func mamba2Parameterisation(_ book: Notebook) throws -> Mamba2Example {
     return Mamba2Example(block: block, u: u, parts: parts)
 }
 
+/// The Mamba-2 block assembled independently, in the reference code's conventions: PyTorch's conv1d
+/// with padding K − 1 = 3 cut to the first T outputs (out[t] = b + Σ_k w[k]·in[t + k − 3]: tap 3 on the
+/// current token), SiLU, the SSD on x·Δ by the recurrence (`ssdRecurrent`), + D·x,
+/// RMSNorm(y ⊙ SiLU(z))·w, the out-projection. It shares only the block's weights.
+func referenceMamba2Forward(_ block: Mamba2Block, _ u: Matrix) throws -> Matrix {
+    let (t, inner, channels, p) = (u.rows, block.innerWidth, block.convChannels, block.headDim)
+    let gn = block.groups * block.stateSize
+    let projected = u * block.inProjection                              // (T, 2·d_inner + 2GN + H): [z, xBC, dt]
+    var xbc = Matrix(zeros: t, channels)                                // (T, d_inner + 2GN)
+    for d in 0..<channels {
+        let padded = [0, 0, 0] + (0..<t).map { projected[$0, inner + d] }   // (T + 3): left padding K − 1
+        for step in 0..<t {
+            let conv = (0..<4).reduce(block.convBias[d]) { $0 + block.convWeight[d, $1] * padded[step + $1] }
+            xbc[step, d] = conv / (1 + exp(-conv))                      // SiLU
+        }
+    }
+    var delta = Matrix(zeros: t, block.heads), decay = Matrix(zeros: t, block.heads), scaled = Matrix(zeros: t, inner)
+    for step in 0..<t {
+        for h in 0..<block.heads {
+            let raw = projected[step, inner + channels + h] + block.dtBias[h]
+            delta[step, h] = raw > 20 ? raw : log1p(exp(raw))           // softplus
+            decay[step, h] = exp(-exp(block.aLog[h]) * delta[step, h])  // a = exp(Δ·A), A = −exp(A_log)
+            for i in (h * p)..<((h + 1) * p) { scaled[step, i] = xbc[step, i] * delta[step, h] }
+        }
+    }
+    let y = ssdRecurrent(try SSDInputs(x: scaled, a: decay, b: xbc.block(rows: 0, cols: inner, size: t, width: gn),
+                                       c: xbc.block(rows: 0, cols: inner + gn, size: t, width: gn), heads: block.heads, groups: block.groups))
+    var gated = Matrix(zeros: t, inner)                                 // (T, d_inner)
+    for step in 0..<t {
+        let g = (0..<inner).map { i -> Double in
+            let z = projected[step, i]
+            return (y[step, i] + block.skip[i / p] * xbc[step, i]) * z / (1 + exp(-z))
+        }
+        let rms = (g.reduce(0) { $0 + $1 * $1 } / Double(inner) + Mamba2Block.normEpsilon).squareRoot()
+        for i in 0..<inner { gated[step, i] = g[i] / rms * block.normWeight[i] }
+    }
+    return gated * block.outProjection                                  // (T, d_model)
+}
+
 func mamba2Block(_ book: Notebook, _ example: Mamba2Example) throws {
-    book.cell("6. A Mamba-2 block: its recurrent step = its chunked forward", """
+    book.cell("6. A Mamba-2 block: its recurrent step = its chunked forward = a reference forward", """
         The block (`Mamba2Block`, Fig. 6 of the paper) projects u in parallel to z, x, B, C and Δ
         (Mamba projected B, C, Δ from x), runs a causal depthwise convolution of width 4 and SiLU
         over x, B and C, the SSD with a D skip, then a gated RMSNorm — RMSNorm(y ⊙ SiLU(z)), the
@@ -242,20 +341,28 @@ func mamba2Block(_ book: Notebook, _ example: Mamba2Example) throws {
 
         The forward pass uses the chunked SSD (Q = 16, T = 100: seven chunks, the last short);
         generation runs one token at a time with a constant-size state (the last 3 inputs of
-        the convolution and a (P, N) state per head). The two must agree token for token.
+        the convolution and a (P, N) state per head). The two must agree token for token. That
+        check cannot see a convention both paths share — the order of the convolution's taps,
+        say — so the forward pass is also compared with the block rebuilt here from its weights
+        alone, in the reference code's conventions: PyTorch's conv1d with padding 3 cut to the
+        first T outputs (tap 3 multiplies the current token), the SSD by the recurrence.
         """)
-    let (block, u) = (example.block, example.u)
-    let forward = try block.forward(u)                                   // (T, d_model)
-    let reversed = book.injects("conv-taps-reversed", "the step mode's conv1d taps in reverse order (tap 0 on the current token)")
-    let stepper = reversed
-        ? try block.withConvWeight(try Matrix(rows: block.convChannels, cols: 4,
-                                              elements: (0..<block.convChannels * 4).map { block.convWeight[$0 / 4, 3 - $0 % 4] }))
-        : block
-    var state = stepper.initialState
+    let reversed = book.injects("conv-taps-reversed", "the block's conv1d taps in reverse order, in its forward pass and its step alike")
+    let block = reversed
+        ? try example.block.withConvWeight(try Matrix(rows: example.block.convChannels, cols: 4, elements: (0..<example.block.convChannels * 4).map {
+            example.block.convWeight[$0 / 4, 3 - $0 % 4]
+        }))
+        : example.block
+    let u = example.u
+    let forward = try block.forward(u)                                  // (T, d_model)
+    var state = block.initialState
     var stepped: [Double] = []                                          // (T·d_model)
-    for t in 0..<u.rows { stepped += try stepper.step((0..<u.cols).map { u[t, $0] }, state: &state) }
+    for t in 0..<u.rows { stepped += try block.step((0..<u.cols).map { u[t, $0] }, state: &state) }
     book.check(.agreement("Mamba-2 block (d_model = 16, H = 4, P = 8, N = 16), T = 100: step by step = chunked forward (Q = 16)",
                           stepped, forward.elements, tolerance: 1e-10, reason: "the same arithmetic in another order: rounding only"))
+    book.check(.agreement("Mamba-2 block forward = conv1d(padding 3)[:T] + SiLU + SSD recurrence on x·Δ + D·x + gated RMSNorm + out_proj, assembled independently",
+                          forward.elements, try referenceMamba2Forward(example.block, u).elements, tolerance: 1e-10,
+                          reason: "the same operator by other code paths (chunked vs recurrent SSD): rounding only (worst over seeds 0–9: 4.9e-16)"))
     book.show("state carried per token: \(state.convBuffer.elements.count + state.ssm.elements.count) numbers, whatever T")
 }
 
@@ -329,7 +436,8 @@ struct GEMMRate {
 func timeAgainstLength(_ book: Notebook) throws -> GEMMRate? {
     book.cell("8. FLOPs and time against T: where GEMM wins", """
         The FLOP model (`SSDFlops`, multiply-add = 2) at T = 4096, H = 8, P = 64, N = 64, Q = 64:
-        the quadratic form does ~T/(2Q)× the chunked form's work and the recurrence the least.
+        the quadratic form does many times the chunked form's work (the ratio is computed below
+        the table) and the recurrence the least.
         Each recurrence step reads and writes a head's whole (P, N) state (32 KB here) and does
         5 flops per entry, as matrix-vector work, one step after another; the chunked form does a
         little more work, almost all of it in GEMM calls. Below, the three forms are timed from
@@ -344,6 +452,10 @@ func timeAgainstLength(_ book: Notebook) throws -> GEMMRate? {
                      SSDFlops.chunked(t: t, h: h, p: p, n: n, q: q)]
     book.table(header: ["form (T = 4096, H = 8, P = 64, N = 64)", "GFLOP (model)"],
                rows: names.indices.map { [names[$0], String(format: "%.2f", flops[$0] / 1e9)] })
+    book.finding(String(format: "In the model the quadratic form does %.1f× the chunked form's flops and %.0f× the recurrence's; the chunked form "
+                        + "does %.2f× the recurrence's. Per step and head the quadratic form costs T(2P + 1) and the chunked form's diagonal "
+                        + "blocks Q(2P + 1) — alone they would give T/Q = %d× — but the chunk states' 4PN = %d flops are %.0f× the blocks' 2QP = %d.",
+                        flops[1] / flops[2], flops[1] / flops[0], flops[2] / flops[0], t / q, 4 * p * n, Double(4 * p * n) / Double(2 * q * p), 2 * q * p))
     guard !book.skipsTimings else { return nil }  // timings are not checks: --seeds and --checks-only skip them
     let cores = ProcessInfo.processInfo.activeProcessorCount
     var inputs: [Int: SSDInputs] = [:]
@@ -445,7 +557,7 @@ func whatComesNext(_ book: Notebook) {
         Recurrent, quadratic and chunked: one operator, to rounding, at every chunk size; the
         off-diagonal blocks of M have rank N and factor through the state, which is why the
         chunked algorithm is exact; and a Mamba-2 block generates token by token exactly what its
-        chunked forward computes. The recurrence does the fewest flops, the attention form the
+        chunked forward computes, which is what a reference forward written independently computes. The recurrence does the fewest flops, the attention form the
         most, the chunked form a little more than the recurrence but as GEMMs; cells 8 and 9 show
         what that buys on this machine. That is the argument of Mamba-2, measured on a CPU.
         Planned next: Chapter 07 (gradients through a scan) and Chapter 08 (learning to select).
