@@ -48,7 +48,7 @@ let chapters: [(name: String, figures: [String])] = [
     ("Chapter03", ["s4-kernel", "cauchy-spectrum", "bilinear-map", "kernel-cost"]),
     ("Chapter04", ["s4d-eigenvalues", "s4-vs-s4d-kernels", "s4-vs-s4d-outputs", "time-vs-length"]),
     ("Chapter05", ["b-bar-vs-step", "delta-trace", "state-norm", "time-varying-kernels", "selective-matrix"]),
-    ("Chapter06", ["mask-l", "matrix-m", "time-vs-t", "time-vs-q", "time-vs-n"]),
+    ("Chapter06", ["mask-l", "matrix-m", "block-singular-values", "time-vs-t", "time-vs-q", "time-vs-n"]),
 ]
 
 @Suite("Chapters run green", .serialized)

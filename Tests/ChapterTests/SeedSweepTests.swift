@@ -6,8 +6,8 @@ import Testing
 /// every check), so the proof stays cheap.
 
 /// The sweeps: at least 30 seeds per chapter (60 for Chapter00, whose seeds cost ~0.1 s), one
-/// process each. Debug-build CPU seconds per seed: 00 0.1, 01 2.0, 02 0.4, 03 0.8, 04 0.8,
-/// 05 1.6, 06 1.0 (≈ 200 CPU·s in all).
+/// process each. Debug-build CPU seconds per seed (one BLAS thread): 00 0.1, 01 3.0, 02 1.5, 03 0.7, 04 1.9,
+/// 05 3.0, 06 1.0 (≈ 340 CPU·s in all).
 let sweeps: [Sweep] = [
     Sweep("Chapter00", 0..<60),
     Sweep("Chapter01", 0..<30),
