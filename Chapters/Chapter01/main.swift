@@ -222,7 +222,7 @@ func basisFunctions(_ book: Notebook, memories: Memories) throws {
                                   impulse.elements, warped.elements, tolerance: 1e-11,
                                   reason: "closed form vs 4000 products of e^{ΔA}: rounding grows with k; a wrong entry of A is off by ≥ 1e-4"))
             references = (0..<shown).map { i in
-                .init("e^{-t} g_\(i)(2e^{-t} - 1)", x: times, y: warped.column(i), style: "lines lw 1 dt 2 lc rgb 'black'")
+                .init(i == 0 ? "closed form e^{-t} g_n(2e^{-t} - 1)" : "", x: times, y: warped.column(i), style: "lines lw 1 dt 2 lc rgb 'black'")
             }
         } else {
             let inside = times.filter { $0 < theta }                  // the window read backwards: g_n at x(now − t)
@@ -250,7 +250,9 @@ func drawBasis(_ book: Notebook, name: String, measure: HiPPOMeasure, n: Int, ti
         let kept = scaled.indices.filter { scaled[$0] > 0 }          // a logarithm needs |·| > 0
         return (kept.map { x[$0] }, kept.map { scaled[$0] })
     }
-    var series = (0..<4).map { i in
+    var series = legS ? [Figure.Series("e^{-t}: the bound on every |component n| / √(2n+1)", x: Array(times[..<span]),
+                                       y: times[..<span].map { exp(-$0) }, style: "lines lw 8 lc rgb '#d0d0d0'")] : []
+    series += (0..<4).map { i in
         let (x, y) = drawn(Array(times[..<span]), Array(impulse.column(i)[..<span]), i)
         return Figure.Series(name == "fout" ? fourier[i] : "n = \(i)", x: x, y: y, style: "lines lw 2 lc \(i + 1)")
     }
@@ -258,10 +260,6 @@ func drawBasis(_ book: Notebook, name: String, measure: HiPPOMeasure, n: Int, ti
         let kept = reference.x.indices.filter { reference.x[$0] < times[span - 1] }
         let (x, y) = drawn(kept.map { reference.x[$0] }, kept.map { reference.y[$0] }, i)
         return Figure.Series(reference.title, x: x, y: y, style: reference.style)
-    }
-    if legS {
-        series.append(.init("e^{-t}: the bound on every |component n| / √(2n+1)", x: Array(times[..<span]), y: times[..<span].map { exp(-$0) },
-                            style: "lines lw 2 dt 3 lc rgb 'gray40'"))
     }
     var figure = Figure(name: "basis-\(name)", title: "\(measure), N = \(n): components n = 0…3 of e^{tA}B after an impulse at t = 0",
                         xLabel: "age t of the impulse (s)",
