@@ -20,7 +20,7 @@ struct HiPPOProjectionTests {
         let closed = try fouTTransition(stateSize: n, window: 0.5)
         let derived = try fouTTransitionByQuadrature(stateSize: n, window: 0.5)
         #expect(relativeDifference(derived.a.elements, closed.a.elements) <= 1e-13)
-        #expect(relativeDifference(derived.b, closed.b) <= 1e-15)
+        #expect(relativeDifference(derived.b, closed.b) <= 1e-13)             // g(1) holds sin(2πk) ≈ kε, not 0
         #expect(throws: StateSpaceError.self) { try fouTTransitionByQuadrature(stateSize: 0, window: 1) }
         #expect(throws: StateSpaceError.self) { try fouTTransitionByQuadrature(stateSize: 3, window: 0) }
     }
