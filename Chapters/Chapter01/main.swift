@@ -39,7 +39,7 @@ func introduction(_ book: Notebook) {
 /// The four memories' matrices, made in one place — where `--inject` swaps in a wrong one.
 struct Memories {
     let legSOffDiagonal: Bool, legSDiagonal: Bool, legSBOnes: Bool
-    let legTFlipped: Bool, fouTNoRankOne: Bool, fouTEWithoutRoot2: Bool
+    let legTFlipped: Bool, fouTNoRankOne: Bool, fouTEWithoutRoot2: Bool, fouTFrequencyOffByOne: Bool
 
     init(_ book: Notebook) {
         legSOffDiagonal = book.injects("legs-offdiagonal", "LegS with its off-diagonal entries scaled by 0.995")
@@ -48,6 +48,7 @@ struct Memories {
         legTFlipped = book.injects("legt-flipped", "LegT with the window flipped (the A and B of g_n(−x))")
         fouTNoRankOne = book.injects("fout-no-rank-one", "FouT without its rank-one correction −2eeᵀ/θ")
         fouTEWithoutRoot2 = book.injects("fout-e-without-root2", "FouT built from e = (1, 1, 0, 1, 0, …), the √2 forgotten, in A and B alike")
+        fouTFrequencyOffByOne = book.injects("fout-frequency-off-by-one", "FouT rotating pair k at 2π(k + 1)/θ in place of 2πk/θ")
     }
 
     /// (A, B) of `measure` at state size N, with this run's wrong ingredient if it is one of its.
@@ -64,6 +65,11 @@ struct Memories {
             let sign = (0..<n).map { $0 % 2 == 0 ? 1.0 : -1.0 }
             for row in 0..<n { for col in 0..<n { a[row, col] *= sign[row] * sign[col] } }
             b = zip(b, sign).map { $0 * $1 }
+        case let .fouT(window) where fouTFrequencyOffByOne:
+            for k in 1...max(1, (n - 1) / 2) where 2 * k < n {
+                a[2 * k - 1, 2 * k] += 2 * .pi / window
+                a[2 * k, 2 * k - 1] -= 2 * .pi / window
+            }
         case let .fouT(window) where fouTNoRankOne || fouTEWithoutRoot2:
             let e = b.map { $0 * window / 2 }                         // (N): g_n(0), as fouTTransition made it
             let wrong = fouTEWithoutRoot2 ? e.map { $0 == 0 ? 0 : 1 } : e
@@ -119,10 +125,11 @@ func fromMeasureToODE(_ book: Notebook) throws -> Memories {
         rotation S/θ (cos ↔ sin) minus a rank-one correction 2eeᵀ/θ, with e = g(0) its basis at the
         window's edge.
 
-        The checks below redo the derivation numerically for LegT and LegS — D and its LegS
-        counterpart from Gauss–Legendre quadrature of g_n'·g_k, never from the closed forms
-        (`legendreTransitionByQuadrature`) — and check FouT's two pieces against its basis at
-        x = 0. HiPPO-LegS for N = 6:
+        The checks below redo the derivation numerically — D and its LegS counterpart from
+        Gauss–Legendre quadrature of g_n'·g_k (`legendreTransitionByQuadrature`); for FouT, D from
+        the midpoint rule on g_n'·g_k, where the rotation frequencies 2πk/θ come from, plus the
+        boundary terms g(0) and g(1) (`fouTTransitionByQuadrature`) — never from the closed forms.
+        HiPPO-LegS for N = 6:
         """)
     let memories = Memories(book)
     let (legS6, legSB6) = try memories.transition(.legS, stateSize: 6)
@@ -135,19 +142,18 @@ func fromMeasureToODE(_ book: Notebook) throws -> Memories {
                               a.elements + b, derived.a.elements + derived.b, tolerance: 1e-12,
                               reason: "65-node Gauss sums of products up to (2N)²: rounding ≈ 1e-14 relative; a wrong entry is off by ≥ 1e-3"))
     }
-    try fouTAgainstItsBasis(book, memories: memories)
+    try fouTByQuadrature(book, memories: memories)
     return memories
 }
 
-/// FouT's two pieces against its basis at the window's edge, e = g(0) from `fourierBasis`.
-func fouTAgainstItsBasis(_ book: Notebook, memories: Memories) throws {
+/// FouT's (A, B) against their derivation from the Fourier basis and its derivative by quadrature.
+func fouTByQuadrature(_ book: Notebook, memories: Memories) throws {
     let n = 33
-    let (fouT, fouTB) = try memories.transition(.fouT(window: theta), stateSize: n)
-    let e = try fourierBasis(stateSize: n, at: [0]).elements         // (33): g_n(0) = (1, √2, 0, √2, 0, …), from the basis
-    let rankOne = (0..<n * n).map { -4 / theta * e[$0 / n] * e[$0 % n] }  // (33·33): −(4/θ)·e·eᵀ
-    book.check(.agreement("FouT N = 33: A + Aᵀ = −(4/θ)·e·eᵀ and B = 2e/θ, e = g(0) from fourierBasis (the rest of A is a rotation)",
-                          (fouT + fouT.transposed).elements + fouTB, rankOne + e.map { 2 * $0 / theta }, tolerance: 1e-14,
-                          reason: "entrywise identity; only rounding of 2πk/θ and √2·√2"))
+    let (a, b) = try memories.transition(.fouT(window: theta), stateSize: n)
+    let derived = try fouTTransitionByQuadrature(stateSize: n, window: theta)
+    book.check(.agreement("FouT N = 33: A, B in closed form = derived by quadrature of g_n'·g_k plus the boundary terms g(0), g(1)",
+                          a.elements + b, derived.a.elements + derived.b, tolerance: 1e-12,
+                          reason: "the midpoint rule on 66 nodes is exact for these trigonometric products: rounding ≈ 1e-14 relative; a wrong frequency is off by 2π/θ"))
 }
 
 /// e^{tA}B sampled on a grid by stepping with e^{ΔA}, plus the two independent checks of it.
@@ -195,7 +201,8 @@ func basisFunctions(_ book: Notebook, memories: Memories) throws {
           impulse at time s₀ stays in its state as (1/t)·g_n(2s₀/t − 1), fading only like 1/t.
           S4 can still use LegS as an LTI system because the warped view holds for any signal: its
           state is the projection of the history on exponentially-warped Legendre polynomials,
-          a memory with a timescale (set by Δ) instead of none. The check compares every sample.
+          a memory with a timescale (set by Δ) instead of none. The check compares every sample;
+          the figure draws |component n|/√(2n+1) on a log scale, under the line e^{−t}.
         - **FouT**: the window's sinusoids read backwards, 1, √2·cos 2πkt/θ, −√2·sin 2πkt/θ (dashed),
           that switch off after θ. At t = 0 the state is B = 2e/θ — component 1 starts at 2√2, twice the basis value √2 —
           because FouT guesses the leaving value as f(t − θ) ≈ 2eᵀc − f(t) (a Fourier series meets
@@ -215,7 +222,7 @@ func basisFunctions(_ book: Notebook, memories: Memories) throws {
                                   impulse.elements, warped.elements, tolerance: 1e-11,
                                   reason: "closed form vs 4000 products of e^{ΔA}: rounding grows with k; a wrong entry of A is off by ≥ 1e-4"))
             references = (0..<shown).map { i in
-                .init("e^{-t} g_\(i)(2e^{-t} - 1)", x: times, y: warped.column(i), style: "lines lw 1 dt 2 lc rgb 'black'")
+                .init(i == 0 ? "closed form e^{-t} g_n(2e^{-t} - 1)" : "", x: times, y: warped.column(i), style: "lines lw 1 dt 2 lc rgb 'black'")
             }
         } else {
             let inside = times.filter { $0 < theta }                  // the window read backwards: g_n at x(now − t)
@@ -234,23 +241,32 @@ func basisFunctions(_ book: Notebook, memories: Memories) throws {
 func drawBasis(_ book: Notebook, name: String, measure: HiPPOMeasure, n: Int, times: [Double], impulse: Matrix,
                references: [Figure.Series]) throws {
     let fourier = ["n = 0: 1", "n = 1: √2 cos 2πt/θ", "n = 2: −√2 sin 2πt/θ", "n = 3: √2 cos 4πt/θ"]
-    let span = name == "legs" ? times.count : 1500                   // LegS out to 4 s to show the decay; the windows to 1.5 s
-    var series = (0..<4).map { i in
-        Figure.Series(name == "fout" ? fourier[i] : "n = \(i)", x: Array(times[..<span]), y: Array(impulse.column(i)[..<span]),
-                      style: "lines lw 2 lc \(i + 1)")
+    let legS = name == "legs"
+    let span = legS ? times.count : 1500                             // LegS out to 4 s to show the decay; the windows to 1.5 s
+    // LegS: |component n|/√(2n+1) on a log axis, so the bound e^{−t} is one line for every n.
+    func drawn(_ x: [Double], _ y: [Double], _ i: Int) -> (x: [Double], y: [Double]) {
+        guard legS else { return (x, y) }
+        let scaled = y.map { abs($0) / (2 * Double(i) + 1).squareRoot() }
+        let kept = scaled.indices.filter { scaled[$0] > 0 }          // a logarithm needs |·| > 0
+        return (kept.map { x[$0] }, kept.map { scaled[$0] })
     }
-    series += references.map { reference in
+    var series = legS ? [Figure.Series("e^{-t}: the bound on every |component n| / √(2n+1)", x: Array(times[..<span]),
+                                       y: times[..<span].map { exp(-$0) }, style: "lines lw 8 lc rgb '#d0d0d0'")] : []
+    series += (0..<4).map { i in
+        let (x, y) = drawn(Array(times[..<span]), Array(impulse.column(i)[..<span]), i)
+        return Figure.Series(name == "fout" ? fourier[i] : "n = \(i)", x: x, y: y, style: "lines lw 2 lc \(i + 1)")
+    }
+    series += references.enumerated().map { i, reference in
         let kept = reference.x.indices.filter { reference.x[$0] < times[span - 1] }
-        return Figure.Series(reference.title, x: kept.map { reference.x[$0] }, y: kept.map { reference.y[$0] }, style: reference.style)
-    }
-    if name == "legs" {
-        series.append(.init("± e^{-t} (component 0; |component n| ≤ √(2n+1) e^{-t})", x: Array(times[..<span]), y: times[..<span].map { exp(-$0) },
-                            style: "lines lw 1 dt 3 lc rgb 'gray50'"))
-        series.append(.init("", x: Array(times[..<span]), y: times[..<span].map { -exp(-$0) }, style: "lines lw 1 dt 3 lc rgb 'gray50'"))
+        let (x, y) = drawn(kept.map { reference.x[$0] }, kept.map { reference.y[$0] }, i)
+        return Figure.Series(reference.title, x: x, y: y, style: reference.style)
     }
     var figure = Figure(name: "basis-\(name)", title: "\(measure), N = \(n): components n = 0…3 of e^{tA}B after an impulse at t = 0",
-                        xLabel: "age t of the impulse (s)", yLabel: "(e^{tA}B)_n (state per unit impulse)", series: series)
-    figure.extraCommands = ["set key outside right top"]
+                        xLabel: "age t of the impulse (s)",
+                        yLabel: legS ? "|(e^{tA}B)_n| / √(2n+1) (state per unit impulse)" : "(e^{tA}B)_n (state per unit impulse)",
+                        series: series)
+    figure.extraCommands = ["set key outside right top"] + (legS ? ["set yrange [1e-4:2]"] : [])
+    figure.logY = legS
     try book.figure(figure)
 }
 
@@ -461,6 +477,7 @@ let gapTolerances: [(String, Int, Double, String)] = [
     ("LegS", 256, 1.5e-2, "as N = 16; 100 seeds: 1.5e-3–5.7e-3"),
     ("LagT", 16, 1e-4, "ZOH with midpoint samples: O(Δ²); 100 seeds: 1.7e-7–4.6e-5"),
     ("LagT", 64, 1e-4, "as N = 16; 100 seeds: 6.1e-7–4.8e-5"),
+    ("LagT", 256, 1e-4, "as N = 16; 30 seeds: 2.0e-6–4.7e-5"),
     ("LegT", 256, 1e-3, "ZOH with midpoint samples, f(t − θ) read from a state that resolves f; 100 seeds: 2.7e-5–2.6e-4"),
     ("FouT", 257, 0.2, "ZOH plus FouT's Gibbs-limited guess of f(t − θ); 100 seeds: 3.7e-2–8.8e-2"),
 ]
@@ -480,7 +497,8 @@ func twoErrors(_ book: Notebook, signals: Signals, memories: Memories) throws {
           order), the scheme section 4 uses.
 
         The slope of log(gap) against log(Δ) is the order: the table gives the gaps, the checks
-        the fitted slopes.
+        the fitted slopes — and, once, the gap itself: LegT at N = 64 and Δ = 1 ms must be the
+        projection up to ZOH's hold error, since N = 64 resolves this signal.
         """)
     let steps = [2e-3, 1e-3, 5e-4, 2.5e-4]
     let variants: [(label: String, measure: HiPPOMeasure, method: DiscretizationMethod, scheme: LegSStepScheme)] = [
@@ -499,6 +517,8 @@ func twoErrors(_ book: Notebook, signals: Signals, memories: Memories) throws {
         [String(format: "%.2e", steps[i])] + variants.indices.map { String(format: "%.2e", gaps[$0][i]) }
     })
     let slopes = try variants.indices.map { try logLogSlope(steps, gaps[$0]) }
+    book.check(.bound("LegT N = 64, 5 Hz, Δ = 1 ms: HiPPO state = projection c* by quadrature, ‖c − c*‖/‖c*‖", gaps[0][1], .lessOrEqual, 1e-3,
+                      reason: "N = 64 resolves 5 Hz, so only ZOH's O(Δ²) hold error is left: ≈ (2π·5 Hz·Δ)²/24 ≈ 4e-5 at the top frequency; 30 seeds: 1.3e-5–2.9e-4"))
     for (v, order) in [(0, 2.0), (1, 2.0), (2, 1.0), (3, 2.0)] {
         book.check(.bound("\(variants[v].label): |slope of log gap vs log Δ − \(Int(order))| (order \(Int(order)))", abs(slopes[v] - order),
                           .lessOrEqual, 0.3, reason: v == 0 ? "fitted over Δ = 2 ms…0.25 ms, N = 64, 5 Hz; 100 seeds: slopes 1.92–2.12 (order 2), 1.01–1.05 (order 1)" : nil))
@@ -585,19 +605,31 @@ func drawReconstruction(_ book: Notebook, name: String, remembered: Remembered, 
     try book.figure(figure)
 }
 
-func whatComesNext(_ book: Notebook) {
+func whatComesNext(_ book: Notebook, remembered: Remembered) {
     book.cell("Final check and what comes next", """
-        Every memory of this chapter is a state space model whose state is, to the discretisation's
-        error, the projection of its input's history on its basis — checked against quadrature
-        that never sees A or B. The LTI ones are a recurrence, a convolution and a matrix product at
+        Every memory of this chapter is a state space model, and section 4 set its state against
+        the projection of its input's history on its basis, computed by quadrature that never sees
+        A or B. How close they are depends on the memory. LegS and LagT are exact ODEs: only the
+        discretisation separates state and projection, at every N. LegT and FouT guess the value
+        leaving the window, f(t − θ), from the state: they are the projection only once N
+        resolves f, and FouT's guess stays Gibbs-limited even then. The LTI ones are a recurrence, a convolution and a matrix product at
         once (section 3); the time-varying LegS has no kernel. S4 takes LegS's matrices as an LTI
         system with a learned Δ: it keeps a good memory — the exponentially-warped Legendre
         projection of section 2, with a timescale set by Δ — and gains the convolution. Chapter 02
         studies that step Δ and the discretisation rules at length.
         """)
+    func gaps(_ key: String) -> [Double] { remembered.runs[key]!.keys.sorted().map { remembered.runs[key]![$0]!.gap } }
+    func listed(_ key: String) -> String {
+        zip(remembered.runs[key]!.keys.sorted(), gaps(key)).map { String(format: "%.1e at N = %d", $1, $0) }.joined(separator: ", ")
+    }
+    book.finding(String(format: "Section 4's gaps ‖c − c*‖/‖c*‖: LegS and LagT at most %.1e at every N (the discretisation alone); ",
+                        (gaps("LegS") + gaps("LagT")).max()!)
+                 + "LegT \(listed("LegT")); FouT \(listed("FouT")) — the guess of f(t − θ), not Δ, until N resolves the 30 Hz signal.")
     book.exercises("""
         1. Shrink the window to θ = 0.25 s. How small can N be for LegT's error from the state to
            stay under 1e-2 on the 30 Hz signal? Compare with the rule of thumb N ≈ π·f_max·θ.
+           (Add even sizes to section 4's list `[16, 64, 256]` rather than replacing it: the
+           checks and figures read N = 16, 64 and 256, and FouT runs at N + 1.)
         2. In section 4, run the LTI memories with `.bilinear` instead of `.zoh`. Which gaps change,
            by how much, and why does LagT barely move while LegT at N = 256 does?
         3. Change FouT's correction from 2·e·eᵀ to e·eᵀ (and B from 2e/θ to e/θ) in `FouT.swift`.
@@ -614,7 +646,7 @@ book.run { book in
     try twoErrors(book, signals: signals, memories: memories)
     try bilinearAtLargeN(book, remembered: remembered, signals: signals, memories: memories)
     try twoPitfalls(book, remembered: remembered, signals: signals, memories: memories)
-    whatComesNext(book)
+    whatComesNext(book, remembered: remembered)
 }
 
 /// ‖a − b‖₂ / ‖b‖₂.

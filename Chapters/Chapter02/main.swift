@@ -36,14 +36,20 @@ struct LegSSystems {
     let references: [Int: [Double]]                            // N → (holds): continuous y at the hold times
     let levels: [Double]                                       // (holds): the held input
     let hold: Double                                           // h, seconds
+    let rk4Change: [Int: Double]                               // N → relative difference of RK4 at m and m/2
 }
 
-/// LegS as A, a seeded C ~ 𝒩(0, 1/N) like S4's random C. The injectable wrong LegS has the
-/// diagonal −n instead of −(n+1) (an off-by-one in the HiPPO formula): only the spectrum can see it.
+/// LegS as A, a seeded C ~ 𝒩(0, 1/N) like S4's random C. Two injectable wrong LegS: the
+/// diagonal −n instead of −(n+1) (an off-by-one in the HiPPO formula), and the entries below
+/// the diagonal scaled by 0.995. Every view and the reference share A: only the check of (A, B)
+/// against their derivation by quadrature (cell 1) can see either.
 func legSModel(_ book: Notebook, _ n: Int) throws -> StateSpaceModel {
     var (a, b) = try legSTransition(stateSize: n)                                   // (N, N), (N)
     if book.injects("legs-diagonal-off-by-one", "LegS with diagonal −n instead of −(n+1)") {
         for i in 0..<n { a[i, i] += 1 }
+    }
+    if book.injects("legs-offdiagonal", "LegS with its entries below the diagonal scaled by 0.995") {
+        for i in 0..<n { for j in 0..<i { a[i, j] *= 0.995 } }
     }
     let c = (0..<n).map { _ in book.rng.nextGaussian() / Double(n).squareRoot() }   // (N)
     return try StateSpaceModel(a: a, b: b, c: c)
@@ -67,7 +73,10 @@ func continuousReference(_ book: Notebook) throws -> LegSSystems {
 
         ZOH's B̄ comes from the exponential of the augmented matrix Δ[A B; 0 0], which needs no
         A⁻¹ (see `ZeroOrderHold.swift`). Take HiPPO-LegS as A (the matrix S4 starts from), a seeded
-        C, and an input held constant for h = 0.04 s at a time. The reference every discretisation
+        C, and an input held constant for h = 0.04 s at a time. Every computation of this chapter
+        shares that A and B, so no agreement between them can see a wrong entry: (A, B) are
+        checked first against their derivation in Chapter 01, by Gauss–Legendre quadrature of
+        g_n'·g_k (`legendreTransitionByQuadrature`), never from the closed form. The reference every discretisation
         is measured against is the continuous solution itself, computed by an ODE integrator
         (`continuousOutput`): classical RK4, which evaluates x' = Ax + Bu four times per substep in
         its own loop — no exponential, no Ā, no B̄, not the recurrence `scan` — with m substeps per
@@ -75,23 +84,28 @@ func continuousReference(_ book: Notebook) throws -> LegSSystems {
         about 1/15 of the difference between m and m/2.
         """)
     let hold = 0.04, holds = 50
-    var models: [Int: StateSpaceModel] = [:], references: [Int: [Double]] = [:]
+    var models: [Int: StateSpaceModel] = [:], references: [Int: [Double]] = [:], rk4Change: [Int: Double] = [:]
     let levels = (0..<holds).map { _ in Double.random(in: -1...1, using: &book.rng) }    // (50): the held input
     let late = book.injects("state-read-before-update", "the recurrence's output read before its state update (y_k = C x_{k−1})")
     for (n, m) in [(16, 512), (64, 2048)] {
         let model = try legSModel(book, n)
+        let derived = try legendreTransitionByQuadrature(.legS, stateSize: n)
+        book.check(.agreement("LegS N = \(n): A, B = derived by quadrature (measure → projection → d/dt, Chapter 01)",
+                              model.a.elements + model.b, derived.a.elements + derived.b, tolerance: 1e-12,
+                              reason: n == 16 ? "A has no random part: measured ≤ 1e-14 relative at every seed; a wrong entry is off by ≥ 1e-3" : nil))
         let reference = try model.continuousOutput(heldInput: levels, holdInterval: hold, substeps: m)     // (50)
         let halfAsFine = try model.continuousOutput(heldInput: levels, holdInterval: hold, substeps: m / 2)
         var zohOutput = try zoh(book, model, step: hold).scan(levels)                                       // (50)
         if late { zohOutput = [0] + zohOutput.dropLast() }
+        rk4Change[n] = relativeDifference(halfAsFine, reference)
         book.show(String(format: "N = %d: RK4 with m = %d vs m = %d differ by %.1e (relative): the error at m is ≈ 1/15 of it",
-                         n, m, m / 2, relativeDifference(halfAsFine, reference)))
+                         n, m, m / 2, rk4Change[n]!))
         book.check(.agreement("N = \(n): ZOH recurrence (Δ = h) = continuous solution (RK4, m = \(m))", zohOutput, reference,
                               tolerance: 1e-10,
                               reason: n == 16 ? "ZOH is exact for a held input; what is left is RK4's error, ≈ 1/15 of the m vs m/2 difference: measured ≤ 1e-11 over seeds 0–19" : nil))
         (models[n], references[n]) = (model, reference)
     }
-    return LegSSystems(models: models, references: references, levels: levels, hold: hold)
+    return LegSSystems(models: models, references: references, levels: levels, hold: hold, rk4Change: rk4Change)
 }
 
 func threeViews(_ book: Notebook, _ systems: LegSSystems) throws {
@@ -102,7 +116,8 @@ func threeViews(_ book: Notebook, _ systems: LegSSystems) throws {
         one another, so the check tolerance is rounding. The same holds for any discretisation: we
         check bilinear's recurrence against bilinear's own kernel too. `three-views.png` draws, for
         a white-noise input, the output's size and how far the two other views are from the
-        recurrence, step by step, on a log scale.
+        recurrence, step by step, on a log scale (the matmul's differences multiplied by 10⁻³, or
+        they would hide under the FFT's: both are rounding, of the same size).
         """)
     let step = 0.01
     var shown: (y: [Double], fft: [Double], toeplitz: [Double])?
@@ -133,7 +148,8 @@ func threeViews(_ book: Notebook, _ systems: LegSSystems) throws {
         series: [
             series("|y_k| (recurrence)", v.y, "lines lw 1 lc rgb 'gray60'"),
             series("|FFT convolution − recurrence|", zip(v.fft, v.y).map { $0 - $1 }, "points pt 7 ps 0.3 lc rgb '#2ca02c'"),
-            series("|Toeplitz matmul − recurrence|", zip(v.toeplitz, v.y).map { $0 - $1 }, "points pt 7 ps 0.3 lc rgb '#d62728'"),
+            series("|Toeplitz matmul − recurrence| × 10^{-3} (shifted down to be seen)", zip(v.toeplitz, v.y).map { ($0 - $1) * 1e-3 },
+                   "points pt 7 ps 0.3 lc rgb '#d62728'"),
         ])
     figure.logY = true
     try book.figure(figure)
@@ -214,8 +230,9 @@ func discretisationError(_ book: Notebook, _ systems: LegSSystems) throws {
     book.cell("4. Discretisation error vs Δ (observed order)", """
         Refine Δ = h/2ʲ under the same held input (N = 16) and compare with the continuous
         solution at the hold times. A method of order p has error ≈ C·Δᵖ: a line of slope p on
-        log-log axes. We fit the slope and assert it. ZOH sits at the reference's rounding level
-        for every Δ — it is exact for a held input, whatever the step.
+        log-log axes. We fit the slope and assert it. ZOH is exact for a held input, whatever the
+        step, so its row is flat: what it shows is the reference's own error — RK4's truncation
+        error at m = 512 substeps, about 1/15 of the m vs m/2 difference of section 1 — not ZOH's.
         """)
     let refinements = Array(4...10)
     var errorSeries: [Figure.Series] = [], rows: [[String]] = []
@@ -238,6 +255,8 @@ func discretisationError(_ book: Notebook, _ systems: LegSSystems) throws {
         errorSeries.append(.init("\(method)", x: deltas, y: errors, style: "linespoints lw 2 pt 7"))
     }
     book.table(header: ["method"] + refinements.map { "Δ = h/\(1 << $0)" } + ["slope"], rows: rows)
+    book.finding(String(format: "ZOH's largest error, %.1e, is RK4's: the m = 512 vs 256 difference was %.1e, and %.1e/15 = %.1e.",
+                        worstZOH, systems.rk4Change[16]!, systems.rk4Change[16]!, systems.rk4Change[16]! / 15))
     book.check(.bound("forward Euler: observed order (log-log slope) ≥ 0.9", slopes[.euler]!, .greaterOrEqual, 0.9,
                       reason: "first order: slope 1 once Δ is in the asymptotic range; the band [0.9, 1.1] allows the fit's curvature"))
     book.check(.bound("forward Euler: observed order ≤ 1.1", slopes[.euler]!, .lessOrEqual, 1.1))
@@ -254,32 +273,55 @@ func discretisationError(_ book: Notebook, _ systems: LegSSystems) throws {
 
 func eulerIsFragile(_ book: Notebook, _ systems: LegSSystems) throws {
     book.cell("5. Euler and a non-normal A", """
-        Every eigenvalue of Euler's Ā = I + ΔA is 1 + Δλ = 1 − kΔ (LegS's eigenvalues are −1…−N).
-        At Δ = h/16 = 2.5 ms and N = 64 they all lie inside the unit disc, yet Euler's output can
-        be far from the continuous one: LegS is highly non-normal, and Euler lets transients grow
-        before they decay. At Δ = 0.05 the eigenvalue 1 − 64Δ = −2.2 lies outside: the recurrence
-        grows by 2.2 per step, and the library refuses the model. The spectrum is checked by
-        running the recurrence itself: v ← Āv/‖Āv‖ (power iteration) for 3000 steps, whose growth
-        per step ‖Āv‖ must approach |1 − 64Δ| — a test of LegS's eigenvalues that no agreement
-        between views can give (they all share A). S4 never uses Euler.
+        LegS's A is lower triangular, and so is Euler's Ā = I + ΔA: its eigenvalues are its
+        diagonal, 1 + Δλ = 1 − (n + 1)Δ, read off rather than measured. At Δ = h/16 = 2.5 ms and
+        N = 64 they all lie inside the unit disc, yet Euler's output is far from the continuous
+        one. The eigenvalues do not tell the whole story because LegS is highly non-normal.
+
+        The continuous system is a contraction. With v_n = √(2n+1), A + Aᵀ = −(I + vvᵀ), so along
+        any solution of x' = Ax, d‖x‖²/dt = xᵀ(A + Aᵀ)x ≤ −‖x‖², hence ‖e^{tA}‖₂ ≤ e^{−t/2} ≤ 1: no
+        state ever grows. Euler's step is not: (I + ΔA)ᵀ(I + ΔA) = I + Δ(A + Aᵀ) + Δ²AᵀA, and ‖A‖₂
+        is far larger than A's eigenvalues, so the Δ² term wins and ‖(I + ΔA)ᵏ‖₂ *grows* for a few
+        steps before the eigenvalues make it decay — a transient that the recurrence feeds with
+        every new input. `euler-transient.png` draws both norms (the largest singular value, by
+        LAPACK) step by step. At Δ = 0.05 the eigenvalue 1 − 64Δ = −2.2 lies outside the disc and
+        the library refuses the model. S4 never uses Euler.
         """)
     let model = systems.models[64]!
-    let eulerN64 = try model.discretized(step: systems.hold / 16, method: .euler)
+    let step = systems.hold / 16
+    let eulerN64 = try model.discretized(step: step, method: .euler)
     let fineN64 = systems.levels.flatMap { [Double](repeating: $0, count: 16) }          // (800)
     let eulerN64Output = try eulerN64.scan(fineN64)                                       // (800)
     let eulerN64Error = relativeDifference(systems.levels.indices.map { eulerN64Output[$0 * 16 + 15] }, systems.references[64]!)
-    book.finding(String(format: "LegS N = 64, Euler at Δ = h/16: relative error %.2g against the continuous solution, "
-                        + "although ρ(Ā) = %.3f < 1.", eulerN64Error, try spectralRadius(eulerN64.aBar)))
-    let coarseEuler = try model.discretized(step: 0.05, method: .euler)
-    var v = model.b, growth = 0.0                                                         // (N)
-    for _ in 0..<3000 {
-        let next = coarseEuler.aBar * v                                                   // (N)
-        growth = next.reduce(0) { $0 + $1 * $1 }.squareRoot()
-        v = next.map { $0 / growth }
+    let steps = 80                                                                        // 0.2 s
+    var euler = Matrix.identity(64), exact = Matrix.identity(64)                          // (N, N): Āᵏ, e^{kΔA}
+    let eulerStep = eulerN64.aBar, exactStep = try matrixExponential(step * model.a)      // (N, N) each
+    var eulerNorms: [Double] = [], exactNorms: [Double] = []                               // (steps + 1)
+    for k in 0...steps {
+        if k > 0 { (euler, exact) = (eulerStep * euler, exactStep * exact) }
+        eulerNorms.append(try singularValues(euler)[0])
+        exactNorms.append(try singularValues(exact)[0])
     }
-    book.check(.agreement("Euler Δ = 0.05, LegS N = 64: growth per step of the recurrence (power iteration) = |1 − 64Δ|",
-                          [growth], [abs(1 - 64 * 0.05)], tolerance: 1e-9,
-                          reason: "power iteration converges like (|1 − 63Δ|/|1 − 64Δ|)ᵏ = 0.977ᵏ: 1e-30 after 3000 steps, times the eigenvector's conditioning"))
+    let peak = eulerNorms.indices.max { eulerNorms[$0] < eulerNorms[$1] }!
+    let contraction = exactNorms.indices.dropFirst().map { exactNorms[$0] * exp(Double($0) * step / 2) }.max()!  // ‖e^{tA}‖₂·e^{t/2}, t > 0
+    book.finding(String(format: "LegS N = 64, Euler at Δ = h/16: relative error %.2g against the continuous solution, "
+                        + "although ρ(Ā) = %.3f < 1. The largest ‖(I + ΔA)ᵏ‖₂ is %.1f, at k = %d (t = %.1f ms); "
+                        + "the largest ‖e^{tA}‖₂ over the same times t > 0 is %.4f.", eulerN64Error, try spectralRadius(eulerN64.aBar),
+                        eulerNorms[peak], peak, Double(peak) * step * 1000, exactNorms.dropFirst().max()!))
+    book.check(.bound("Euler Δ = 2.5 ms, LegS N = 64: transient growth, largest ‖(I + ΔA)ᵏ‖₂ over k ≤ 80, ≥ 10", eulerNorms[peak], .greaterOrEqual, 10,
+                      reason: "A and Δ hold no random draw, so this number is the same at every seed (≈ 30); a normal Ā with these eigenvalues would give ≤ 1"))
+    book.check(.bound("continuous LegS N = 64: ‖e^{tA}‖₂·e^{t/2} ≤ 1 at the same times t > 0 (a contraction)", contraction, .lessOrEqual, 1 + 1e-9,
+                      reason: "proven: A + Aᵀ = −(I + vvᵀ) ⪯ −I; 1e-9 allows the rounding of 80 products of e^{ΔA}"))
+    let t = (0...steps).map { Double($0) * step * 1000 }
+    var figure = Figure(name: "euler-transient", title: "LegS N = 64, Δ = 2.5 ms: Euler's powers grow before they decay; the continuous system never grows",
+                        xLabel: "t = kΔ (ms)", yLabel: "‖·‖₂ (largest singular value)", series: [
+                            .init("‖(I + ΔA)^k‖₂ (Euler)", x: t, y: eulerNorms, style: "linespoints lw 2 pt 7 ps 0.5 lc rgb '#d62728'"),
+                            .init("‖e^{kΔA}‖₂ (continuous, = ZOH's Ā^k)", x: t, y: exactNorms, style: "linespoints lw 2 pt 5 ps 0.5 lc rgb '#1f77b4'"),
+                            .init("1", x: [t.first!, t.last!], y: [1, 1], style: "lines lw 1 dt 2 lc rgb 'black'"),
+                        ])
+    figure.logY = true
+    try book.figure(figure)
+    let coarseEuler = try model.discretized(step: 0.05, method: .euler)
     book.checkThrows("Euler Δ = 0.05 is refused as unstable (requireStable)") { try coarseEuler.requireStable() }
 }
 

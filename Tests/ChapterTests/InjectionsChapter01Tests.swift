@@ -5,10 +5,11 @@ import Testing
 /// unable to fail now can (see the chapter's cells for which check catches which).
 let chapter01Ingredients: [Ingredient] = [
     "legs-offdiagonal",       // LegS off-diagonal × 0.995: derivation by quadrature, warped basis, state = projection
-    "fout-no-rank-one",       // FouT without −2eeᵀ/θ: A + Aᵀ = −(4/θ)eeᵀ, FouT state = projection
+    "fout-no-rank-one",       // FouT without −2eeᵀ/θ: FouT's A, B derived by quadrature (4e10×), FouT state = projection
     "legt-flipped",           // LegT with the window flipped: derivation by quadrature, LegT state = projection
     "legs-diagonal",          // (was: eigenvalues read off a triangular diagonal) warped basis e^{−t}g_n(2e^{−t} − 1)
-    "fout-e-without-root2",   // (was: e taken from FouT's own B) A + Aᵀ and B against e = g(0) from the basis
+    "fout-e-without-root2",   // (was: e taken from FouT's own B) FouT's A, B derived by quadrature (2e10×)
+    "fout-frequency-off-by-one", // (was: A + Aᵀ = −(4/θ)eeᵀ, blind to the rotation) FouT's A, B by quadrature (6e10×)
     "expm-first-order",       // (was: the k = 1 probe ran one expm twice) e^{ΔA}B against a Taylor series
     "legs-b-ones",            // (was: the LTI delay check, 0.0 by construction) LTI LegS state = warped projection
 ].map { Ingredient("Chapter01", $0) }

@@ -15,6 +15,16 @@ struct HiPPOProjectionTests {
         #expect(throws: StateSpaceError.self) { try legendreTransitionByQuadrature(.lagT, stateSize: 4) }
     }
 
+    @Test("the closed-form FouT equals its derivation by quadrature of the Fourier basis", arguments: [1, 3, 9, 65])
+    func fouTDerivation(n: Int) throws {
+        let closed = try fouTTransition(stateSize: n, window: 0.5)
+        let derived = try fouTTransitionByQuadrature(stateSize: n, window: 0.5)
+        #expect(relativeDifference(derived.a.elements, closed.a.elements) <= 1e-13)
+        #expect(relativeDifference(derived.b, closed.b) <= 1e-13)             // g(1) holds sin(2πk) ≈ kε, not 0
+        #expect(throws: StateSpaceError.self) { try fouTTransitionByQuadrature(stateSize: 0, window: 1) }
+        #expect(throws: StateSpaceError.self) { try fouTTransitionByQuadrature(stateSize: 3, window: 0) }
+    }
+
     @Test("projection of a polynomial of degree < N reconstructs it exactly (LegT, LegS, FouT of a sinusoid)")
     func exactProjection() throws {
         let f: ([Double]) -> [Double] = { $0.map { 1 + 2 * $0 - 0.5 * $0 * $0 * $0 } }

@@ -151,3 +151,51 @@ public func legendreTransitionByQuadrature(_ measure: HiPPOMeasure, stateSize n:
         throw StateSpaceError.invalidParameter(name: "measure", value: "\(measure)", allowed: "must be .legT or .legS (Legendre bases)")
     }
 }
+
+/// HiPPO-FouT's A and B *derived* numerically from the Fourier basis of [0, 1] (`fourierBasis`)
+/// and its derivative, instead of written down: an independent reference for `fouTTransition`.
+///
+/// c_n(t) = (1/θ)∫_{t−θ}^t f(s) g_n(x) ds with x = (s − t + θ)/θ. Differentiating (Leibniz for the
+/// moving ends, the chain rule for x):
+///
+///     c_n' = (1/θ)[g_n(1) f(t) − g_n(0) f(t − θ)] − (1/θ) Σ_k D_nk c_k,   D_nk = ∫₀¹ g_n' g_k dx,
+///
+/// and with f(t − θ) ≈ 2·Σ_k g_k(0) c_k − f(t) (a Fourier series converges to the midpoint of the
+/// jump its periodic extension makes at the window's edge):
+/// A = −(1/θ)[D + 2·g(0)g(0)ᵀ], B = (g(1) + g(0))/θ.
+///
+/// g_n'·g_k is a trigonometric polynomial of degree ≤ N − 1, which the midpoint rule with 2N
+/// equally spaced nodes integrates exactly (up to rounding). The rotation frequencies 2πk/θ come
+/// out of D, never out of an index formula.
+/// - Parameters: `stateSize` N, 1 ≤ N ≤ 2¹⁰ (any N: an even N leaves a cosine without its sine);
+///   `window` θ > 0, finite.
+/// - Returns: A (N, N), B (N).
+/// - Throws: `invalidParameter` for N out of range or a bad window.
+/// - Complexity: O(N³) (N² entries, each a sum over 2N nodes).
+public func fouTTransitionByQuadrature(stateSize n: Int, window theta: Double) throws -> (a: Matrix, b: [Double]) {
+    try requirePositive(n, "state size N")
+    guard n <= 1 << 10 else {
+        throw StateSpaceError.invalidParameter(name: "state size N", value: "\(n)", allowed: "must be ≤ 2^10 (O(N³) work)")
+    }
+    try requireWindow(theta, largestEntry: 4 + Double.pi * Double(n))
+    let m = 2 * n
+    let x = (0..<m).map { (Double($0) + 0.5) / Double(m) }          // (2N): midpoint nodes on [0, 1]
+    let g = try fourierBasis(stateSize: n, at: x)                    // (2N, N)
+    var dg = Matrix(zeros: m, n)                                     // (2N, N): g_n'(x_j), by the chain rule
+    for j in 0..<m {
+        for i in 1..<max(1, n) {
+            let w = 2 * Double.pi * Double((i + 1) / 2), phase = w * x[j]
+            dg[j, i] = 2.0.squareRoot() * w * (i % 2 == 1 ? -sin(phase) : cos(phase))
+        }
+    }
+    let atZero = try fourierBasis(stateSize: n, at: [0]).elements   // (N): g(0)
+    let atOne = try fourierBasis(stateSize: n, at: [1]).elements    // (N): g(1)
+    var a = Matrix(zeros: n, n)                                      // (N, N)
+    for row in 0..<n {
+        for col in 0..<n {
+            let d = (0..<m).reduce(0) { $0 + dg[$1, row] * g[$1, col] } / Double(m)
+            a[row, col] = -(d + 2 * atZero[row] * atZero[col]) / theta
+        }
+    }
+    return (a, zip(atOne, atZero).map { ($0 + $1) / theta })
+}
