@@ -44,7 +44,7 @@ let chapters: [(name: String, figures: [String])] = [
     ("Chapter00", ["kernel", "position", "position-difference"]),
     ("Chapter01", ["basis-legs", "basis-legt", "basis-fout", "reconstruction-legt", "reconstruction-fout", "reconstruction-legs",
                    "discretisation-error"]),
-    ("Chapter02", ["three-views", "legs-kernels", "discretization-error", "view-cost"]),
+    ("Chapter02", ["three-views", "legs-kernels", "discretization-error", "euler-transient", "view-cost"]),
     ("Chapter03", ["s4-kernel", "cauchy-spectrum", "bilinear-map", "kernel-cost"]),
     ("Chapter04", ["s4d-eigenvalues", "s4-vs-s4d-kernels", "s4-vs-s4d-outputs", "time-vs-length"]),
     ("Chapter05", ["b-bar-vs-step", "delta-trace", "state-norm", "time-varying-kernels", "selective-matrix"]),
