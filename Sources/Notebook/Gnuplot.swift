@@ -135,16 +135,7 @@ public struct Gnuplot: Sendable {
     /// - Complexity: at most `timeout` seconds, plus 1 s to stop a gnuplot that ignores SIGTERM.
     public func run(_ script: String, scriptName: String) throws -> (stdout: String, stderr: String) {
         Self.pipeSignalIgnored
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = []
-        let input = Pipe(), output = Pipe(), errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
-        do { try Self.withNoSignalsBlocked { try process.run() } } catch {
-            throw LaunchFailure(path: executable.path, reason: Self.launchReason(executable.path, error))
-        }
+        let (process, input, output, errors) = try launch()
         // Read now, while gnuplot surely runs: once it has exited and been reaped, getpgid fails.
         let group = getpgid(process.processIdentifier) == process.processIdentifier ? process.processIdentifier : nil
         let deadline = DispatchTime.now() + timeout
@@ -163,6 +154,39 @@ public struct Gnuplot: Sendable {
                           problem: exchange.stoppedReading ? .stoppedReading : .exitStatus)
         }
         return (out, err)
+    }
+
+    /// Starts gnuplot with three pipes. A launch refused with ETXTBSY ("text file busy") is tried
+    /// again, up to 5 times 20 ms apart: the executable was just written (a test's stand-in
+    /// gnuplot) and another thread's fork, not yet exec'd, still holds it open for writing.
+    /// - Throws: `LaunchFailure` naming the path and the reason.
+    private func launch() throws -> (Process, Pipe, Pipe, Pipe) {
+        for attempt in 1...5 {
+            let process = Process()
+            process.executableURL = executable
+            process.arguments = []
+            let input = Pipe(), output = Pipe(), errors = Pipe()
+            process.standardInput = input
+            process.standardOutput = output
+            process.standardError = errors
+            do {
+                try Self.withNoSignalsBlocked { try process.run() }
+                return (process, input, output, errors)
+            } catch where Self.isTextFileBusy(error) && attempt < 5 {
+                usleep(20_000)
+            } catch {
+                throw LaunchFailure(path: executable.path, reason: Self.launchReason(executable.path, error))
+            }
+        }
+        preconditionFailure("unreachable: the fifth attempt returns or throws")
+    }
+
+    /// True when `error` (or the error under it) is POSIX ETXTBSY.
+    static func isTextFileBusy(_ error: Error) -> Bool {
+        let ns = error as NSError
+        if ns.domain == NSPOSIXErrorDomain && ns.code == Int(ETXTBSY) { return true }
+        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError { return isTextFileBusy(underlying) }
+        return false
     }
 
     /// The exit status of the child if it has ended (128 + the signal if a signal ended it),

@@ -94,6 +94,18 @@ struct FailingGnuplotTests {
         }
     }
 
+    /// The launch is retried on ETXTBSY: a stand-in gnuplot written by one test and started
+    /// while another test's fork still held it open failed as "text file busy" (seen once in a
+    /// full `swift test`).
+    @Test("\"text file busy\" is recognised, directly or under a Foundation error")
+    func textFileBusy() {
+        #expect(Gnuplot.isTextFileBusy(NSError(domain: NSPOSIXErrorDomain, code: Int(ETXTBSY))))
+        let wrapped = NSError(domain: NSCocoaErrorDomain, code: 4,
+                              userInfo: [NSUnderlyingErrorKey: NSError(domain: NSPOSIXErrorDomain, code: Int(ETXTBSY))])
+        #expect(Gnuplot.isTextFileBusy(wrapped))
+        #expect(!Gnuplot.isTextFileBusy(NSError(domain: NSPOSIXErrorDomain, code: Int(ENOENT))))
+    }
+
     @Test("a failed figure is reported and counted, and the chapter goes on")
     func figureFailureContinues() throws {
         let dir = temporaryDirectory()
