@@ -56,20 +56,11 @@ public struct BookWriter: Sendable {
         for url in [BookLayout.markdownPage(chapter), BookLayout.htmlPage(chapter)].map(directory.appendingPathComponent) + figures {
             guard FileManager.default.fileExists(atPath: url.path) else { continue }
             do { try FileManager.default.removeItem(at: url) } catch {
-                throw Failure(description: "cannot remove \(url.path): \(Self.plain(error))")
+                throw Failure(description: "cannot remove \(url.path): \(FileSystem.plainReason(error))")
             }
         }
     }
 
-    /// A Foundation error in plain words (its underlying POSIX reason when there is one).
-    static func plain(_ error: Error) -> String {
-        let ns = error as NSError
-        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain,
-           let code = POSIXErrorCode(rawValue: Int32(underlying.code)) {
-            return String(cString: strerror(code.rawValue)).lowercased()
-        }
-        return ns.localizedDescription
-    }
 
     func copyFigure(from source: URL, to relative: String) throws {
         guard source.pathExtension == "png" else { throw Failure(description: "figure \(source.path) is not a PNG") }
@@ -82,20 +73,20 @@ public struct BookWriter: Sendable {
             if FileManager.default.fileExists(atPath: target.path) { try FileManager.default.removeItem(at: target) }
             try FileManager.default.copyItem(at: source, to: target)
         } catch {
-            throw Failure(description: "cannot copy \(source.path) to \(target.path): \(Self.plain(error))")
+            throw Failure(description: "cannot copy \(source.path) to \(target.path): \(FileSystem.plainReason(error))")
         }
     }
 
     func write(_ text: String, to relative: String) throws {
         let url = directory.appendingPathComponent(relative)
         do { try Data(text.utf8).write(to: url, options: .atomic) } catch {
-            throw Failure(description: "cannot write \(url.path): \(Self.plain(error))")
+            throw Failure(description: "cannot write \(url.path): \(FileSystem.plainReason(error))")
         }
     }
 
     func create(_ folder: URL) throws {
         do { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
-            throw Failure(description: "cannot create \(folder.path): \(Self.plain(error))")
+            throw Failure(description: "cannot create \(folder.path): \(FileSystem.plainReason(error))")
         }
     }
 }

@@ -35,7 +35,8 @@ public struct ChapterEntry: Codable, Equatable, Sendable {
         do {
             return try JSONDecoder().decode([ChapterEntry].self, from: Data(contentsOf: file))
         } catch {
-            throw BookWriter.Failure(description: "\(file.path) is not a chapter list written by Book (\(BookWriter.plain(error))); "
+            let reason = error is DecodingError ? "its JSON does not decode" : FileSystem.plainReason(error)
+            throw BookWriter.Failure(description: "\(file.path) is not a chapter list written by Book (\(reason)); "
                                      + "delete it and run Book again to rebuild the index from every chapter")
         }
     }

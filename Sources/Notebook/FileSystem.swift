@@ -6,7 +6,7 @@ import Glibc
 /// The few file operations the harness needs, done with POSIX calls so that a failure is
 /// reported with the system's reason (`errno`), in plain words: Foundation's file APIs lose
 /// `errno` and report e.g. "(NSCocoaErrorDomain error 512.)" for a directory in the way.
-enum FileSystem {
+public enum FileSystem {
     /// Writes `data` to `url` atomically: into a temporary file beside it, then renamed over it
     /// (a symbolic link at `url` is replaced, not followed). Anything at `url` that is not a
     /// regular file or a link (a directory, a device such as /dev/null, a FIFO, a socket) is
@@ -127,7 +127,7 @@ enum FileSystem {
 
     /// A Foundation error in plain words: the POSIX reason underneath when there is one, the
     /// usual file-system cases by name, never the "NSCocoaErrorDomain" wording.
-    static func plainReason(_ error: Error) -> String {
+    public static func plainReason(_ error: Error) -> String {
         let ns = error as NSError
         if ns.domain == NSPOSIXErrorDomain { return errnoText(Int32(ns.code)) }
         if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError { return plainReason(underlying) }

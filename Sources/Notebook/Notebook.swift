@@ -99,14 +99,6 @@ public final class Notebook {
         output("\n## \(title)\n")
     }
 
-    /// Deprecated: a chapter's headings are its cells' titles (`cell(_:_:)`).
-    @available(*, deprecated, message: "a heading is a cell's title: cell(_:_:)")
-    public func section(_ title: String) { heading(title) }
-
-    /// Deprecated: a cell's prose is its markdown (`cell(_:_:)`); a sentence that states a
-    /// measured fact is a `finding(_:)`.
-    @available(*, deprecated, message: "state the idea once in cell(_:_:); a measured sentence is finding(_:)")
-    public func prose(_ text: String) { emit(wrap(text, width: 92)) }
 
     /// An informative table (timings, sweeps): not a pass/fail check.
     public func table(header: [String], rows: [[String]]) {
@@ -166,13 +158,6 @@ public final class Notebook {
             }
             check(.bound("figure \(figure.name) drawn (\(cause))", 0, .greaterOrEqual, 1))
         }
-    }
-
-    /// Deprecated: the exercises are one markdown list, `exercises(_:)`.
-    @available(*, deprecated, message: "state the exercises once, as a markdown list, with exercises(_:)")
-    public func exercise(_ text: String) {
-        let number = (exerciseText?.split(separator: "\n").count ?? 0) + 1
-        exerciseText = (exerciseText.map { $0 + "\n" } ?? "") + "\(number). \(text)"
     }
 
     /// Runs the chapter body, then `conclude`s and exits with its status. With `--seeds`, runs

@@ -86,10 +86,6 @@ extension Notebook {
     /// work when it is set (timings are informative rows, never checks); every check runs.
     public var skipsTimings: Bool { options.seeds != nil || options.checksOnly || options.listsIngredients }
 
-    /// The old name of `skipsTimings`.
-    @available(*, deprecated, renamed: "skipsTimings")
-    public var isSweeping: Bool { skipsTimings }
-
     /// `Timing.median(repetitions:_:)` in a normal run. With `skipsTimings` `body` runs once
     /// (the chapter still gets what it computes) and the time returned is NaN: nothing is measured.
     public func medianTime(repetitions: Int = 7, _ body: () throws -> Void) rethrows -> Double {
