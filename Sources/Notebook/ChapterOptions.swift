@@ -113,17 +113,7 @@ public struct ChapterOptions: ParsableArguments, Sendable {
     /// teaches) for `-h`/`--help`, with a usage error otherwise.
     public static func parseOrExit(abstract: String,
                                    arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> ChapterOptions {
-        do {
-            return try parse(arguments)
-        } catch where exitCode(for: error) == .success && arguments.contains(where: { $0 == "-h" || $0 == "--help" }) {
-            print(help(abstract: abstract))
-            Foundation.exit(0)
-        } catch {
-            let message = named(fullMessage(for: error), executable: executableName)
-            let status = exitCode(for: error)
-            if status == .success { print(message) } else { FileHandle.standardError.write(Data((message + "\n").utf8)) }
-            Foundation.exit(status.rawValue)
-        }
+        parseChapterOrExit(abstract: abstract, arguments: arguments)
     }
 
     /// The running program's file name (`Chapter00`).
@@ -137,11 +127,39 @@ public struct ChapterOptions: ParsableArguments, Sendable {
             .replacingOccurrences(of: "'chapter --help'", with: "'\(executable) --help'")
     }
 
+}
+
+extension ParsableArguments {
+    /// Parses the command line as this type, or exits: with the help (led by `abstract`) for
+    /// `-h`/`--help`, with a usage error (status 64) otherwise. Shared by `ChapterOptions` and a
+    /// chapter's own flags (`ChapterCommandLine`).
+    static func parseChapterOrExit(abstract: String, arguments: [String]) -> Self {
+        do {
+            return try parse(arguments)
+        } catch where exitCode(for: error) == .success && arguments.contains(where: { $0 == "-h" || $0 == "--help" }) {
+            print(help(abstract: abstract))
+            Foundation.exit(0)
+        } catch {
+            let message = ChapterOptions.named(fullMessage(for: error), executable: ChapterOptions.executableName)
+            let status = exitCode(for: error)
+            if status == .success { print(message) } else { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+            Foundation.exit(status.rawValue)
+        }
+    }
+
     /// The `--help` text: the chapter's abstract, then the flags, the usage line naming the
     /// executable (ArgumentParser alone would call every chapter "chapter").
     /// - Parameter executable: by default the running program's file name.
-    public static func help(abstract: String, executable: String = executableName) -> String {
+    public static func help(abstract: String, executable: String = ChapterOptions.executableName) -> String {
         wrap("OVERVIEW: " + abstract, width: 92, indent: "          ") + "\n\n"
-            + named(helpMessage(columns: 92), executable: executable)
+            + ChapterOptions.named(helpMessage(columns: 92), executable: executable)
     }
+}
+
+/// The common flags and a chapter's own (`Extra`, e.g. a training chapter's `--steps`), parsed
+/// together: `Notebook.parsing(Extra.self, chapter:title:abstract:)`.
+public struct ChapterCommandLine<Extra: ParsableArguments>: ParsableArguments {
+    @OptionGroup public var common: ChapterOptions
+    @OptionGroup(title: "Options of this chapter") public var extra: Extra
+    public init() {}
 }

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import StateSpace
 
@@ -92,6 +93,14 @@ public final class Notebook {
     public convenience init(chapter: String, title: String, abstract: String) {
         self.init(chapter: chapter, title: title, abstract: abstract,
                   options: ChapterOptions.parseOrExit(abstract: abstract))
+    }
+
+    /// A chapter's notebook and its own flags (`Extra`), parsed with the common ones from the
+    /// command line; `--help` lists both.
+    public static func parsing<Extra: ParsableArguments>(_ extra: Extra.Type, chapter: String, title: String,
+                                                         abstract: String) -> (Notebook, Extra) {
+        let line = ChapterCommandLine<Extra>.parseChapterOrExit(abstract: abstract, arguments: Array(CommandLine.arguments.dropFirst()))
+        return (Notebook(chapter: chapter, title: title, abstract: abstract, options: line.common), line.extra)
     }
 
     /// A section heading (the harness's own: "Checks", "Exercises"; a chapter's come from cells).
