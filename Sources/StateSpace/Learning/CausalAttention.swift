@@ -198,7 +198,7 @@ struct Head {
     var base: Int { row * stride + column }
 
     /// O = softmax(causal(QKᵀ/√P))·V, one block of ≤ `blockRows` rows at a time; writes ℓ_t.
-    /// `scores` holds ≥ blockRows·L numbers. - Complexity: ≈ 2·L²·P flops.
+    /// `scores` holds ≥ min(blockRows, L)·L numbers. - Complexity: ≈ 2·L²·P flops.
     func forward(q: UnsafePointer<Double>, k: UnsafePointer<Double>, v: UnsafePointer<Double>, out: UnsafeMutablePointer<Double>,
                  logSumExp: UnsafeMutablePointer<Double>, scores: UnsafeMutablePointer<Double>) {
         for r0 in Swift.stride(from: 0, to: length, by: CausalAttention.blockRows) {
@@ -218,10 +218,10 @@ struct Head {
     }
 
     /// Adds this head's dQ, dK, dV (before RoPE's inverse) — see `CausalAttention`'s derivation.
-    /// `scratch` holds ≥ 2·blockRows·L numbers. - Complexity: ≈ 5·L²·P flops.
+    /// `scratch` holds ≥ 2·min(blockRows, L)·L numbers. - Complexity: ≈ 5·L²·P flops.
     func backward(_ x: Inputs, dq: UnsafeMutablePointer<Double>, dk: UnsafeMutablePointer<Double>, dv: UnsafeMutablePointer<Double>,
                   scratch: UnsafeMutablePointer<Double>) {
-        let attention = scratch, dS = scratch + CausalAttention.blockRows * length   // (m, n) each
+        let attention = scratch, dS = scratch + min(CausalAttention.blockRows, length) * length   // (m, n) each
         for r0 in Swift.stride(from: 0, to: length, by: CausalAttention.blockRows) {
             let r1 = min(r0 + CausalAttention.blockRows, length)
             let (m, n) = (r1 - r0, r1)

@@ -66,7 +66,8 @@ public struct SelectiveCopyingTask: Sendable, Equatable, CustomStringConvertible
             throw StateSpaceError.invalidParameter(name: "selective copying: data vocabulary V", value: "\(dataVocabulary)",
                                                    allowed: "must be ≥ 2 distinct data tokens (with one, the answer never depends on the input)")
         }
-        try requireAllocatable(bodyLength + dataCount, "selective copying: length L = body + k", value: "\(bodyLength) + \(dataCount)")
+        try requireAllocatable(try checkedSum(bodyLength, dataCount, "selective copying: length L = body + k"),
+                               "selective copying: length L = body + k", value: "\(bodyLength) + \(dataCount)")
         self.init(unchecked: bodyLength, dataCount, dataVocabulary)
     }
 

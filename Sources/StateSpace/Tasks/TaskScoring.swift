@@ -48,10 +48,12 @@ public func inductionAccuracy(lastLogits logits: Matrix, sequences: InductionHea
 }
 
 /// Induction heads accuracy from a whole batch's logits (B·L, ids): scores row L−1 of each
-/// sequence. - Throws: `shapeMismatch` / `nonFinite` as above. - Complexity: O(B·ids).
+/// sequence. - Throws: `shapeMismatch` / `nonFinite` (anywhere in `logits`) as above.
+/// - Complexity: O(B·L·ids).
 public func inductionAccuracy(_ logits: Matrix, batch: InductionHeadsBatch) throws -> Double {
     try requireDimensions(logits, batch.size * batch.length, batch.sequences.task.vocabularySize,
                           "induction heads logits (B·L, vocabulary) with B = \(batch.size), L = \(batch.length)")
+    try logits.requireFinite("induction heads logits")
     var last = Matrix(zeros: batch.size, logits.cols)                 // (B, ids)
     for sequence in 0..<batch.size {
         let row = sequence * batch.length + batch.length - 1
