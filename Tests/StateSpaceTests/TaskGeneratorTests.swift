@@ -179,3 +179,60 @@ struct TaskGeneratorTests {
         #expect(throws: StateSpaceError.self) { try inductionAccuracy(nan, batch: heads) }
     }
 }
+
+/// Bad-input catalogue rows for Sources/StateSpace/Tasks (see BadInputCatalogue.swift for what
+/// a row asserts). To join `BadInput.all`, add `tasks` to its list in BadInput+All.swift.
+extension BadInput {
+    static let tasks: [BadInput] = [
+        BadInput("SelectiveCopyingTask(dataCount: 0)", mentions: ["data tokens k", "0"], void: { _ = try SelectiveCopyingTask(dataCount: 0) }),
+        BadInput("SelectiveCopyingTask(bodyLength: 7, dataCount: 8)", mentions: ["body length", "7", "k = 8"],
+                 void: { _ = try SelectiveCopyingTask(bodyLength: 7, dataCount: 8) }),
+        BadInput("SelectiveCopyingTask(dataVocabulary: 1)", mentions: ["data vocabulary V", "1"], void: { _ = try SelectiveCopyingTask(dataVocabulary: 1) }),
+        BadInput("SelectiveCopyingTask(bodyLength: Int.max, dataCount: 1)", mentions: ["body + k", "\(Int.max) + 1"],
+                 void: { _ = try SelectiveCopyingTask(bodyLength: .max, dataCount: 1) }),
+        BadInput("SelectiveCopyingTask(bodyLength: 2³⁰)", mentions: ["body + k", "1073741824 + 8", "too large"],
+                 void: { _ = try SelectiveCopyingTask(bodyLength: 1 << 30) }),
+        BadInput("SelectiveCopyingTask.cpu.batch(0)", mentions: ["batch size B", "0"], void: {
+            var rng = SplitMix64(seed: 1)
+            _ = try SelectiveCopyingTask.cpu.batch(0, rng: &rng)
+        }),
+        BadInput("SelectiveCopyingTask.cpu.batch(2⁴⁰)", mentions: ["batch B × L", "1099511627776 × 64"], void: {
+            var rng = SplitMix64(seed: 1)
+            _ = try SelectiveCopyingTask.cpu.batch(1 << 40, rng: &rng)
+        }),
+        BadInput("InductionHeadsTask(vocabulary: 1)", mentions: ["vocabulary V", "1"], void: { _ = try InductionHeadsTask(vocabulary: 1) }),
+        BadInput("InductionHeadsTask().sequences(length: 2, …)", mentions: ["sequence length L", "2"], void: {
+            var rng = SplitMix64(seed: 1)
+            _ = try InductionHeadsTask().sequences(length: 2, count: 1, rng: &rng)
+        }),
+        BadInput("InductionHeadsTask().sequences(count: 0, …)", mentions: ["number of sequences B", "0"], void: {
+            var rng = SplitMix64(seed: 1)
+            _ = try InductionHeadsTask().sequences(length: 10, count: 0, rng: &rng)
+        }),
+        BadInput("InductionHeadsTask().batch(length: 2³⁰, size: 4, …)", mentions: ["batch B × L", "4 × 1073741824"], void: {
+            var rng = SplitMix64(seed: 1)
+            _ = try InductionHeadsTask().batch(length: 1 << 30, size: 4, rng: &rng)
+        }),
+        BadInput("queryAccuracy(logits (320, 9), …)", mentions: ["selective copying logits", "320×9"]) {
+            var rng = SplitMix64(seed: 1)
+            return try queryAccuracy(Matrix(zeros: 320, 9), batch: SelectiveCopyingTask.cpu.batch(5, rng: &rng))
+        },
+        BadInput("queryAccuracy(logits with NaN, …)", mentions: ["selective copying logits[0]", "nan"]) {
+            var rng = SplitMix64(seed: 1), logits = Matrix(zeros: 320, 10)
+            logits[0, 0] = .nan
+            return try queryAccuracy(logits, batch: SelectiveCopyingTask.cpu.batch(5, rng: &rng))
+        },
+        BadInput("inductionAccuracy(lastLogits (3, 17), sequences: 2)", mentions: ["induction heads logits", "3×17"]) {
+            var rng = SplitMix64(seed: 1)
+            return [try inductionAccuracy(lastLogits: Matrix(zeros: 3, 17), sequences: InductionHeadsTask().sequences(length: 8, count: 2, rng: &rng))]
+        },
+    ]
+}
+
+@Suite("Bad-input catalogue: tasks")
+struct TaskBadInputRows {
+    @Test("every bad input gives a StateSpaceError naming the parameter and the value", arguments: BadInput.tasks)
+    func clearError(_ row: BadInput) {
+        #expect(row.outcome() == .clearError, "\(row.call)")
+    }
+}
