@@ -22,7 +22,8 @@
 /// comparable to H3's (Dao, Fu, Saab et al. 2023), whose code (HazyResearch/safari,
 /// `src/dataloaders/synthetics.py`, `generate_induction_head`) draws the first trigger
 /// uniformly in the sequence, appends the trigger at the end and scores only the final token at
-/// test time — as here. That code counts its two special tokens inside the vocabulary size;
+/// test time — as here (its training loss covers every next token; the mask lets a caller
+/// choose either). That code counts its two special tokens inside the vocabulary size;
 /// we count V ordinary tokens plus s (so ln V is the loss of a model that has not learned, the
 /// plateau issue 16 reports at V = 16).
 ///

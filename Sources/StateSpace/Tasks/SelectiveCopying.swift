@@ -12,19 +12,22 @@
 ///     target     (unscored)                                   d_0, d_1, …, d_{k−1}
 ///     mask       0                                            1
 ///
-/// Token ids follow the S4 repository's copying generator (state-spaces/s4,
-/// `src/dataloaders/datasets/copying.py`, `torch_copying_data(L, M, A, variable=True)`, which
-/// the paper's "Denoising task" remark points to): 0 is the noise token, data tokens are
-/// 1 … V (drawn uniformly, repeats allowed), and V + 1 is the marker; the vocabulary has V + 2
-/// ids. Its positions are, as there, k distinct positions drawn uniformly from the body and
-/// sorted. Unscored targets hold the noise token (a valid class id; the mask removes them from
-/// the loss).
+/// The Mamba repository does not ship this generator. Token ids follow the copying generator
+/// of the S4 repository (state-spaces/s4, `src/dataloaders/datasets/copying.py`,
+/// `torch_copying_data(L, M, A, variable=True)`, its random-spacing variant): 0 is the noise
+/// token, data tokens are 1 … V (drawn uniformly, repeats allowed), and V + 1 is the marker;
+/// the vocabulary has V + 2 ids. Positions are, as there, k distinct positions drawn uniformly
+/// from the body and sorted. (The paper notes the task appeared before as the Denoising task,
+/// Jing et al. 2019.) Unscored targets hold the noise token (a valid class id; the mask removes
+/// them from the loss).
 ///
 /// **The paper's setting** (Appendix E.1): length 4096, "a vocab size of 16 possible tokens
 /// (including the white noise token)", 16 data tokens to memorise; 2-layer models, D = 64;
 /// 400K steps at a constant learning rate 1e-4, batch 64. The paper does not say whether 4096
-/// counts the 16 marker positions, nor whether the 16 ids include the marker; `paper` takes the
-/// S4 generator's reading (body 4080 + 16 markers, 14 data values + noise + marker).
+/// counts the 16 marker positions (the S4 generator's `L` counts the noise tokens alone, its
+/// sequences being L + 2M long), nor whether the 16 ids include the marker; `paper` reads 4096
+/// as the whole sequence and the 16 ids as the S4 generator's alphabet A (body 4080 + 16
+/// markers; 14 data values + noise + marker).
 ///
 /// **Ours, CPU-sized** (`cpu`, issue 16): L = 64 = 56 body + 8 markers, k = 8, V = 8 data
 /// tokens (10 ids): what a 2-layer, d_model 64 model learns in minutes on two cores.
