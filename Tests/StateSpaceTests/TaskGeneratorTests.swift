@@ -5,7 +5,7 @@ import Testing
 
 /// A selective copying task and a batch seed: body 1…120, k ≤ body (k = body included: no
 /// noise at all), V 2…20, B 1…6.
-struct CopyingCase: CustomStringConvertible {
+private struct CopyingCase: CustomStringConvertible {
     let body: Int, k: Int, vocabulary: Int, batch: Int, seed: UInt64
     var description: String { "body \(body), k \(k), V \(vocabulary), B \(batch), seed \(seed)" }
 
@@ -14,7 +14,7 @@ struct CopyingCase: CustomStringConvertible {
 }
 
 /// Every invariant of one selective copying batch, as comparisons (0 = holds).
-func copyingInvariants(_ c: CopyingCase) throws -> [Comparison] {
+private func copyingInvariants(_ c: CopyingCase) throws -> [Comparison] {
     let task = try SelectiveCopyingTask(bodyLength: c.body, dataCount: c.k, dataVocabulary: c.vocabulary)
     var rng = SplitMix64(seed: c.seed)
     let batch = try task.batch(c.batch, rng: &rng)

@@ -36,12 +36,12 @@ struct AttentionCase: CustomStringConvertible {
 }
 
 /// ℓ = Σ w ⊙ y, the scalar whose gradient the tests compare.
-func weightedSum(_ y: Matrix, _ w: Matrix) -> Double { zip(y.elements, w.elements).reduce(0) { $0 + $1.0 * $1.1 } }
+func attentionLoss(_ y: Matrix, _ w: Matrix) -> Double { zip(y.elements, w.elements).reduce(0) { $0 + $1.0 * $1.1 } }
 
 /// The forward pass written the obvious way, independently of the library's block-wise kernel:
 /// projections by loops, RoPE from its formula, the full (L, L) score matrix, softmax by its
 /// definition with the max subtracted.
-func naiveAttention(_ layer: CausalAttention, _ x: Matrix, length: Int) -> Matrix {
+func naiveCausalAttention(_ layer: CausalAttention, _ x: Matrix, length: Int) -> Matrix {
     let (d, h, p) = (layer.width, layer.heads, layer.headDimension)
     func project(_ linear: Linear) -> [Double] {                      // (B·L, d)
         var out = [Double](repeating: 0, count: x.rows * d)
@@ -79,7 +79,7 @@ struct AttentionProperties {
         let run = await checkProperty("attention forward", count: 100, seed: 0xA77E_0001, input: AttentionCase.generator) { c in
             let (layer, x, _) = try c.make()
             let y = try layer.forward(x, length: c.length).output
-            let naive = naiveAttention(layer, x, length: c.length)
+            let naive = naiveCausalAttention(layer, x, length: c.length)
             let scale = 1 + (naive.elements.map(abs).max() ?? 0)
             return [compare("block-wise − naive", y.elements, naive.elements, tolerance: 1e-12 * scale)]
         }
@@ -96,8 +96,8 @@ struct AttentionProperties {
             let (_, tape) = try layer.forward(x, length: c.length)
             let dx = try layer.backward(tape, outputGradient: w)
             var rng = SplitMix64(seed: c.data ^ 0xF1D1)
-            let parameters = try compareParameterGradients(layer, rng: &rng) { try weightedSum($0.forward(x, length: c.length).output, w) }
-            let input = try compareInputGradient(x, analytic: dx, name: "x", rng: &rng) { try weightedSum(layer.forward($0, length: c.length).output, w) }
+            let parameters = try compareParameterGradients(layer, rng: &rng) { try attentionLoss($0.forward(x, length: c.length).output, w) }
+            let input = try compareInputGradient(x, analytic: dx, name: "x", rng: &rng) { try attentionLoss(layer.forward($0, length: c.length).output, w) }
             return [Comparison(name: "parameters: \(parameters)", error: parameters.relativeError, tolerance: 1e-6),
                     Comparison(name: "input: \(input)", error: input.relativeError, tolerance: 1e-6)]
         }

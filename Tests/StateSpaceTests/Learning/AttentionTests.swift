@@ -54,7 +54,7 @@ struct AttentionTests {
         var dx = try attention.backward(tape, outputGradient: w)
         for i in dx.elements.indices { dx.elements[i] *= 1.0001 }
         var rng = SplitMix64(seed: 1)
-        let found = try compareInputGradient(x, analytic: dx, rng: &rng) { try weightedSum(attention.forward($0, length: 9).output, w) }
+        let found = try compareInputGradient(x, analytic: dx, rng: &rng) { try attentionLoss(attention.forward($0, length: 9).output, w) }
         #expect(found.relativeError > 1e-6)
     }
 
@@ -66,7 +66,7 @@ struct AttentionTests {
         for i in x.elements.indices { x.elements[i] *= 1e3 }
         let y = try attention.forward(x, length: 20).output
         #expect(allFinite(y.elements))
-        let naive = naiveAttention(attention, x, length: 20)
+        let naive = naiveCausalAttention(attention, x, length: 20)
         #expect(maxAbsDifference(y.elements, naive.elements) <= 1e-12 * (1 + naive.elements.map(abs).max()!))
     }
 
@@ -121,55 +121,55 @@ struct AttentionTests {
 /// Bad-input catalogue rows for CausalAttention and RotaryEmbedding (see BadInputCatalogue.swift
 /// for what a row asserts). To join `BadInput.all`, add `attention` to its list in BadInput+All.swift.
 extension BadInput {
-    private static func attention(width: Int = 8, heads: Int = 2) throws -> CausalAttention {
+    private static func attentionLayer(width: Int = 8, heads: Int = 2) throws -> CausalAttention {
         var rng = SplitMix64(seed: 7)
         return try CausalAttention(width: width, heads: heads, rng: &rng)
     }
 
     static let attention: [BadInput] = [
-        BadInput("CausalAttention(width: 6, heads: 4)", mentions: ["heads H", "4", "d = 6"], void: { _ = try attention(width: 6, heads: 4) }),
-        BadInput("CausalAttention(width: 6, heads: 2) with RoPE", mentions: ["RoPE head dimension P", "3"], void: { _ = try attention(width: 6, heads: 2) }),
-        BadInput("CausalAttention(width: 0)", mentions: ["width d", "0"], void: { _ = try attention(width: 0, heads: 1) }),
-        BadInput("CausalAttention(heads: 0)", mentions: ["heads H", "0"], void: { _ = try attention(width: 8, heads: 0) }),
+        BadInput("CausalAttention(width: 6, heads: 4)", mentions: ["heads H", "4", "d = 6"], void: { _ = try attentionLayer(width: 6, heads: 4) }),
+        BadInput("CausalAttention(width: 6, heads: 2) with RoPE", mentions: ["RoPE head dimension P", "3"], void: { _ = try attentionLayer(width: 6, heads: 2) }),
+        BadInput("CausalAttention(width: 0)", mentions: ["width d", "0"], void: { _ = try attentionLayer(width: 0, heads: 1) }),
+        BadInput("CausalAttention(heads: 0)", mentions: ["heads H", "0"], void: { _ = try attentionLayer(width: 8, heads: 0) }),
         BadInput("CausalAttention(positionalEncoding: .rotary(base: NaN))", mentions: ["RoPE base", "nan"], void: {
             var rng = SplitMix64(seed: 7)
             _ = try CausalAttention(width: 4, positionalEncoding: .rotary(base: .nan), rng: &rng)
         }),
         BadInput("RotaryEmbedding(headDimension: 5)", mentions: ["RoPE head dimension P", "5"], void: { _ = try RotaryEmbedding(headDimension: 5) }),
         BadInput("attention.forward(x 12×8, length: 5)", mentions: ["attention input x", "12×8"]) {
-            try attention().forward(Matrix(zeros: 12, 8), length: 5).output.elements
+            try attentionLayer().forward(Matrix(zeros: 12, 8), length: 5).output.elements
         },
         BadInput("attention.forward(x, length: 0)", mentions: ["sequence length L", "0"]) {
-            try attention().forward(Matrix(zeros: 12, 8), length: 0).output.elements
+            try attentionLayer().forward(Matrix(zeros: 12, 8), length: 0).output.elements
         },
         BadInput("attention.forward(x with NaN)", mentions: ["attention input x[26]", "nan"]) {
             var x = Matrix(zeros: 12, 8)
             x[3, 2] = .nan
-            return try attention().forward(x, length: 6).output.elements
+            return try attentionLayer().forward(x, length: 6).output.elements
         },
         BadInput("attention.forward(x = 1e200)", mentions: ["attention input x", "1e+200", "overflowed"]) {
             var x = Matrix(zeros: 12, 8)
             for i in x.elements.indices { x.elements[i] = 1e200 }
-            return try attention().forward(x, length: 6).output.elements
+            return try attentionLayer().forward(x, length: 6).output.elements
         },
         BadInput("attention.backward(∂ℓ/∂y 12×7)", mentions: ["∂ℓ/∂y", "12×7"]) {
-            var layer = try attention()
+            var layer = try attentionLayer()
             let (_, tape) = try layer.forward(Matrix(zeros: 12, 8), length: 6)
             return try layer.backward(tape, outputGradient: Matrix(zeros: 12, 7)).elements
         },
         BadInput("attention.backward(∂ℓ/∂y with ∞)", mentions: ["∂ℓ/∂y", "[5]", "inf"]) {
-            var layer = try attention(), dy = Matrix(zeros: 12, 8)
+            var layer = try attentionLayer(), dy = Matrix(zeros: 12, 8)
             let (_, tape) = try layer.forward(Matrix(zeros: 12, 8), length: 6)
             dy[0, 5] = .infinity
             return try layer.backward(tape, outputGradient: dy).elements
         },
         BadInput("attention.step(x 3×8, cache for B = 2)", mentions: ["attention step input x", "3×8"]) {
-            let layer = try attention()
+            let layer = try attentionLayer()
             var cache = layer.initialState(batch: 2)
             return try layer.step(Matrix(zeros: 3, 8), state: &cache).elements
         },
         BadInput("attention.step(x with NaN)", mentions: ["attention step input x[1]", "nan"]) {
-            let layer = try attention()
+            let layer = try attentionLayer()
             var cache = layer.initialState(batch: 2), x = Matrix(zeros: 2, 8)
             x[0, 1] = .nan
             return try layer.step(x, state: &cache).elements
