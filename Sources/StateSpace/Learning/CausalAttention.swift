@@ -116,6 +116,14 @@ public struct CausalAttention: SequenceMixer {
         let v: Matrix                                                 // (B·L, d)
         let attended: Matrix                                          // (B·L, d) O, the input of out_proj
         let logSumExp: [Double]                                       // (B, H, L) ℓ_t of each softmax row
+
+        /// What the tape holds: 5·B·L·d + B·H·L Doubles (no (L, L) array). At B = 1, L = 2¹⁴,
+        /// d = 64, H = 2: 42 MB — so evaluate long sequences one (or a few) at a time, or in step
+        /// mode, whose cache holds 2·d Doubles per token.
+        public var bytes: Int {
+            (x.elements.count + q.elements.count + k.elements.count + v.elements.count + attended.elements.count + logSumExp.count)
+                * MemoryLayout<Double>.size
+        }
     }
 
     public func forward(_ x: Matrix, length: Int) throws -> (output: Matrix, tape: Tape) {

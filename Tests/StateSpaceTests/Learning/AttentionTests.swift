@@ -71,13 +71,15 @@ struct AttentionTests {
     }
 
     /// The KV cache grows by 2·d Doubles per token per sequence: 1 KiB at d = 64.
-    @Test("KV cache: bytes per token and growth")
+    @Test("KV cache: bytes per token and growth; the tape holds O(B·L·d)")
     func cacheBytes() throws {
         let attention = try layer(width: 64, heads: 2)
         var cache = attention.initialState(batch: 3)
         #expect(cache.bytesPerToken == 1024 && cache.bytes == 0)
         for t in 0..<5 { _ = try attention.step(randomMatrix(3, 64, seed: UInt64(t)), state: &cache) }
         #expect(cache.length == 5 && cache.bytes == 3 * 5 * 1024)
+        let (_, tape) = try attention.forward(randomMatrix(3 * 10, 64, seed: 1), length: 10)
+        #expect(tape.bytes == (5 * 3 * 10 * 64 + 3 * 2 * 10) * 8)   // x, q, k, v, O and ℓ: no (L, L) array
     }
 
     @Test("bad input: clear errors, no trap")
