@@ -69,11 +69,11 @@ public struct CausalAttention: SequenceMixer {
     public var width: Int { qProj.inputWidth }
     /// P = d / H.
     public var headDimension: Int { width / heads }
-    /// Rows of (L, L) scores computed at once: the block's (blockRows, L) buffer is the only
-    /// array of size L² / L the layer allocates. The per-head products are small (k = P) and run
+    /// Rows of (L, L) scores computed at once: the block's (blockRows, L) buffer is all the
+    /// layer allocates beyond its (B·L, d) activations. The per-head products are small (k = P) and run
     /// with one OpenBLAS thread (`BLASThreads.withSingleThreadedBLAS`): in a paired run on this
     /// 2-core machine shared by other builds (load ≈ 8), forward + backward at B = 16, L = 256,
-    /// d = 64, H = 2 took 220 ms so against 770 ms with OpenBLAS's own threading (B = 32, L = 64:
+    /// d = 64, H = 2 took 220 ms against 770 ms with OpenBLAS's own threading (B = 32, L = 64:
     /// 68 against 106 ms); timings under that load vary by ±30% between runs.
     public static let blockRows = 64
 
@@ -339,7 +339,8 @@ extension CausalAttention {
                         for h in 0..<heads {
                             let offset = sequence * width + h * headDimension
                             gemm(transposeB: true, m: 1, n: t, k: headDimension, alpha: 1 / Double(headDimension).squareRoot(),
-                                 pq.baseAddress! + offset, lda: headDimension, pk.baseAddress! + offset, ldb: rowStride, beta: 0, pw.baseAddress!, ldc: t)
+                                 pq.baseAddress! + offset, lda: headDimension, pk.baseAddress! + offset, ldb: rowStride,
+                                 beta: 0, pw.baseAddress!, ldc: t)
                             _ = softmaxRow(pw.baseAddress!, valid: t, count: t, scratch: pw.baseAddress! + t)
                             gemm(m: 1, n: headDimension, k: t, pw.baseAddress!, lda: t, pv.baseAddress! + offset, ldb: rowStride,
                                  beta: 0, po.baseAddress! + offset, ldc: headDimension)

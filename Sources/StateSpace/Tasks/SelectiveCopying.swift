@@ -79,7 +79,8 @@ public struct SelectiveCopyingTask: Sendable, Equatable, CustomStringConvertible
     }
 
     public var description: String {
-        "selective copying: L = \(length) = \(bodyLength) body + \(dataCount) markers, k = \(dataCount), V = \(dataVocabulary) data tokens (+ noise, marker)"
+        "selective copying: L = \(length) = \(bodyLength) body + \(dataCount) markers, k = \(dataCount), "
+            + "V = \(dataVocabulary) data tokens (+ noise, marker)"
     }
 
     /// A batch of `size` fresh sequences drawn from `rng`.
