@@ -12,9 +12,10 @@
 ///     out     = out_proj(g)                      (B·L, d_model)     no bias
 ///
 /// `convolution: false` drops conv1d (a = SiLU(x)); `gated: false` drops z and the gate (g = y,
-/// and in_proj is d_model → d_inner): the Mamba paper's Table 1 "no gate" rows use the SSM
-/// layer alone, which in this library is the core used directly as a mixer; this switch gives
-/// the block without its gate branch.
+/// and in_proj is d_model → d_inner). The Mamba paper's Table 1 crosses architectures ("No gate",
+/// H3, Hyena, Mamba) with inner layers (S4, Hyena, S6); its "No gate" architecture can be read as
+/// this block without the gate branch, or as the inner layer used directly as the mixer (any
+/// core is itself a `SequenceMixer`): both are available, and Chapter08 should say which it uses.
 ///
 /// **Backward** (the chain rule through the lines above, in reverse):
 ///

@@ -142,6 +142,47 @@ struct LearningLayerTests {
         #expect(try maskedAccuracy(logits: try Matrix([[2, 1], [0, 3], [5, 0]]), targets: [0, 0, 1], weights: [1, 1, 0]) == 0.5)
     }
 
+    /// The checks can fail: an RMSNorm backward without the r³ term (treating r as a constant,
+    /// a classic slip) is caught by the finite-difference property.
+    @Test("caught: RMSNorm backward that treats r as a constant")
+    func rmsNormMistakeIsCaught() async {
+        await expectCaught {
+            await checkProperty("RMSNorm without ∂r/∂x", count: 20, seed: 0x236, input: LearningLayerCase.generator) { c in
+                var rng = SplitMix64(seed: c.data)
+                let d = c.width + 1
+                let layer = try RMSNorm("norm", width: d)
+                let x = gaussianTestMatrix(c.batch * c.length, d, &rng), w = gaussianTestMatrix(x.rows, d, &rng)
+                var wrong = w                                     // ∂ℓ/∂x_k = r·g_k·∂ℓ/∂y_k only
+                for r in 0..<x.rows {
+                    let s = layer.inverseRMS(x, row: r)
+                    for j in 0..<d { wrong[r, j] = s * w[r, j] * layer.weight.value.elements[j] }
+                }
+                let di = try compareInputGradient(x, analytic: wrong, rng: &rng) { try weightedSum(layer.forward($0), w) }
+                return [gradientCheck("RMSNorm input", di)]
+            }
+        }
+    }
+
+    /// The causality check can fail: convolving the batch as one long sequence (no zero padding
+    /// at each sequence's start, so sequence 0's tail leaks into sequence 1) differs from the
+    /// per-sequence steps whenever K ≥ 2.
+    @Test("caught: conv1d over the stacked batch as one sequence leaks across sequences")
+    func convolutionLeakIsCaught() async {
+        await expectCaught {
+            await checkProperty("conv1d without per-sequence padding", count: 20, seed: 0xC03, input: LearningLayerCase.generator) { c in
+                var rng = SplitMix64(seed: c.data)
+                let layer = try CausalConv1d(width: c.width, kernelSize: c.other + 1, rng: &rng)
+                let x = gaussianTestMatrix(c.batch * c.length, c.width, &rng)
+                let leaky = try layer.forward(x, length: x.rows)           // one sequence of B·L rows
+                var state = layer.initialState(batch: c.batch), worst = 0.0
+                for t in 0..<c.length {
+                    worst = max(worst, largestGap(try layer.step(rowsAtTime(x, time: t, length: c.length), state: &state), rowsAtTime(leaky, time: t, length: c.length)))
+                }
+                return [Comparison(name: "step − leaky forward", error: worst, tolerance: 1e-13)]
+            }
+        }
+    }
+
     @Test("bad input: tokens, shapes, NaN gradients, weights, targets give named errors")
     func badInput() throws {
         var rng = SplitMix64(seed: 1)
