@@ -163,3 +163,6 @@ extension Parameter {
         other.gradient = Matrix(unchecked: 0, 0, [])
     }
 }
+
+extension LanguageModel.State: Sendable where Mixer.State: Sendable {}
+extension LanguageModel.Tape: Sendable where Mixer.Tape: Sendable {}

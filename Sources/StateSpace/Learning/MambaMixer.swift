@@ -161,3 +161,6 @@ fileprivate func concatenateColumns(_ a: Matrix, _ b: Matrix) -> Matrix {
     }
     return c
 }
+
+extension MambaMixer.State: Sendable where Core.State: Sendable {}
+extension MambaMixer.Tape: Sendable where Core.Tape: Sendable {}

@@ -110,7 +110,8 @@ struct LearningWeightsAndTrainingTests {
         }
         let start = losses.prefix(5).reduce(0, +) / 5, end = losses.suffix(5).reduce(0, +) / 5
         #expect(start > 1, "initial loss \(start)")
-        #expect(end < 0.1 * start, "loss fell only from \(start) to \(end)")
+        // Measured: 1.73 → 5.3e-4 (seeds 11/12); two orders of magnitude leaves a 30× margin.
+        #expect(end < 0.01 * start, "loss fell only from \(start) to \(end)")
         #expect(accuracy == 1, "final batch accuracy \(accuracy)")
     }
 }
