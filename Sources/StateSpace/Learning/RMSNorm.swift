@@ -1,0 +1,85 @@
+import Foundation
+
+/// Root-mean-square normalisation of every row, with a learned gain (Zhang & Sennrich 2019; the
+/// norm of Mamba's residual blocks and of its final layer, ε = 1e-5 as in Mamba's code):
+///
+///     r   = 1 / √(mean_j x_j² + ε)          one scalar per row
+///     y_j = g_j · x_j · r                   (rows, d)
+///
+/// **Backward.** Per row, with u_j = g_j·∂ℓ/∂y_j (the gradient reaching x·r) and
+/// ∂r/∂x_k = −r³·x_k/d:
+///
+///     ∂ℓ/∂x_k = Σ_j u_j ∂(x_j r)/∂x_k = u_k·r − (r³/d)·x_k·Σ_j u_j x_j
+///             = r·(u_k − x_k·r²·mean_j(u_j x_j))
+///     ∂ℓ/∂g_j += Σ_rows ∂ℓ/∂y_j · x_j · r       (1, d)
+///
+/// The backward recomputes r from x (d multiply-adds per row), so the caller keeps only x.
+/// Gain initialised to ones; group `.noDecay` (norm gains are not decayed in Mamba's recipe).
+/// - Complexity: forward and backward O(rows·d).
+public struct RMSNorm: Trainable, Sendable {
+    public var weight: Parameter                                      // (1, d) the gain g
+    public let epsilon: Double
+
+    public var width: Int { weight.value.cols }
+
+    /// Gain ones; the parameter is `"\(name).weight"`.
+    /// - Throws: `invalidParameter` for width < 1 or ε not finite and > 0.
+    public init(_ name: String, width: Int, epsilon: Double = 1e-5) throws {
+        try requirePositive(width, "\(name) width d")
+        try requirePositive(epsilon, "\(name) ε")
+        _ = try requireAllocatable([width], "\(name) gain (d)", value: "\(width)")
+        weight = Parameter("\(name).weight", vector: [Double](repeating: 1, count: width), group: .noDecay)
+        self.epsilon = epsilon
+    }
+
+    public mutating func forEachParameter(_ body: (inout Parameter) throws -> Void) rethrows {
+        try body(&weight)
+    }
+
+    /// r = 1/√(mean x² + ε) of row `row`.
+    @inline(__always)
+    func inverseRMS(_ x: Matrix, row: Int) -> Double {
+        let d = width
+        var sum = 0.0
+        for j in 0..<d { let v = x.elements[row * d + j]; sum += v * v }
+        return 1 / (sum / Double(d) + epsilon).squareRoot()
+    }
+
+    /// y = g ⊙ x·r per row. `x` (rows, d) → (rows, d).
+    /// - Throws: `shapeMismatch` unless x has d columns; `nonFinite` for NaN/∞ in x.
+    public func forward(_ x: Matrix) throws -> Matrix {
+        try requireDimensions(x, x.rows, width, "\(weight.name) input (rows, d = \(width))")
+        try x.requireFinite("\(weight.name) input")
+        let d = width
+        var y = x                                                     // (rows, d)
+        for r in 0..<x.rows {
+            let s = inverseRMS(x, row: r)
+            for j in 0..<d { y.elements[r * d + j] *= s * weight.value.elements[j] }
+        }
+        return y
+    }
+
+    /// Accumulates ∂ℓ/∂g and returns ∂ℓ/∂x (rows, d). `x` is the forward's input.
+    /// - Throws: `shapeMismatch` for x or ∂ℓ/∂y not (rows, d); `nonFinite` for NaN/∞ in ∂ℓ/∂y.
+    public mutating func backward(_ x: Matrix, outputGradient dy: Matrix) throws -> Matrix {
+        try requireDimensions(x, x.rows, width, "\(weight.name) input (rows, d = \(width))")
+        try requireGradient(dy, rows: x.rows, cols: width, "∂ℓ/∂y of \(weight.name) (rows, d)")
+        let d = width
+        var dx = Matrix(zeros: x.rows, d)                             // (rows, d)
+        for r in 0..<x.rows {
+            let s = inverseRMS(x, row: r)
+            var ux = 0.0                                              // Σ_j u_j x_j
+            for j in 0..<d {
+                let g = dy.elements[r * d + j], v = x.elements[r * d + j]
+                weight.gradient.elements[j] += g * v * s
+                ux += g * weight.value.elements[j] * v
+            }
+            let correction = s * s * ux / Double(d)
+            for j in 0..<d {
+                let u = dy.elements[r * d + j] * weight.value.elements[j]
+                dx.elements[r * d + j] = s * (u - x.elements[r * d + j] * correction)
+            }
+        }
+        return dx
+    }
+}
