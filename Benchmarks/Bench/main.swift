@@ -66,6 +66,7 @@ struct BenchGroup: Sendable {
         BenchGroup(name: "selective", run: selectiveBenchmarks),
         BenchGroup(name: "ssd", run: ssdBenchmarks),
         BenchGroup(name: "stress", run: stressBenchmarks),
+        BenchGroup(name: "learning", run: learningBenchmarks),
     ]
 }
 

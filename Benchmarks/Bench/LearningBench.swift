@@ -1,0 +1,97 @@
+import Dispatch
+import Foundation
+import Notebook
+import StateSpace
+
+/// The gradients of Chapter07: the selective scan's backward ÷ its forward (stored states, and
+/// the recomputing mode's overhead and memory), and the S4D layer's gradient with FFTW's share.
+func learningBenchmarks(repetitions: Int) throws {
+    try selectiveScanGradientBenchmarks(repetitions: repetitions)
+    try s4dGradientBenchmarks(repetitions: repetitions)
+}
+
+/// Selective scan at Mamba's sizes (B = 1, D = 1536, L = 2048, N = 16), all cores: inference
+/// scan, training forward and backward in both modes (T = 64), interleaved in each repetition;
+/// memory of each mode as kept bytes (the tape) and as the peak resident growth of forward +
+/// backward.
+func selectiveScanGradientBenchmarks(repetitions: Int) throws {
+    let (l, d, n, chunk) = (2048, 1536, 16, 64)
+    var rng = SplitMix64(seed: 13)
+    let params = try SelectiveParameters(channels: d, stateSize: n, dtRank: d / 16, rng: &rng)
+    let inputs = try params.scanInputs(try Matrix(rows: l, cols: d, elements: (0..<l * d).map { _ in rng.nextGaussian() }))
+    let dy = try Matrix(rows: l, cols: d, elements: (0..<l * d).map { _ in rng.nextGaussian() })   // (L, D)
+    let cores = ProcessInfo.processInfo.activeProcessorCount
+    let modes: [ScanGradientMode] = [.storedStates, .recomputed(checkpointEvery: chunk)]
+    var memory: [(kept: Int, peak: Int?)] = []
+    for mode in modes {                                                 // also the warm-up
+        let (tape, peak) = try PeakResidentMemory.growth { () throws -> SelectiveScanTape in
+            let (_, _, tape) = try selectiveScanForward(inputs, mode: mode, threads: cores)
+            _ = try selectiveScanBackward(tape, outputGradient: dy, threads: cores)
+            return tape
+        }
+        memory.append((tape.keptBytes, peak))
+    }
+    var times = [[Double]](repeating: [], count: 5)                    // inference, fwd/bwd stored, fwd/bwd recomputed
+    var progress = Progress("selective scan gradient", total: repetitions)
+    for _ in 0..<repetitions {
+        times[0].append(Timing.seconds { _ = selectiveScan(inputs, threads: cores) })
+        for (k, mode) in modes.enumerated() {
+            var tape: SelectiveScanTape?
+            times[1 + 2 * k].append(try Timing.seconds { tape = try selectiveScanForward(inputs, mode: mode, threads: cores).tape })
+            times[2 + 2 * k].append(try Timing.seconds { _ = try selectiveScanBackward(tape!, outputGradient: dy, threads: cores) })
+        }
+        progress.advance()
+    }
+    let m = times.map(Timing.medianOf)
+    let mb = { (bytes: Int?) in bytes.map { String(format: "%.0f MB", Double($0) / 1e6) } ?? "n/a" }
+    print(renderTable(header: ["selective scan, D = \(d), L = \(l), N = \(n), \(cores) threads", "median", "ratio", "kept / peak growth"], rows: [
+        ["inference scan (selectiveScan)", Timing.format(m[0]), "", ""],
+        ["training forward, stored states", Timing.format(m[1]), String(format: "%.2f× inference", m[1] / m[0]), "\(mb(memory[0].kept)) / \(mb(memory[0].peak))"],
+        ["backward, stored states", Timing.format(m[2]), String(format: "%.2f× its forward (target ≤ 3)", m[2] / m[1]), ""],
+        ["training forward, recomputed (T = \(chunk))", Timing.format(m[3]), String(format: "%.2f× inference", m[3] / m[0]), "\(mb(memory[1].kept)) / \(mb(memory[1].peak))"],
+        ["backward, recomputed (T = \(chunk))", Timing.format(m[4]), String(format: "%.2f× its forward", m[4] / m[3]), ""],
+        ["forward + backward: recomputed ÷ stored", "", String(format: "%.2f× (the recomputation's overhead)", (m[3] + m[4]) / (m[1] + m[2])), ""],
+    ]))
+}
+
+/// S4D layer gradient at H = 64, N = 64, L = 16384 (one sequence), all cores: forward (kernels +
+/// FFT convolution) and backward (FFT correlations + Vandermonde gradient), against the same
+/// number of bare FFTW transforms at n = 32768 on the same cores: FFTW's share.
+func s4dGradientBenchmarks(repetitions: Int) throws {
+    let (h, n, l) = (64, 64, 16384)
+    var rng = SplitMix64(seed: 17)
+    let cores = ProcessInfo.processInfo.activeProcessorCount
+    var core = try S4DCore(width: h, stateSize: n, threads: cores, rng: &rng)
+    let x = try Matrix(rows: l, cols: h, elements: (0..<l * h).map { _ in rng.nextGaussian() })    // (L, H)
+    let dy = try Matrix(rows: l, cols: h, elements: (0..<l * h).map { _ in rng.nextGaussian() })   // (L, H)
+    let size = try CausalConvolution.paddedSize(for: l)
+    // The layer's transforms for B = 1: forward H (kernels) + H (inputs) r2c and H c2r; backward
+    // H r2c and 2H c2r — 3H round trips, spread over the cores as the layer spreads channels.
+    let bareFFTs = {
+        DispatchQueue.concurrentPerform(iterations: cores) { w in
+            let forward = FFTPlanCache.shared.plan(.realForward, size: size), inverse = FFTPlanCache.shared.plan(.realInverse, size: size)
+            let real = FFTWRealBuffer(count: size), spectrum = FFTWComplexBuffer(count: size / 2 + 1)
+            for _ in stride(from: w, to: 3 * h, by: cores) { forward.execute(real, spectrum); inverse.execute(spectrum, real) }
+        }
+    }
+    _ = try core.backward(try core.forward(x, length: l).tape, outputGradient: dy)   // warm-up: plans, pages
+    var times = [[Double]](repeating: [], count: 4)                    // forward, backward, kernels, FFTs
+    var progress = Progress("S4D gradient", total: repetitions)
+    for _ in 0..<repetitions {
+        var tape: S4DCore.Tape?
+        times[0].append(try Timing.seconds { tape = try core.forward(x, length: l).tape })
+        times[1].append(try Timing.seconds { _ = try core.backward(tape!, outputGradient: dy) })
+        times[2].append(try Timing.seconds { _ = try core.kernels(length: l) })
+        times[3].append(Timing.seconds(bareFFTs))
+        progress.advance()
+    }
+    let m = times.map(Timing.medianOf)
+    let total = m[0] + m[1]
+    print("")
+    print(renderTable(header: ["S4D layer, H = \(h), N = \(n), L = \(l), \(cores) threads", "median", "share of forward + backward"], rows: [
+        ["forward (kernels + FFT convolution)", Timing.format(m[0]), String(format: "%.0f%%", 100 * m[0] / total)],
+        ["backward (FFT correlations + Vandermonde gradient)", Timing.format(m[1]), String(format: "%.0f%%", 100 * m[1] / total)],
+        ["  of which the kernels' Vandermonde sums (forward)", Timing.format(m[2]), String(format: "%.0f%%", 100 * m[2] / total)],
+        ["  bare FFTW: the same \(3 * h) r2c + c2r round trips, n = \(size)", Timing.format(m[3]), String(format: "%.0f%% (FFTW's share)", 100 * m[3] / total)],
+    ]))
+}
