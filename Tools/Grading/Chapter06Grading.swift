@@ -36,14 +36,17 @@ public enum Chapter06Grading {
 
     // MARK: 06.1
 
-    /// Cases: T ∈ {1, 2, 5, 40} with log a ∈ −[0, 1], then the cancellation case: T = 400, the
-    /// first 200 log a of size ~1e6, the rest ~1e-6. Compared entry by entry. Tolerance 1e-12
-    /// relative per entry: summing a range of same-signed terms errs by ≤ (t − s)·ε ≤ 1e-13 at
-    /// T = 400; the differences of cumulative sums err by ε·|S_t| ≈ 2e-8 on entries of ~1e-5 there.
+    /// Cases: T ∈ {1, 2, 5, 20} with log a ∈ −[0.2, 1] (where even differences of cumulative sums
+    /// are accurate: error ≤ T·ε·|S_T| ≤ 20·ε·20 ≈ 4e-14 on entries ≥ 0.2, so a naive segsum passes
+    /// them and is caught, with its own hint, only where it fails), then the cancellation case:
+    /// T = 400, the first 200 log a of size ~1e6, the rest ~1e-6. Compared entry by entry.
+    /// Tolerance 1e-12 relative per entry: summing a range of same-signed terms errs by ≤ (t − s)·ε
+    /// ≤ 5e-14 at T = 400; the differences of cumulative sums err by ε·|S_t| ≈ 2e-8 on entries of
+    /// ~1e-5 … 1e-4 there (relative 1e-4 … 1e-3).
     public static func segsum(_ f: ([Double]) throws -> [Double], seed: UInt64) -> Verdict {
         var draw = Draw(seed: seed, exercise: "06.1")
-        var cases = [40, 5, 2, 1].map { t in
-            GradingCase(label: "T = \(t)", input: (0..<t).map { _ in -draw.uniform(0...1) })
+        var cases = [20, 5, 2, 1].map { t in
+            GradingCase(label: "T = \(t)", input: (0..<t).map { _ in -draw.uniform(0.2...1) })
         }
         let long = (0..<400).map { $0 < 200 ? -1e6 * draw.uniform(0.5...1) : -1e-6 * draw.uniform(0.5...1) }
         cases.append(GradingCase(label: "T = 400, |log a| ~1e6 then ~1e-6 (cancellation)", input: long, edgeHint: Hints.cancellation))
@@ -52,10 +55,11 @@ public enum Chapter06Grading {
             reference: { try StateSpace.segsum($0) },
             student: f,
             mistakes: [
-                Mistake(hint: Hints.extraTerm) { logA in
+                Mistake(hint: Hints.extraTerm) { logA in                   // segsum[t, s] + log a_s for t ≥ s
                     let t = logA.count
-                    return (0..<t * t).map { i in i / t < i % t ? -.infinity : (i % t...i / t).reduce(0.0) { $0 + logA[$1] } }
+                    return try StateSpace.segsum(logA).enumerated().map { $0.offset / t >= $0.offset % t ? $0.element + logA[$0.offset % t] : $0.element }
                 },
+                Mistake(hint: Hints.cancellation) { try segsumNaive($0) },
                 Mistake(hint: Hints.zeroAbove) { try StateSpace.segsum($0).map { $0 == -.infinity ? 0 : $0 } },
             ])
     }
