@@ -8,6 +8,7 @@ import Solutions
 @main
 struct Grade: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "Grade",
         abstract: "Grades the course exercises (Exercises/ChapterNN) against the StateSpace library.",
         discussion: """
             Each exercise is run on random cases (including edge sizes) fixed by --seed and compared with the \
