@@ -91,6 +91,30 @@ struct GradingTests {
         Case(name: "06.2 a_s included", hint: "06.2/extra-decay") { Chapter06Grading.quadratic(Mistaken06.quadraticExtraDecay, seed: $0) },
         Case(name: "06.3 leaving", hint: "06.3/off-by-one") { Chapter06Grading.statePass(Mistaken06.passLeaving, seed: $0) },
         Case(name: "06.3 undecayed", hint: "06.3/undecayed") { Chapter06Grading.statePass(Mistaken06.passUndecayed, seed: $0) },
+    ] + moreMistakes
+
+    /// One plausible implementation for every other hint the grader can give (ClassicMistakesMore.swift).
+    static let moreMistakes: [Case] = [
+        Case(name: "00.1 Aᵀ", hint: "00.1/transposed") { Chapter00Grading.zeroOrderHold(MistakenMore.zohTransposed, seed: $0) },
+        Case(name: "00.2 Ā(x + B̄u)", hint: "00.2/decayed-input") { Chapter00Grading.recurrence(MistakenMore.recurrenceDecayedInput, seed: $0) },
+        Case(name: "00.3 late", hint: "00.3/late") { Chapter00Grading.causalConvolution(MistakenMore.convolutionLate, seed: $0) },
+        Case(name: "01.1 sign", hint: "01.1/sign") { Chapter01Grading.legT(MistakenMore.legTSign, seed: $0) },
+        Case(name: "01.2 B = 1", hint: "01.2/b") { Chapter01Grading.legS(MistakenMore.legSUnitB, seed: $0) },
+        Case(name: "02.1 Euler", hint: "02.1/euler") { Chapter02Grading.bilinear(MistakenMore.bilinearEuler, seed: $0) },
+        Case(name: "03.1 partner weight", hint: "03.1/partner-weight") { Chapter03Grading.cauchy(MistakenMore.cauchyPartnerWeight, seed: $0) },
+        Case(name: "03.2 +", hint: "03.2/correction-sign") { Chapter03Grading.woodbury(MistakenMore.woodburyPlus, seed: $0) },
+        Case(name: "03.2 no c", hint: "03.2/missing-scale") { Chapter03Grading.woodbury(MistakenMore.woodburyNoScale, seed: $0) },
+        Case(name: "03.3 no Woodbury", hint: "03.3/no-correction") { Chapter03Grading.s4Kernel(MistakenMore.s4NoCorrection, seed: $0) },
+        Case(name: "03.3 half spectrum", hint: "03.3/half-spectrum") { Chapter03Grading.s4Kernel(MistakenMore.s4HalfSpectrum, seed: $0) },
+        Case(name: "04.1 ΔB", hint: "04.1/euler-b") { Chapter04Grading.vandermondeKernel(MistakenMore.kernelEulerB, seed: $0) },
+        Case(name: "04.2 Re = −1", hint: "04.2/real-part") { Chapter04Grading.inversePoles(MistakenMore.polesRealPart, seed: $0) },
+        Case(name: "04.3 ΔB", hint: "04.3/euler-b") { Chapter04Grading.recurrentStep(MistakenMore.stepEulerB, seed: $0) },
+        Case(name: "05.1 exp(A)", hint: "05.1/undiscretised-a") { Chapter05Grading.selectiveStep(MistakenMore.stepUndiscretisedA, seed: $0) },
+        Case(name: "05.1 late", hint: "05.1/late") { Chapter05Grading.selectiveStep(MistakenMore.stepLate, seed: $0) },
+        Case(name: "05.2 a₁ + a₂", hint: "05.2/summed-decay") { Chapter05Grading.combine(MistakenMore.combineSummedDecay, seed: $0) },
+        Case(name: "05.3 no Δ_s", hint: "05.3/raw-b") { Chapter05Grading.selectiveMatrix(MistakenMore.matrixRawB, seed: $0) },
+        Case(name: "06.2 future", hint: "06.2/future") { Chapter06Grading.quadratic(MistakenMore.quadraticFuture, seed: $0) },
+        Case(name: "06.3 decayed twice", hint: "06.3/decayed-twice") { Chapter06Grading.statePass(MistakenMore.passDecayedTwice, seed: $0) },
     ]
 
     @Test("each classic mistake is rejected with the hint aimed at it", arguments: mistakes)
@@ -101,11 +125,34 @@ struct GradingTests {
         }
     }
 
+    @Test("every hint an exercise defines is given to some classic mistake")
+    func everyHintReached() {
+        let defined = Set(GradingTests.hintIDs)
+        let reached = Set(Self.mistakes.map(\.hint))
+        #expect(defined == reached, "defined, never reached: \(defined.subtracting(reached).sorted()); reached, undefined: \(reached.subtracting(defined).sorted())")
+    }
+
     @Test("every exercise has ≥ 2 classic mistakes, each with a distinct hint")
     func twoMistakesPerExercise() {
         for exercise in Catalogue.exercises(Reference.self) {
             let hints = Set(Self.mistakes.filter { $0.hint.hasPrefix(exercise.id + "/") }.map(\.hint))
             #expect(hints.count >= 2, "\(exercise.id) has \(hints.count)")
+        }
+    }
+}
+
+extension GradingTests {
+    /// Every hint id the graders define, read from their sources (`Hint("03.2/missing-one", …)`),
+    /// so that a hint added without a mistake to reach it fails `everyHintReached`.
+    static var hintIDs: [String] {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Tools/Grading").standardized
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        let pattern = try! NSRegularExpression(pattern: #"Hint\(\s*"([0-9]{2}\.[0-9]+/[A-Za-z0-9-]+)""#)
+        return files.filter { $0.hasSuffix(".swift") }.flatMap { name -> [String] in
+            let text = (try? String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)) ?? ""
+            return pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap {
+                Range($0.range(at: 1), in: text).map { String(text[$0]) }
+            }
         }
     }
 }
