@@ -24,21 +24,39 @@ public struct GradeReport: Codable, Equatable, Sendable {
 }
 
 public enum Grader {
-    /// Grades `exercises` with `seed`, in order.
+    /// Grades `exercises` with `seed`, in order, in this process.
     public static func run(_ exercises: [Exercise], seed: UInt64, graded: String) -> GradeReport {
-        let reports = exercises.map { e -> ExerciseReport in
-            switch e.grade(seed) {
-            case let .passed(detail):
-                return ExerciseReport(id: e.id, chapter: e.chapter, title: e.title, status: "passed", hint: nil, detail: detail)
-            case let .failed(hint, detail):
-                return ExerciseReport(id: e.id, chapter: e.chapter, title: e.title, status: "failed", hint: hint, detail: detail)
-            case .notImplemented:
-                return ExerciseReport(id: e.id, chapter: e.chapter, title: e.title, status: "not implemented", hint: nil, detail: nil)
-            }
+        report(exercises.map { evaluate($0, seed: seed) }, seed: seed, graded: graded)
+    }
+
+    /// One exercise's report.
+    public static func evaluate(_ e: Exercise, seed: UInt64) -> ExerciseReport {
+        switch e.grade(seed) {
+        case let .passed(detail):
+            return ExerciseReport(id: e.id, chapter: e.chapter, title: e.title, status: "passed", hint: nil, detail: detail)
+        case let .failed(hint, detail):
+            return ExerciseReport(id: e.id, chapter: e.chapter, title: e.title, status: "failed", hint: hint, detail: detail)
+        case .notImplemented:
+            return ExerciseReport(id: e.id, chapter: e.chapter, title: e.title, status: "not implemented", hint: nil, detail: nil)
         }
+    }
+
+    /// The report of a run from its exercises' reports (graded here or in child processes).
+    public static func report(_ reports: [ExerciseReport], seed: UInt64, graded: String) -> GradeReport {
         let passed = reports.filter { $0.status == "passed" }.count
         let missing = reports.filter { $0.status == "not implemented" }.count
         return GradeReport(graded: graded, seed: seed, exercises: reports, passed: passed, failed: reports.count - passed, notImplemented: missing)
+    }
+
+    /// The report of an exercise whose process stopped without one: a trap or a signal (`reason`,
+    /// e.g. Swift's "Fatal error: Index out of range"), or the time limit.
+    public static func stopped(_ e: Exercise, reason: String, timedOut: Bool) -> ExerciseReport {
+        let hint = timedOut
+            ? Hint("timed-out", "did not finish in time: an endless loop, or work far above the O(…) the doc comment asks for?")
+            : Hint("crashed", "the program stopped inside your code (a trap: an index out of range, a force-unwrapped nil, an "
+                + "integer overflow, a failed precondition); run `swift run Grade \(String(format: "Chapter%02d", e.chapter)) "
+                + "--no-isolation` to see where")
+        return ExerciseReport(id: e.id, chapter: e.chapter, title: e.title, status: "failed", hint: hint, detail: reason)
     }
 
     /// The terminal report: per chapter a heading, per exercise ✓/✗ with its detail or hint,
