@@ -12,7 +12,7 @@ extension Student {
     /// B̄ in its first two rows — scale and square if ‖ΔA‖ is large), or in closed form by
     /// Cayley–Hamilton. Careful: A may be singular (a spring with no stiffness), so the formula
     /// with A⁻¹ is not enough.
-    /// - Parameters: `a` A (2·2, row-major), `b` B (2), `step` Δ > 0 (with ‖ΔA‖ ≤ ~10).
+    /// - Parameters: `a` A (2·2, row-major), `b` B (2), `step` Δ > 0 (with ‖ΔA‖∞ up to ~50).
     /// - Returns: `aBar` Ā (2·2, row-major), `bBar` B̄ (2).
     /// - Graded against: `discretize(a:b:step:method: .zoh)`, relative error ≤ 1e-10.
     public static func zeroOrderHold(a: [Double], b: [Double], step: Double) throws -> (aBar: [Double], bBar: [Double]) {

@@ -40,8 +40,8 @@ public enum Chapter00Grading {
 
     /// Cases: springs (mass, stiffness, damping random), random 2×2 systems, and the edges: a free
     /// mass (singular A), A = 0, a critically damped spring (repeated eigenvalue).
-    /// Tolerance 1e-10: both sides compute e^{ΔA} of a 2×2 with ‖ΔA‖ ≤ ~10 to ≈ 1e-14 (Padé or a
-    /// scaled series); Euler or ΔB are off by ≥ 1e-3 at these Δ.
+    /// Tolerance 1e-10: both sides compute e^{ΔA} of a 2×2 with ‖ΔA‖∞ ≤ 44 to ≈ 1e-14 (Padé or a
+    /// scaled series); Euler or ΔB are off by ≈ Δ²‖A‖²/2 ≥ ~1e-6 at these Δ.
     public static func zeroOrderHold(_ f: ([Double], [Double], Double) throws -> (aBar: [Double], bBar: [Double]),
                                      seed: UInt64) -> Verdict {
         var draw = Draw(seed: seed, exercise: "00.1")
