@@ -90,8 +90,9 @@ public enum Chapter01Grading {
     typealias ReconstructionInput = (c: [Double], theta: Double, ages: [Double])
 
     /// Cases: N ∈ {1, 2, 8, 32}, θ log-uniform in [0.1, 10], ages uniform in [0, θ] plus both
-    /// ends. Tolerance 1e-11: Legendre values by the three-term recurrence are accurate to a few
-    /// ε·N on [−1, 1]; a sum of N of them weighted by √(2n+1) c_n loses ≤ N·√(2N) of that.
+    /// ends. Tolerance 1e-11, relative to the terms' size Σ_n √(2n+1)|c_n| (≥ max|f̂|, as
+    /// |P_n| ≤ 1 on [−1, 1]; f̂ can cancel below it): Legendre values by the three-term recurrence
+    /// are accurate to a few ε·N, so the two sums agree to ≈ N·ε of the terms.
     public static func reconstruction(_ f: ([Double], Double, [Double]) throws -> [Double], seed: UInt64) -> Verdict {
         var draw = Draw(seed: seed, exercise: "01.3")
         let cases = [8, 32, 2, 1].map { n in
@@ -99,12 +100,13 @@ public enum Chapter01Grading {
             let ages = [0, theta] + (0..<9).map { _ in draw.uniform(0...theta) }
             return GradingCase(label: "N = \(n), θ = \(Judge.short(theta))", input: (c: draw.gaussians(n), theta: theta, ages: ages))
         }
-        let now = 3.75
+        let now = 0.0                                                 // times = −age: no rounding in now − age
         func library(_ i: ReconstructionInput) throws -> [Double] {
             try HiPPOMeasure.legT(window: i.theta).reconstruct(state: i.c, at: i.ages.map { now - $0 }, now: now)
         }
         return Judge.grade(
             cases, tolerance: 1e-11, shape: "f̂ at each age (J)",
+            scale: { i in i.c.indices.reduce(0.0) { $0 + (2 * Double($1) + 1).squareRoot() * abs(i.c[$1]) } },
             reference: library,
             student: { try f($0.c, $0.theta, $0.ages) },
             mistakes: [

@@ -44,6 +44,12 @@ public enum Chapter04Grading {
 
     typealias KernelInput = (s4d: S4D, step: Double, length: Int)
 
+    /// 2Σ_n |C_n B̄_n|: the largest |K_l| could be, the size of what K_l is summed from.
+    static func termSize(_ i: KernelInput) -> Double {
+        let (_, bBar) = i.s4d.discretized(step: i.step)
+        return 2 * i.s4d.c.indices.reduce(0.0) { $0 + (i.s4d.c[$1] * bBar[$1]).length }
+    }
+
     /// Σ_n weight_n·z_nˡ with a caller's B̄ (for the mistakes' models). (L)
     static func kernel(_ s: S4D, step: Double, length: Int, factor: Double, bBar: (Int) -> Complex<Double>) -> [Double] {
         var k = [Double](repeating: 0, count: length)
@@ -56,8 +62,9 @@ public enum Chapter04Grading {
     }
 
     /// Cases: S4D-Lin, -Inv, -LegS with N ∈ {2, 8, 32}, Δ log-uniform in [1e-3, 0.1], L ∈ {1, 10, 200}.
-    /// Tolerance 1e-10: the library anchors zˡ every 64 steps, a solution multiplies L times
-    /// (≈ L·ε relative to max|K|).
+    /// Tolerance 1e-10, relative to the terms' size 2Σ_n|C_n B̄_n| (≥ max|K|; K_l can cancel far
+    /// below it — seed 34's S4D-Inv at L = 1 has K_0 ≈ 1e-5 of it): the library anchors zˡ every 64
+    /// steps, a solution multiplies L times, ≈ L·ε of the terms apart.
     public static func vandermondeKernel(_ f: ([Complex<Double>], [Complex<Double>], [Complex<Double>], Double, Int) throws -> [Double],
                                          seed: UInt64) -> Verdict {
         var draw = Draw(seed: seed, exercise: "04.1")
@@ -67,7 +74,7 @@ public enum Chapter04Grading {
                                input: (s4d: system(&draw, kind, n: n), step: step, length: l))
         }
         return Judge.grade(
-            cases, tolerance: 1e-10, shape: "K (L)",
+            cases, tolerance: 1e-10, shape: "K (L)", scale: termSize,
             reference: { try $0.s4d.kernel(step: $0.step, length: $0.length) },
             student: { try f($0.s4d.a, $0.s4d.b, $0.s4d.c, $0.step, $0.length) },
             mistakes: [

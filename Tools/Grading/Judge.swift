@@ -35,8 +35,11 @@ enum Judge {
 
     /// max_i |a_i − b_i| / max(‖b‖∞, 1e-300), and the index where it is largest. Entries that
     /// are −∞ in both count as equal.
-    static func relativeError(_ a: [Double], _ b: [Double]) -> (value: Double, index: Int) {
-        let scale = max(b.reduce(0) { max($0, $1.isFinite ? abs($1) : 0) }, 1e-300)
+    static func relativeError(_ a: [Double], _ b: [Double]) -> (value: Double, index: Int) { relativeError(a, b, floor: 0) }
+
+    /// As `relativeError`, relative to max(‖b‖∞, `floor`).
+    static func relativeError(_ a: [Double], _ b: [Double], floor: Double) -> (value: Double, index: Int) {
+        let scale = max(b.reduce(0) { max($0, $1.isFinite ? abs($1) : 0) }, floor, 1e-300)
         var worst = (value: 0.0, index: 0)
         for i in b.indices {
             if a[i] == b[i] { continue }
@@ -61,12 +64,22 @@ enum Judge {
     /// Grades `student` against `reference` on every case, in order; at the first case that
     /// disagrees, names the mistake: a matching model's hint, else the case's edge hint, else
     /// the generic one. `shape` describes the expected output for shape errors.
+    ///
+    /// `scale`, when given, is a floor under the reference's largest entry in the relative error:
+    /// the size of the terms a result is summed from (Σ|terms|), for results that can cancel to
+    /// far below their terms — then rounding is judged against what was summed, not against a
+    /// sum that happens to be near 0.
     static func grade<Input>(_ cases: [GradingCase<Input>], tolerance: Double, shape: String,
-                             error: ([Double], [Double]) -> (value: Double, index: Int) = relativeError,
+                             scale: ((Input) -> Double)? = nil,
+                             error measure: ([Double], [Double]) -> (value: Double, index: Int) = relativeError,
                              reference: (Input) throws -> [Double], student: (Input) throws -> [Double],
                              mistakes: [Mistake<Input>]) -> Verdict {
         var largest = 0.0
         for c in cases {
+            let floor = scale?(c.input) ?? 0
+            func error(_ a: [Double], _ b: [Double]) -> (value: Double, index: Int) {
+                floor > 0 ? relativeError(a, b, floor: floor) : measure(a, b)
+            }
             let expected: [Double]
             do { expected = try reference(c.input) } catch {
                 return .failed(hint: Hint("grader", "the grader could not compute its reference: \(error) (please report)"), detail: c.label)
