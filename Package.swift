@@ -109,6 +109,6 @@ let package = Package(
             dependencies: ["Grading", "Exercises", "Solutions", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Tools/Grade"
         ),
-        .testTarget(name: "GradeTests", dependencies: ["Grading", "Exercises", "Solutions", "Course", "StateSpace"]),
+        .testTarget(name: "GradeTests", dependencies: ["Grading", "Exercises", "Solutions", "Course"]),
     ]
 )

@@ -4,8 +4,9 @@ import Numerics
 extension Student {
     /// **Exercise 03.3 — the S4 kernel from its generating function.**
     ///
-    /// Task: the bilinear S4 kernel K_j = C̃ Āʲ B̄ (j < L) without forming Ā (S4, Algorithm 1 and
-    /// Lemma C.3). The system is A = V(Λ − P̃P̃*)V*, given in V's basis by its M = N/2 kept
+    /// Task: the bilinear S4 kernel K_j = C Āʲ B̄ (j < L) without forming Ā (S4, Algorithm 1 and
+    /// Lemma C.3), from C̃ = C(I − Āᴸ), the output row S4 learns in place of C. The system is
+    /// A = V(Λ − P̃P̃*)V*, given in V's basis by its M = N/2 kept
     /// eigenvalues (each stands for a conjugate pair). At the L roots of unity ω_k = e^{−2πik/L}:
     ///
     ///     g_k = (2/Δ)(1 − ω_k)/(1 + ω_k) = i·(2/Δ)·tan(πk/L),   c_k = 2/(1 + ω_k) = 1 + i·tan(πk/L)
