@@ -20,6 +20,9 @@ let package = Package(
         .library(name: "Notebook", targets: ["Notebook"]),
         .library(name: "BookRendering", targets: ["BookRendering"]),
         .executable(name: "Book", targets: ["Book"]),
+        // The course exercises (COURSE.md): stubs a student fills in, reference solutions, the grader.
+        .library(name: "Exercises", targets: ["Exercises"]),
+        .executable(name: "Grade", targets: ["Grade"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.0"),
@@ -92,5 +95,20 @@ let package = Package(
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
         .testTarget(name: "ChapterTests", dependencies: []),
         .testTarget(name: "BookTests", dependencies: ["BookRendering", "Notebook"]),
+    ] + [
+        // The course exercises (COURSE.md). `Course` holds one protocol per chapter (the fixed
+        // signatures); `Exercises` (the student's stubs, Exercises/ChapterNN) and `Solutions` (the
+        // reference solutions) each conform to them, and neither depends on StateSpace, so no stub
+        // can call the function it is graded against. `Grading` compares either with the library.
+        .target(name: "Course", dependencies: [.product(name: "Numerics", package: "swift-numerics")], path: "Tools/Course"),
+        .target(name: "Exercises", dependencies: ["Course"], path: "Exercises", exclude: ["README.md"]),
+        .target(name: "Solutions", dependencies: ["Course"], path: "Solutions"),
+        .target(name: "Grading", dependencies: ["Course", "StateSpace"], path: "Tools/Grading"),
+        .executableTarget(
+            name: "Grade",
+            dependencies: ["Grading", "Exercises", "Solutions", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Tools/Grade"
+        ),
+        .testTarget(name: "GradeTests", dependencies: ["Grading", "Exercises", "Solutions", "Course"]),
     ]
 )
