@@ -11,7 +11,7 @@ import PackageDescription
 //   BookRendering, Book         — a run's records + the chapter sources → book/ (Markdown and HTML pages)
 
 /// One executable per chapter, each a notebook in Chapters/ChapterNN/main.swift.
-let chapters = (0...8).map { "Chapter0\($0)" }
+let chapters = (0...7).map { "Chapter0\($0)" }
 
 let package = Package(
     name: "AnnotatedStateSpaces",
