@@ -284,7 +284,8 @@ func storedOrRecomputed(_ book: Notebook) throws {
         let tape = try selectiveScanForward(inputs, mode: mode).tape
         return try selectiveScanBackward(tape, outputGradient: dy)
     }
-    let recomputed = try PeakResidentMemory.growth { try run(.recomputed(checkpointEvery: every)) }
+    let storesBoth = book.injects("states-stored-twice", "the 'recomputing' run stores every state too (no checkpoints)")
+    let recomputed = try PeakResidentMemory.growth { try run(storesBoth ? .storedStates : .recomputed(checkpointEvery: every)) }
     let stored = try PeakResidentMemory.growth { try run(.storedStates) }
     for (name, a, b) in [("∂ℓ/∂x", stored.result.x, recomputed.result.x), ("∂ℓ/∂Δ", stored.result.delta, recomputed.result.delta),
                          ("∂ℓ/∂A", stored.result.a, recomputed.result.a), ("∂ℓ/∂B", stored.result.b, recomputed.result.b)] {
@@ -386,7 +387,8 @@ func firstFit(_ book: Notebook) throws {
         .stateSpace.discretized(step: 1, method: .zoh)
     var layer = try S4DCore("s4d", width: 1, stateSize: 16, rng: &book.rng)
     let (l, batch, steps) = (512, 4, 400)
-    var optimizer = AdamW(try .init(learningRate: 0.05, weightDecay: 0))
+    let frozen = book.injects("ssm-frozen", "the fit's SSM group (Λ, B, log Δ) never moves: its learning rate is 1e-12")
+    var optimizer = AdamW(try .init(learningRate: 0.05, ssmLearningRate: frozen ? 1e-12 : 0.05, weightDecay: 0))
     let schedule = try LearningRateSchedule(warmupSteps: 20, totalSteps: steps, floor: 0.05)
     var losses: [Double] = []                                                  // (steps)
     for step in 0..<steps {

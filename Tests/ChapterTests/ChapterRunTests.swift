@@ -49,6 +49,7 @@ let chapters: [(name: String, figures: [String])] = [
     ("Chapter04", ["s4d-eigenvalues", "s4-vs-s4d-kernels", "s4-vs-s4d-outputs", "time-vs-length"]),
     ("Chapter05", ["b-bar-vs-step", "delta-trace", "state-norm", "time-varying-kernels", "selective-matrix"]),
     ("Chapter06", ["mask-l", "matrix-m", "block-singular-values", "time-vs-t", "time-vs-q", "time-vs-n"]),
+    ("Chapter07", ["gradient-vs-distance", "fit-kernel", "fit-loss"]),
 ]
 
 @Suite("Chapters run green", .serialized)

@@ -16,6 +16,7 @@ let sweeps: [Sweep] = [
     Sweep("Chapter04", 0..<30),
     Sweep("Chapter05", 0..<30),
     Sweep("Chapter06", 0..<30),
+    Sweep("Chapter07", 0..<30),
 ]
 
 /// One chapter process: `ChapterNN --seeds a..<b`.
