@@ -43,21 +43,26 @@ public struct S4DChannel: Sendable {
     }
 
     /// K (L): the kernel above. Powers z_nˡ are re-anchored every 64 steps at the exact
-    /// e^{lΔΛ_n} (as `S4D.kernel`), and a mode stops once they underflow.
+    /// e^{lΔΛ_n} (as `S4D.kernel`; a mode whose power underflows contributes 0 from there on),
+    /// and advanced by multiplication in between, four modes at a time in SIMD lanes (the
+    /// products of different modes are independent: four chains instead of one).
     /// - Complexity: O(M·L).
     public func kernel(length: Int) -> [Double] {
-        let (lambda, z, e) = discretized()
-        let step = exp(logStep)
+        let lanes = ModeLanes(self)
         var k = [Double](repeating: 0, count: length)                   // (L)
-        for n in 0..<modes {
-            let w = c[n] * b[n] * e[n]
-            forEachPowerBlock(lambda[n], z[n], step: step, length: length) { start, end, p in
-                var (vr, vi) = (w.real * p.real - w.imaginary * p.imaginary, w.real * p.imaginary + w.imaginary * p.real)
-                let (zr, zi) = (z[n].real, z[n].imaginary)
-                for l in start..<end {
-                    k[l] += 2 * vr
-                    (vr, vi) = (vr * zr - vi * zi, vr * zi + vi * zr)
+        k.withUnsafeMutableBufferPointer { out in
+            var start = 0
+            while start < length, lanes.anchor(at: start, weighted: true) {
+                for l in start..<min(start + 64, length) {
+                    var sum = SIMD4<Double>()
+                    for g in 0..<lanes.groups {
+                        let (vr, vi, zr, zi) = (lanes.pr[g], lanes.pi[g], lanes.zr[g], lanes.zi[g])
+                        sum += vr
+                        (lanes.pr[g], lanes.pi[g]) = (vr * zr - vi * zi, vr * zi + vi * zr)
+                    }
+                    out[l] = 2 * sum.sum()                                // 2·Re Σ_n W_n z_nˡ
                 }
+                start += 64
             }
         }
         return k
@@ -75,36 +80,82 @@ public struct S4DChannel: Sendable {
     ///     ∂F/∂Λ = C B (Δz − E)/Λ · S + Δ W Q        → ∂logΛre = 2 Re(∂F/∂Λ)·Re Λ,  ∂Λim = −2 Im(∂F/∂Λ)
     ///     ∂F/∂Δ = C B z S + Λ W Q                   → ∂log Δ = Δ·Σ_n 2 Re(∂F_n/∂Δ)
     ///
-    /// S and Q are transposed Vandermonde products, computed with the same anchored powers.
+    /// S and Q are transposed Vandermonde products, computed with the kernel's anchored powers.
     /// - Precondition: G has the kernel's length.
     /// - Complexity: O(M·L).
     public func kernelBackward(_ g: [Double]) -> S4DChannelGradient {
         let (lambda, z, e) = discretized()
+        let (s, q) = transposedVandermonde(g)                            // (M) each
         let step = exp(logStep)
         var out = S4DChannelGradient(modes: modes)
         for n in 0..<modes {
-            var (s, q) = (Complex<Double>.zero, Complex<Double>.zero)
-            forEachPowerBlock(lambda[n], z[n], step: step, length: g.count) { start, end, p in
-                var (pr, pi) = (p.real, p.imaginary)
-                let (zr, zi) = (z[n].real, z[n].imaginary)
-                var (sr, si, qr, qi) = (0.0, 0.0, 0.0, 0.0)
-                for l in start..<end {
-                    let (gl, lg) = (g[l], Double(l) * g[l])
-                    sr += gl * pr; si += gl * pi; qr += lg * pr; qi += lg * pi
-                    (pr, pi) = (pr * zr - pi * zi, pr * zi + pi * zr)
-                }
-                s += Complex(sr, si); q += Complex(qr, qi)
-            }
             let (w, cb) = (c[n] * b[n] * e[n], c[n] * b[n])
-            let dLambda = cb * (z[n].multiplied(by: step) - e[n]) / lambda[n] * s + w * q.multiplied(by: step)
-            let dStep = cb * z[n] * s + lambda[n] * w * q
-            out.c[n] = (b[n] * e[n] * s).conjugate.multiplied(by: 2)
-            out.b[n] = (c[n] * e[n] * s).conjugate.multiplied(by: 2)
+            let dLambda = cb * (z[n].multiplied(by: step) - e[n]) / lambda[n] * s[n] + w * q[n].multiplied(by: step)
+            let dStep = cb * z[n] * s[n] + lambda[n] * w * q[n]
+            out.c[n] = (b[n] * e[n] * s[n]).conjugate.multiplied(by: 2)
+            out.b[n] = (c[n] * e[n] * s[n]).conjugate.multiplied(by: 2)
             out.logAReal[n] = 2 * dLambda.real * lambda[n].real
             out.aImag[n] = -2 * dLambda.imaginary
             out.logStep += 2 * dStep.real * step
         }
         return out
+    }
+
+    /// (S_n = Σ_l G_l z_nˡ, Q_n = Σ_l l·G_l z_nˡ), (M) each, with the kernel's anchored powers,
+    /// four modes per SIMD lane group. - Complexity: O(M·L).
+    func transposedVandermonde(_ g: [Double]) -> (s: [Complex<Double>], q: [Complex<Double>]) {
+        let lanes = ModeLanes(self)
+        var (sr, si, qr, qi) = ([SIMD4<Double>](repeating: .zero, count: lanes.groups), [SIMD4<Double>](repeating: .zero, count: lanes.groups),
+                                [SIMD4<Double>](repeating: .zero, count: lanes.groups), [SIMD4<Double>](repeating: .zero, count: lanes.groups))
+        var start = 0
+        while start < g.count, lanes.anchor(at: start, weighted: false) {
+            for l in start..<min(start + 64, g.count) {
+                let (gl, lg) = (SIMD4(repeating: g[l]), SIMD4(repeating: Double(l) * g[l]))
+                for k in 0..<lanes.groups {
+                    let (pr, pi, zr, zi) = (lanes.pr[k], lanes.pi[k], lanes.zr[k], lanes.zi[k])
+                    sr[k] += gl * pr; si[k] += gl * pi; qr[k] += lg * pr; qi[k] += lg * pi
+                    (lanes.pr[k], lanes.pi[k]) = (pr * zr - pi * zi, pr * zi + pi * zr)
+                }
+            }
+            start += 64
+        }
+        let lane = { (v: [SIMD4<Double>], n: Int) in v[n / 4][n % 4] }
+        return ((0..<modes).map { Complex(lane(sr, $0), lane(si, $0)) }, (0..<modes).map { Complex(lane(qr, $0), lane(qi, $0)) })
+    }
+}
+
+/// A channel's modes in groups of four SIMD lanes (padded with zero modes): z, the weights
+/// W = C·B·E, and the running power (times W for the kernel), re-anchored every 64 steps.
+final class ModeLanes {
+    let groups: Int
+    let lambda: [Complex<Double>], weight: [Complex<Double>], step: Double
+    let zr: UnsafeMutablePointer<SIMD4<Double>>, zi: UnsafeMutablePointer<SIMD4<Double>>   // (groups)
+    let pr: UnsafeMutablePointer<SIMD4<Double>>, pi: UnsafeMutablePointer<SIMD4<Double>>   // (groups): running value
+
+    init(_ channel: S4DChannel) {
+        let (lambda, z, e) = channel.discretized()
+        (self.lambda, step, groups) = (lambda, exp(channel.logStep), (channel.modes + 3) / 4)
+        weight = (0..<channel.modes).map { channel.c[$0] * channel.b[$0] * e[$0] }
+        (zr, zi, pr, pi) = (.allocate(capacity: groups), .allocate(capacity: groups), .allocate(capacity: groups), .allocate(capacity: groups))
+        for p in [zr, zi, pr, pi] { p.initialize(repeating: .zero, count: groups) }
+        for n in z.indices { zr[n / 4][n % 4] = z[n].real; zi[n / 4][n % 4] = z[n].imaginary }
+    }
+
+    deinit { [zr, zi, pr, pi].forEach { $0.deallocate() } }
+
+    /// Sets the running values to (W_n·)e^{start·Δ·Λ_n} (exactly: exp, cos, sin); false when
+    /// every mode has underflowed to 0 (nothing more to add). At start = 0 the power is 1 (Δ·Λ
+    /// itself may overflow when Δ is huge). - Complexity: O(M).
+    func anchor(at start: Int, weighted: Bool) -> Bool {
+        var alive = false
+        for n in lambda.indices {
+            let magnitude = start == 0 ? 1 : exp(step * lambda[n].real * Double(start))
+            let angle = start == 0 || magnitude == 0 ? 0 : step * lambda[n].imaginary * Double(start)
+            let p = Complex(magnitude * cos(angle), magnitude * sin(angle)) * (weighted ? weight[n] : Complex(1, 0))
+            (pr[n / 4][n % 4], pi[n / 4][n % 4]) = (p.real, p.imaginary)
+            alive = alive || magnitude > 0
+        }
+        return alive
     }
 }
 
@@ -119,22 +170,5 @@ public struct S4DChannelGradient: Sendable {
     init(modes: Int) {
         (logAReal, aImag) = ([Double](repeating: 0, count: modes), [Double](repeating: 0, count: modes))
         (b, c, logStep) = ([Complex<Double>](repeating: .zero, count: modes), [Complex<Double>](repeating: .zero, count: modes), 0)
-    }
-}
-
-/// Calls `body(start, end, z^start)` for blocks of 64 indices of 0..<length, z^start formed
-/// exactly as e^{start·Δ·Λ} (so rounding restarts every block); stops once |z^start| underflows
-/// to 0 (the mode contributes nothing after that).
-/// - Complexity: O(length/64) exponentials, plus `body`.
-@inline(__always)
-func forEachPowerBlock(_ lambda: Complex<Double>, _ z: Complex<Double>, step: Double, length: Int,
-                       _ body: (Int, Int, Complex<Double>) -> Void) {
-    var start = 0
-    while start < length {
-        let magnitude = start == 0 ? 1 : exp(step * lambda.real * Double(start))
-        if magnitude == 0 { return }
-        let angle = start == 0 ? 0 : step * lambda.imaginary * Double(start)
-        body(start, min(start + 64, length), Complex(magnitude * cos(angle), magnitude * sin(angle)))
-        start += 64
     }
 }
