@@ -18,20 +18,37 @@ public enum SiLU {
         return z.isInfinite ? (z > 0 ? 1 : 0) : s * (1 + z * (1 - s))
     }
 
-    /// y = SiLU(x) entrywise. `x` (rows, cols) → (rows, cols). - Complexity: O(rows·cols).
+    /// σ(x) of every entry, with e^{−x} from the vector exp (libmvec, `vectorExp`): σ = 1/(1 + e^{−x})
+    /// has no cancellation for any x, and e^{−x} = ∞ for x ≪ 0 gives σ = 0 exactly.
+    static func sigmoids(_ x: Matrix) -> [Double] {
+        var e = vectorExp(x.elements.map { -$0 })                     // (rows·cols) e^{−x}
+        for i in e.indices { e[i] = 1 / (1 + e[i]) }
+        return e
+    }
+
+    /// y = SiLU(x) = x·σ(x) entrywise. `x` (rows, cols) → (rows, cols).
+    /// - Complexity: O(rows·cols), one vectorised exp per entry.
     public static func forward(_ x: Matrix) -> Matrix {
         var y = x                                                     // (rows, cols)
-        for i in y.elements.indices { y.elements[i] = silu(x.elements[i]) }
+        let s = sigmoids(x)
+        for i in y.elements.indices {
+            let v = x.elements[i]
+            y.elements[i] = v.isInfinite ? silu(v) : v * s[i]         // silu(−∞) = −0, not −∞·0 = NaN
+        }
         return y
     }
 
     /// ∂ℓ/∂x = ∂ℓ/∂y ⊙ SiLU'(x). `x` is the forward's input.
     /// - Throws: `shapeMismatch` unless ∂ℓ/∂y has x's shape; `nonFinite` for NaN/∞ in it.
-    /// - Complexity: O(rows·cols).
+    /// - Complexity: O(rows·cols), one vectorised exp per entry.
     public static func backward(_ x: Matrix, outputGradient dy: Matrix, _ name: String = "SiLU") throws -> Matrix {
         try requireGradient(dy, rows: x.rows, cols: x.cols, "∂ℓ/∂y of \(name) (rows, cols)")
         var dx = dy                                                   // (rows, cols)
-        for i in dx.elements.indices { dx.elements[i] *= derivative(x.elements[i]) }
+        let s = sigmoids(x)
+        for i in dx.elements.indices {
+            let v = x.elements[i]
+            dx.elements[i] *= v.isInfinite ? derivative(v) : s[i] * (1 + v * (1 - s[i]))
+        }
         return dx
     }
 }

@@ -16,7 +16,10 @@ import Foundation
 /// **What the sources say about the recipe** (attributed to the paper or to the code):
 /// - Mamba (Gu & Dao 2023), §4.2: language models "follow the training recipe described in
 ///   Brown et al. (2020)" (GPT-3), details in Appendix E.2; the "Transformer++" baseline adds
-///   RMSNorm, no linear bias and higher learning rates. The β₂ = 0.95 default here is GPT-3's.
+///   RMSNorm, no linear bias and higher learning rates. The defaults here (β₂ = 0.95, λ = 0.1,
+///   clipping at 1, warm-up then cosine decay) are those of GPT-3-style recipes; the numbers of
+///   Appendix E.2 itself were not re-read when this was written — check them there before
+///   quoting them as the paper's.
 /// - Mamba's reference *code* (`mamba_simple.py`) marks `A_log` and `D` `_no_weight_decay`
 ///   (and protects the Δ bias `dt_proj.bias` from re-initialisation with `_no_reinit`); Mamba-2's
 ///   code marks its `dt_bias` `_no_weight_decay` too. Hence `.noDecay` for A_log, D and the Δ bias
