@@ -7,7 +7,41 @@ import StateSpace
 /// the recomputing mode's overhead and memory), and the S4D layer's gradient with FFTW's share.
 func learningBenchmarks(repetitions: Int) throws {
     try selectiveScanGradientBenchmarks(repetitions: repetitions)
+    try mambaBlockGradientBenchmarks(repetitions: repetitions)
     try s4dGradientBenchmarks(repetitions: repetitions)
+}
+
+/// One Mamba block (d_model = 256, d_inner = 512, N = 16, one sequence of L = 2048): training
+/// forward (keeping its tape) and backward, in both scan-gradient modes, interleaved.
+func mambaBlockGradientBenchmarks(repetitions: Int) throws {
+    let (l, d, n) = (2048, 256, 16)
+    var rng = SplitMix64(seed: 17)
+    let x = try Matrix(rows: l, cols: d, elements: (0..<l * d).map { _ in rng.nextGaussian() })     // (L, d_model)
+    let dy = try Matrix(rows: l, cols: d, elements: (0..<l * d).map { _ in rng.nextGaussian() })    // (L, d_model)
+    let modes: [ScanGradientMode] = [.storedStates, .recomputed(checkpointEvery: 64)]
+    var blocks = try modes.map { mode in
+        var seeded = SplitMix64(seed: 19)
+        return try MambaMixer(modelWidth: d, core: try S6Core(width: 2 * d, stateSize: n, dtRank: d / 16, gradientMode: mode, rng: &seeded),
+                              rng: &seeded)
+    }
+    var times = [[Double]](repeating: [], count: 4)                    // fwd/bwd stored, fwd/bwd recomputed
+    var progress = Progress("Mamba block gradient", total: repetitions)
+    for _ in 0..<repetitions {
+        for k in blocks.indices {
+            var tape: MambaMixer<S6Core>.Tape?
+            times[2 * k].append(try Timing.seconds { tape = try blocks[k].forward(x, length: l).tape })
+            times[2 * k + 1].append(try Timing.seconds { _ = try blocks[k].backward(tape!, outputGradient: dy) })
+        }
+        progress.advance()
+    }
+    let m = times.map(Timing.medianOf)
+    print(renderTable(header: ["Mamba block, d_model = \(d), L = \(l), N = \(n)", "median", "ratio"], rows: [
+        ["training forward, stored states", Timing.format(m[0]), ""],
+        ["backward, stored states", Timing.format(m[1]), String(format: "%.2f× its forward (target ≤ 3)", m[1] / m[0])],
+        ["training forward, recomputed (T = 64)", Timing.format(m[2]), ""],
+        ["backward, recomputed (T = 64)", Timing.format(m[3]), String(format: "%.2f× its forward", m[3] / m[2])],
+        ["forward + backward: recomputed ÷ stored", "", String(format: "%.2f×", (m[2] + m[3]) / (m[0] + m[1]))],
+    ]))
 }
 
 /// Selective scan at Mamba's sizes (B = 1, D = 1536, L = 2048, N = 16), all cores: inference
