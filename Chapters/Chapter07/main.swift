@@ -124,7 +124,8 @@ func weightedScanLoss(_ a: Double, _ x: [Double], weights: [Double]) -> Double {
 
 func everyBackward(_ book: Notebook) throws {
     book.cell("3. Every backward pass against central differences", """
-        Each layer of a Mamba language model has a hand-derived backward pass, with its
+        Each layer of a Mamba language model (the embedding and the cross-entropy are checked
+        inside the last row's whole model) has a hand-derived backward pass, with its
         derivation in its doc comment. Each is checked here the same way: draw a random input x
         and a random G, take ℓ = Σ G ⊙ layer(x) (so ∂ℓ/∂output = G), run the backward pass, and
         compare every parameter's gradient (up to 6 entries of each) and ∂ℓ/∂x (12 entries) with
@@ -176,6 +177,14 @@ func layerChecks(dropBias: Bool) -> [LayerCheck] {
             return (try compareLayerGradients(layer, rows: size(&rng, 2...12), width: d, rng: &rng,
                                               forward: { try $0.forward($1) }, backward: { try $0.backward($1, outputGradient: $2) }), "d = \(d)")
         }),
+        ("SiLU, softplus", { rng in
+            let (rows, d) = (size(&rng, 2...12), size(&rng, 2...9))
+            let silu = try compareLayerGradients(NoParameters(), rows: rows, width: d, rng: &rng,
+                                                 forward: { SiLU.forward($1) }, backward: { try SiLU.backward($1, outputGradient: $2) })
+            let softplus = try compareLayerGradients(NoParameters(), rows: rows, width: d, rng: &rng,
+                                                     forward: { Softplus.forward($1) }, backward: { try Softplus.backward($1, outputGradient: $2) })
+            return (silu.combined(with: softplus), "\(rows)×\(d)")
+        }),
         ("causal conv1d (K = 4)", { rng in
             let (d, l) = (size(&rng, 2...8), size(&rng, 3...11))
             let layer = try CausalConv1d(width: d, rng: &rng)
@@ -224,6 +233,11 @@ func compareLayerGradients<M: Trainable>(_ layer: M, rows: Int, width: Int, rng:
     let dx = try backward(&analytic, x, g)
     let parameters = try compareParameterGradients(analytic, rng: &rng) { try loss($0, x) }
     return parameters.combined(with: try compareInputGradient(x, analytic: dx, rng: &rng) { try loss(layer, $0) })
+}
+
+/// A layer without parameters (an activation) for `compareLayerGradients`.
+struct NoParameters: Trainable {
+    mutating func forEachParameter(_ body: (inout Parameter) throws -> Void) rethrows {}
 }
 
 /// A 2-layer Mamba language model (V = 7, d_model = 4) with ℓ = cross-entropy on random targets.
