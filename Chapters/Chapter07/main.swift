@@ -86,11 +86,11 @@ func unshiftedAdjointGradient(_ m: ScalarRecurrence, _ x: [Double], states: [Dou
 
 func swiftDifferentiation(_ book: Notebook) throws {
     book.cell("2. Swift differentiates the same recurrence", """
-        Swift is the one language among this field's references (Python, JAX, C++/CUDA) whose
-        compiler can differentiate ordinary code: mark a function `@differentiable(reverse)` and
-        `gradient(at:of:)` returns its reverse-mode gradient, the compiler having generated the
-        backward pass (`import _Differentiation`, still an underscored, experimental module in
-        Swift 6). Below, a time-invariant channel h_t = a·h_{t−1} + x_t, y_t = h_t, with loss
+        PyTorch records a tape while Python runs and JAX traces the function; Swift builds
+        differentiation into its compiler, as a source transformation of ordinary code: mark a
+        function `@differentiable(reverse)` and `gradient(at:of:)` returns its reverse-mode
+        gradient, the compiler having generated the backward pass (`import _Differentiation`,
+        still an underscored, experimental module in Swift 6). Below, a time-invariant channel h_t = a·h_{t−1} + x_t, y_t = h_t, with loss
         Σ_t w_t·y_t, written as a plain loop and differentiated by the compiler with respect to a
         and to every x_t; then the same gradients from cell 1's hand-derived reverse scan
         (∂ℓ/∂a = Σ_t h_{t−1}·λ_t, since the one a is used at every step).
@@ -128,16 +128,20 @@ func everyBackward(_ book: Notebook) throws {
         inside the last row's whole model) has a hand-derived backward pass, with its
         derivation in its doc comment. Each is checked here the same way: draw a random input x
         and a random G, take ℓ = Σ G ⊙ layer(x) (so ∂ℓ/∂output = G), run the backward pass, and
-        compare every parameter's gradient (up to 6 entries of each) and ∂ℓ/∂x (12 entries) with
+        compare every parameter's gradient and ∂ℓ/∂x, on a random sample of their entries, with
         central differences of the forward pass, in Float64. The number compared is the
         norm-wise relative error max|analytic − numeric| / max|numeric| per array, worst array
-        shown. Each layer is tried on three random shapes (batch B ≥ 2 so that no information may
-        leak between sequences; L not a multiple of anything in particular).
+        shown. Each layer is tried on three random shapes (batch B ≥ 2, so that sequence
+        boundaries fall inside every check; some lengths beyond 64 and 256, where the S4D kernel
+        and the scan switch to blocked loops).
 
         The numeric side is the fourth-order quotient (−f(θ+2h) + 8f(θ+h) − 8f(θ−h) + f(θ−2h))/12h
-        with h = 10⁻³·max(1, |θ|): truncation ~h⁴ and rounding ~ε/h are both ~1e-13, so the limit
-        1e-6 judges the derivation, not the quotient, while a wrong derivation (a dropped term, a
-        transposed matrix) gives errors of order 1. An array whose whole gradient is below a
+        with h = 10⁻³·max(1, |θ|): for a smooth loss of order 1, truncation ~h⁴ and rounding ~ε/h
+        are both ~1e-13. Where the loss varies fast in a parameter the quotient is worse — S4D's
+        log Δ enters through e^{Δλk} for every lag k, so its fifth derivative is large (that row
+        uses h = 10⁻⁴) — and the table's measured errors, up to ~1e-8, show it: still 100×
+        below the limit 1e-6, while a wrong derivation (a dropped term, a transposed matrix)
+        gives errors of order 1. An array whose whole gradient is below a
         thousandth of the largest one compared with it (a deep layer's Δ projection, say) is
         judged relative to that thousandth (`GradientDiscrepancy`).
         """)
@@ -153,7 +157,7 @@ func everyBackward(_ book: Notebook) throws {
         }
         rows.append([name, shapes.joined(separator: "; "), "\(worst.entries)", String(format: "%.1e", worst.relativeError), worst.worst])
         book.check(.bound("\(name): backward = central differences", worst.relativeError, .lessOrEqual, 1e-6,
-                          reason: "the fourth-order quotient's own error is ~1e-13; a wrong term is ~1"))
+                          reason: "the quotient's own error: ~1e-13 for a smooth loss, up to ~1e-8 measured where it varies fast; a wrong term is ~1"))
     }
     book.table(header: ["layer", "shapes tried", "entries", "worst rel err", "worst array"], rows: rows)
 }
@@ -193,17 +197,22 @@ func layerChecks(dropBias: Bool) -> [LayerCheck] {
                                               backward: { try $0.backward($1, length: l, outputGradient: $2) }), "B = 2, L = \(l), d = \(d)")
         }),
         ("S6 core (selective scan)", { rng in
-            let (d, n, l) = (size(&rng, 2...8), size(&rng, 2...6), size(&rng, 3...13))
-            let core = try S6Core(width: d, stateSize: n, dtRank: size(&rng, 1...3), rng: &rng)
+            // One draw in three is long (L > 256) and recomputes its states every 4 steps, so the
+            // scan's chunked paths are differentiated too.
+            let long = size(&rng, 0...2) == 0
+            let (d, n, l) = (size(&rng, 2...8), size(&rng, 2...6), long ? size(&rng, 257...300) : size(&rng, 3...13))
+            let core = try S6Core(width: d, stateSize: n, dtRank: size(&rng, 1...3), gradientMode: long ? .recomputed(checkpointEvery: 4) : .storedStates, rng: &rng)
             let checked = dropBias ? DroppedBiasGradient(core) : nil
             let discrepancy = try checked.map { try compareMixerGradients($0, batch: 2, length: l, rng: &rng) }
                 ?? compareMixerGradients(core, batch: 2, length: l, rng: &rng)
             return (discrepancy, "B = 2, L = \(l), D = \(d), N = \(n)")
         }),
         ("S4D core (FFT convolution)", { rng in
-            let (h, n, l) = (size(&rng, 1...4), 2 * size(&rng, 1...4), size(&rng, 3...40))
+            let (h, n, l) = (size(&rng, 1...4), 2 * size(&rng, 1...4), size(&rng, 3...200))   // beyond 64: the kernel's power blocks
             let core = try S4DCore(width: h, stateSize: n, rng: &rng)
-            return (try compareMixerGradients(core, batch: 2, length: l, rng: &rng), "B = 2, L = \(l), H = \(h), N = \(n)")
+            // log Δ enters as e^{Δλk} for lags k up to L: its fifth derivative grows like (Δ|λ|L)⁵,
+            // so the quotient takes a smaller step here (truncation h⁴ falls 10⁴-fold, rounding ε/h grows 10-fold).
+            return (try compareMixerGradients(core, batch: 2, length: l, step: 1e-4, rng: &rng), "B = 2, L = \(l), H = \(h), N = \(n)")
         }),
         ("Mamba block (S6 inside)", { rng in
             let (d, l) = (size(&rng, 2...6), size(&rng, 3...9))
@@ -285,46 +294,67 @@ func storedOrRecomputed(_ book: Notebook) throws {
         pass re-runs each chunk from its checkpoint, last chunk first, into a T·N scratch, then
         runs the reverse scan through it. Same floating-point operations on the same values, so
         the gradients must be *identical*, not merely close. Below, one sequence at
-        (L, D, N) = (2048, 256, 16) with Mamba's initialisation; memory is the rise of the
-        process's peak resident set during forward + backward (`PeakResidentMemory`), which also
-        counts the O(L·D) buffers both modes need (per-channel copies of the inputs, gradients).
+        (L, D, N) = (2048, 256, 16) with Mamba's initialisation. Memory is the rise of the
+        process's peak resident set during forward + backward (`PeakResidentMemory`), with the
+        allocator told to keep freed memory (`RetainedMemory`) and one unmeasured run first, so
+        the O(L·D) buffers both modes need (per-channel copies of the inputs, the gradients)
+        are already resident and each mode's rise is what it needs *beyond* them.
         """)
     let (l, d, n, every) = (2048, 256, 16, 64)
     let selection = try SelectiveParameters(channels: d, stateSize: n, dtRank: 16, rng: &book.rng)
     let x = try Matrix(rows: l, cols: d, elements: (0..<l * d).map { _ in book.rng.nextGaussian() })    // (L, D)
     let inputs = try selection.scanInputs(x)
     let dy = try Matrix(rows: l, cols: d, elements: (0..<l * d).map { _ in book.rng.nextGaussian() })   // (L, D)
-    func run(_ mode: ScanGradientMode) throws -> SelectiveScanGradients {
+    func run(_ mode: ScanGradientMode) throws -> (gradients: SelectiveScanGradients, kept: Int) {
         let tape = try selectiveScanForward(inputs, mode: mode).tape
-        return try selectiveScanBackward(tape, outputGradient: dy)
+        return (try selectiveScanBackward(tape, outputGradient: dy), tape.keptBytes)
     }
     let storesBoth = book.injects("states-stored-twice", "the 'recomputing' run stores every state too (no checkpoints)")
-    let recomputed = try PeakResidentMemory.growth { try run(storesBoth ? .storedStates : .recomputed(checkpointEvery: every)) }
+    let checkpointed: ScanGradientMode = storesBoth ? .storedStates : .recomputed(checkpointEvery: every)
+    RetainedMemory.retainFreedMemory()
+    _ = try run(.recomputed(checkpointEvery: every))                             // the shared buffers become resident
+    let recomputed = try PeakResidentMemory.growth { try run(checkpointed) }
     let stored = try PeakResidentMemory.growth { try run(.storedStates) }
-    for (name, a, b) in [("∂ℓ/∂x", stored.result.x, recomputed.result.x), ("∂ℓ/∂Δ", stored.result.delta, recomputed.result.delta),
-                         ("∂ℓ/∂A", stored.result.a, recomputed.result.a), ("∂ℓ/∂B", stored.result.b, recomputed.result.b)] {
-        book.check(.agreement("\(name): stored states = recomputed from checkpoints (T = \(every))", a.elements, b.elements,
+    let (s, r) = (stored.result.gradients, recomputed.result.gradients)
+    for (name, a, b) in [("x", s.x, r.x), ("Δ", s.delta, r.delta), ("A", s.a, r.a), ("B", s.b, r.b), ("C", s.c, r.c), ("h₀", s.initialState, r.initialState)] {
+        book.check(.agreement("∂ℓ/∂\(name): stored states = recomputed from checkpoints (T = \(every))", a.elements, b.elements,
                               tolerance: 0, reason: "the same operations on the same values: bit-identical"))
     }
-    let statesBytes = Double(l * d * n * 8)
-    if let storedBytes = stored.bytes, let recomputedBytes = recomputed.bytes {
-        book.check(.bound("stored mode's peak memory rise ≥ 0.9 × L·D·N doubles (\(Int(statesBytes / 1e6)) MB)", Double(storedBytes), .greaterOrEqual,
-                          0.9 * statesBytes, reason: "it writes every state once: each page of them is resident"))
-        book.check(.bound("recomputing saves ≥ ½ of the states' size (stored rise − recomputed rise)", Double(storedBytes - recomputedBytes),
-                          .greaterOrEqual, 0.5 * statesBytes,
-                          reason: "its tape is 1 MB against 67 MB; both modes also fault in O(L·D) buffers (inputs transposed per channel, gradients) that the allocator may or may not return between runs, so only the saving is compared"))
-        book.table(header: ["mode", "states kept", "peak memory rise"], rows: [
-            ["stored", "L·D·N = \(l * d * n)", String(format: "%.1f MB", Double(storedBytes) / 1e6)],
-            ["recomputed, T = \(every)", "⌈L/T⌉·D·N = \(l / every * d * n)", String(format: "%.1f MB", Double(recomputedBytes) / 1e6)]])
-    }
+    book.check(.agreement("∂ℓ/∂D: stored = recomputed", s.skip, r.skip, tolerance: 0, reason: "as above"))
+    try memoryTable(book, stored: stored.bytes, recomputed: recomputed.bytes, kept: (stored.result.kept, recomputed.result.kept),
+                    statesBytes: Double(l * d * n * 8), every: every)
+    try timeBothModes(book) { try run($0 ? .storedStates : .recomputed(checkpointEvery: every)) }
+}
+
+/// Cell 4's memory checks and table: each mode's peak resident rise beside the bytes its tape keeps.
+func memoryTable(_ book: Notebook, stored: Int?, recomputed: Int?, kept: (Int, Int), statesBytes: Double, every: Int) throws {
+    guard let stored, let recomputed else { return book.finding("This system cannot report a peak resident set: memory not measured.") }
+    book.check(.bound("stored mode's peak memory rise ≥ 0.9 × L·D·N doubles (\(Int(statesBytes / 1e6)) MB)", Double(stored), .greaterOrEqual,
+                      0.9 * statesBytes, reason: "beyond the shared buffers it needs every state: each page of them is written"))
+    book.check(.bound("recomputing mode's peak memory rise ≤ 0.1 × the states' size", Double(recomputed), .lessOrEqual, 0.1 * statesBytes,
+                      reason: "beyond the shared buffers it needs its tape (⌈L/T⌉·D·N doubles = 1 MB) and a T·N scratch"))
+    book.table(header: ["mode", "tape keeps", "peak memory rise (measured)"], rows: [
+        ["stored states", String(format: "%.1f MB", Double(kept.0) / 1e6), String(format: "%.1f MB", Double(stored) / 1e6)],
+        ["recomputed, T = \(every)", String(format: "%.1f MB", Double(kept.1) / 1e6), String(format: "%.1f MB", Double(recomputed) / 1e6)]])
+}
+
+/// Cell 4's timing: forward + backward in each mode, alternating, 7 times; min, median and max.
+func timeBothModes(_ book: Notebook, _ run: (Bool) throws -> Any) throws {
     guard !book.skipsTimings else { return }
-    let storedTime = try book.medianTime(repetitions: 3) { _ = try run(.storedStates) }
-    let recomputedTime = try book.medianTime(repetitions: 3) { _ = try run(.recomputed(checkpointEvery: every)) }
-    let ratio = recomputedTime / storedTime
-    let verdict = ratio < 1 ? "recomputing was the faster mode here: writing and re-reading every state cost more than running the forward scan twice"
-        : String(format: "recomputing cost %.0f%% more: the second forward scan", (ratio - 1) * 100)
-    book.finding(String(format: "Forward + backward took %.0f ms with stored states and %.0f ms recomputing them (%.2f×): %@.",
-                        storedTime * 1e3, recomputedTime * 1e3, ratio, verdict))
+    var times: [[Double]] = [[], []]                                            // stored, recomputed
+    for _ in 0..<7 {
+        for (k, stored) in [true, false].enumerated() {
+            let start = Date()
+            _ = try run(stored)
+            times[k].append(Date().timeIntervalSince(start))
+        }
+    }
+    let sorted = times.map { $0.sorted() }
+    let describe = { (t: [Double]) in String(format: "median %.0f ms (min %.0f, max %.0f)", t[3] * 1e3, t[0] * 1e3, t[6] * 1e3) }
+    book.finding("Forward + backward, 7 alternating runs of each: stored states \(describe(sorted[0])); recomputed \(describe(sorted[1])); " +
+                 String(format: "ratio of medians %.2f. ", sorted[1][3] / sorted[0][3]) +
+                 "Both modes recompute Ā's exponentials in the backward pass; recomputing adds the state updates of one more " +
+                 "forward pass and saves writing and re-reading L·D·N states. Which is faster depends on the machine and its load.")
 }
 
 func gradientOverDistance(_ book: Notebook) throws {
@@ -333,45 +363,63 @@ func gradientOverDistance(_ book: Notebook) throws {
         ∂y_{L−1}/∂x_s (summed over output channels, norm over input channels) against the
         distance L−1−s, at L = 2048, for three untrained layers:
 
-        - a **tanh RNN** (H = 64, W of spectral radius 0.95): every step multiplies the gradient
-          by diag(1 − h²)·Wᵀ, so it shrinks geometrically with distance — the vanishing gradient;
+        - a **tanh RNN** (H = 64, W = 0.95·G/√H with G Gaussian: spectral radius ≈ 0.95): every
+          step multiplies the gradient by diag(1 − h²)·Wᵀ, so it shrinks geometrically with
+          distance — the vanishing gradient;
         - an **S4D layer** (H = 16, N = 16, S4D-Lin, Δ log-uniform in [1e-3, 1e-1]): ∂y_{L−1}/∂x_s
           is the kernel K_{L−1−s}, which decays at rate Δ·|Re λ| = Δ/2 per step: channels with a
           small Δ remember for thousands of steps;
         - an **S6 core** (D = 16, N = 16, Mamba's initialisation): the decay is e^{Δ_t·A}, with Δ_t
           now chosen by each token.
 
-        The S4D curve is checked against the kernel computed independently (Vandermonde sum), since
-        for an LTI layer the gradient *is* the kernel.
+        The skip term D·x_t is set to 0 in both SSMs, so the curves show the state's memory only.
+        For the LTI layer the gradient *is* the kernel, so its curve is checked against the
+        impulse response of the same layer run as a recurrence (`step`, one token at a time:
+        e^{ΔΛ} powers by repeated multiplication) — an independent computation of K.
         """)
     let l = 2048
     let rnn = try TanhRNN(hidden: 64, spectralRadius: 0.95, rng: &book.rng)
     let u = (0..<l).map { _ in book.rng.nextGaussian() }                      // (L)
     let rnnGradient = rnn.lastOutputGradient(u).map(abs).reversed()            // by distance 0 … L−1
-    let s4d = try S4DCore("s4d", width: 16, stateSize: 16, rng: &book.rng)
-    let s6 = try S6Core("s6", width: 16, stateSize: 16, dtRank: 1, rng: &book.rng)
+    var s4d = try S4DCore("s4d", width: 16, stateSize: 16, rng: &book.rng)
+    var s6 = try S6Core("s6", width: 16, stateSize: 16, dtRank: 1, rng: &book.rng)
+    s4d.skip.value.elements = [Double](repeating: 0, count: 16)
+    s6.skip.value.elements = [Double](repeating: 0, count: 16)
     let s4dRows = try lastOutputGradient(s4d, length: l, rng: &book.rng)       // (L, H)
     let s6Rows = try lastOutputGradient(s6, length: l, rng: &book.rng)         // (L, D)
-    let kernels = try s4d.kernels(length: l)                                   // (H, L)
-    let fromKernel = (0..<l * 16).map { i in kernels[(i % 16) * l + (l - 1 - i / 16)] + (i / 16 == l - 1 ? s4d.skip.value.elements[i % 16] : 0) }
-    book.check(.agreement("S4D: backward's ∂y_{L−1}/∂x_s = K_{L−1−s} (+ D at s = L−1), Vandermonde", s4dRows.elements, fromKernel, tolerance: 1e-10,
-                          reason: "FFT correlation vs direct sum: rounding ~1e-15 × the FFT's log L growth"))
+    let impulse = try impulseResponse(s4d, length: l)                          // (L, H): row k = K_k
+    let fromImpulse = (0..<l * 16).map { i in impulse[l - 1 - i / 16, i % 16] }
+    book.check(.agreement("S4D: backward's ∂y_{L−1}/∂x_s = impulse response K_{L−1−s} of the recurrence", s4dRows.elements, fromImpulse,
+                          tolerance: 1e-9, reason: "FFT correlation vs 2048 recurrent steps: each accumulates rounding ~1e-13 relative to the largest entry"))
     let norms = { (m: Matrix) in (0..<l).map { s in (0..<m.cols).map { m[l - 1 - s, $0] * m[l - 1 - s, $0] }.reduce(0, +).squareRoot() } }
-    let curves = [("tanh RNN (H = 64, ρ = 0.95)", Array(rnnGradient)), ("S4D layer (H = 16, N = 16)", norms(s4dRows)),
+    let curves = [("tanh RNN (H = 64, ρ ≈ 0.95)", Array(rnnGradient)), ("S4D layer (H = 16, N = 16)", norms(s4dRows)),
                   ("S6 core (D = 16, N = 16)", norms(s6Rows))]
     for (name, curve) in curves {
-        book.finding(String(format: "%@: ‖∂y_{L−1}/∂x_s‖ falls from %.1e at distance 0 to %.1e at 100 and %.1e at 1000.",
-                            name, curve[0], curve[100], curve[1000]))
+        book.finding(String(format: "%@: ‖∂y_{L−1}/∂x_s‖ is %.1e at distance 1, %.1e at 100 and %.1e at 1000.",
+                            name, curve[1], curve[100], curve[1000]))
     }
-    var figure = Figure(name: "gradient-vs-distance", title: "How far back the gradient reaches (untrained layers, L = 2048)",
+    var figure = Figure(name: "gradient-vs-distance", title: "How far back the gradient reaches (untrained layers, L = 2048; D = 0)",
                         xLabel: "distance L−1−s (steps)", yLabel: "‖∂y_{L−1}/∂x_s‖ (log scale)",
                         series: curves.map { name, curve in
                             let kept = curve.indices.filter { curve[$0] > 1e-300 }
                             return Figure.Series(name, x: kept.map(Double.init), y: kept.map { curve[$0] })
                         })
     figure.logY = true
-    figure.extraCommands = ["set xrange [0:\(l - 1)]"]
+    figure.extraCommands = ["set xrange [0:\(l - 1)]", "set yrange [1e-24:100]"]
     try book.figure(figure)
+}
+
+/// The response of every channel of `layer` to a unit impulse at t = 0, by the recurrent `step`
+/// (one token at a time): row k is K_k (+ D at k = 0). (L, H).
+func impulseResponse(_ layer: S4DCore, length: Int) throws -> Matrix {
+    var state = layer.initialState(batch: 1)
+    var out = Matrix(zeros: length, layer.width)                               // (L, H)
+    for t in 0..<length {
+        let x = try Matrix(rows: 1, cols: layer.width, elements: [Double](repeating: t == 0 ? 1 : 0, count: layer.width))
+        let y = try layer.step(x, state: &state)
+        for h in 0..<layer.width { out[t, h] = y.elements[h] }
+    }
+    return out
 }
 
 /// ∂(Σ_channels y_{L−1})/∂x for one random sequence of `length` (L, width): row s is how much
@@ -400,6 +448,8 @@ func firstFit(_ book: Notebook) throws {
     let target = try MassSpringDamper(mass: 1, stiffness: pow(2 * Double.pi * 0.05, 2), damping: 0.05)
         .stateSpace.discretized(step: 1, method: .zoh)
     var layer = try S4DCore("s4d", width: 1, stateSize: 16, rng: &book.rng)
+    var untrained = try layer.kernels(length: 200)                              // (200): before training
+    untrained[0] += layer.skip.value.elements[0]
     let (l, batch, steps) = (512, 4, 400)
     let frozen = book.injects("ssm-frozen", "the fit's SSM group (Λ, B, log Δ) never moves: its learning rate is 1e-12")
     var optimizer = AdamW(try .init(learningRate: 0.05, ssmLearningRate: frozen ? 1e-12 : 0.05, weightDecay: 0))
@@ -418,8 +468,8 @@ func firstFit(_ book: Notebook) throws {
         try optimizer.step(&layer, learningRateFactor: schedule.factor(at: step))
     }
     let (first, last) = (losses[0], TrainingHistory.tail(losses, 20))
-    book.check(.bound("normalised loss falls ≥ 3 orders of magnitude (mean of the last 20 steps ÷ first step)", last / first, .lessOrEqual, 1e-3,
-                      reason: "a layer that learns nothing stays near 1; measured over seeds 1–8: 2e-6 to 5e-5"))
+    book.check(.bound("normalised loss falls to ≤ 2e-4 of its start (mean of the last 20 steps ÷ first step)", last / first, .lessOrEqual, 2e-4,
+                      reason: "a layer that learns nothing stays near 1; over seeds 0–29 the ratio was 3e-6 to 6.3e-5, and a wrong Λ gradient beyond lag 64 gave 4e-4"))
     book.finding(String(format: "Loss %.2e at step 1, %.2e over the last 20 of %d steps.", first, last, steps))
     var learned = try layer.kernels(length: 200)                               // (200): K_k, and at k = 0 the skip D as well
     learned[0] += layer.skip.value.elements[0]
@@ -428,8 +478,11 @@ func firstFit(_ book: Notebook) throws {
                           reason: "the fit only sees input–output pairs; a loss of ~1e-5 leaves kernel errors of a few 1e-3, a layer that learned nothing is off by ~1"))
     try book.figure(Figure(name: "fit-kernel", title: "The kernel the S4D layer learned against the mass–spring system's impulse response",
                            xLabel: "lag k (steps)", yLabel: "K_k (position per unit force)",
-                           series: [.init("system (ZOH, Δ = 1)", x: truth.indices.map(Double.init), y: truth, style: "lines lw 4"),
-                                    .init("learned S4D kernel", x: learned.indices.map(Double.init), y: learned, style: "lines lw 2 dt 2")]))
+                           series: [.init("before training", x: untrained.indices.map(Double.init), y: untrained, style: "lines lw 1 lc rgb '#999999'"),
+                                    .init("system (ZOH, Δ = 1)", x: truth.indices.map(Double.init), y: truth, style: "lines lw 4"),
+                                    .init("learned S4D kernel", x: learned.indices.map(Double.init), y: learned, style: "lines lw 2 dt 2"),
+                                    .init("learned − system (error)", x: learned.indices.map(Double.init), y: zip(learned, truth).map { $0 - $1 },
+                                          style: "lines lw 2")]))
     var figure = Figure(name: "fit-loss", title: "Fitting an S4D layer to a mass–spring system: training loss",
                         xLabel: "optimiser step", yLabel: "normalised mean squared error (log scale)",
                         series: [.init("S4D, N = 16", x: losses.indices.map { Double($0 + 1) }, y: losses)])
@@ -451,9 +504,9 @@ func whatComesNext(_ book: Notebook) {
            the states kept and the peak memory; at which T does the recomputing mode stop saving
            memory, and why does its run time hardly depend on T?
         2. In cell 5, raise the tanh RNN's spectral radius to 1.0 and 1.5. What happens to the
-           gradient curve, and why can the tanh not make a gradient explode for ever? Then change
-           the S4D layer's Δ range (`S4DCore` initialisation) to [0.1, 1]: how far back does its
-           gradient reach now?
+           gradient curve, and why can it keep growing although every |h| < 1? Then set the S4D
+           layer's steps to [0.1, 1] (write log Δ into `s4d.logStep.value.elements` in cell 5):
+           how far back does its gradient reach now?
         3. Cell 1 checks ∂ℓ/∂x and ∂ℓ/∂a. Add checks of ∂ℓ/∂b_t, ∂ℓ/∂c_t and ∂ℓ/∂h₀ against central
            differences, then break one formula of `ScalarRecurrence.backward` on purpose and
            confirm that exactly the matching check fails.

@@ -6,4 +6,12 @@
 /// time for the running CPU. Accuracy: libmvec's documented ≤ 4 ulp.
 void ass_vector_exp(const double *x, double *y, long n);
 
+/// Asks glibc's allocator to keep freed memory for reuse instead of returning it to the system:
+/// every allocation comes from the heap (mmap threshold 1 GiB) and the heap is never trimmed.
+/// A process that allocates and frees the same large arrays again and again (a training loop,
+/// a memory measurement) then stops paying a page fault for every page of every array, and
+/// the peak resident set grows only when more memory is needed than before. Returns 1 on
+/// success (both settings accepted), 0 otherwise.
+int ass_retain_freed_memory(void);
+
 #endif

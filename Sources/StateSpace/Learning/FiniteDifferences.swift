@@ -122,11 +122,12 @@ public func compareInputGradient(_ input: Matrix, analytic: Matrix, name: String
 /// Checks a mixer's backward pass against central differences on a random batch: the loss is
 /// ℓ = Σ G ⊙ mixer(x) for a fixed random G (so ∂ℓ/∂output = G), and both ∂ℓ/∂θ (every
 /// parameter, up to `samples` entries each) and ∂ℓ/∂x are compared.
-/// - Parameters: `batch` sequences of `length` tokens; x and G standard Gaussian from `rng`.
+/// - Parameters: `batch` sequences of `length` tokens; x and G standard Gaussian from `rng`;
+///   `step` the quotient's relative step (smaller for a parameter the loss varies fast in).
 /// - Throws: what the mixer's forward or backward throws.
 /// - Complexity: one backward, plus 2·(entries compared) forwards.
 public func compareMixerGradients<M: SequenceMixer>(_ mixer: M, batch: Int, length: Int, samples: Int = 6,
-                                                    rng: inout SplitMix64) throws -> GradientDiscrepancy {
+                                                    step: Double = 1e-3, rng: inout SplitMix64) throws -> GradientDiscrepancy {
     let rows = batch * length
     let x = Matrix(unchecked: rows, mixer.width, (0..<rows * mixer.width).map { _ in rng.nextGaussian() })   // (B·L, d)
     let g = Matrix(unchecked: rows, mixer.width, (0..<rows * mixer.width).map { _ in rng.nextGaussian() })   // (B·L, d)
@@ -137,7 +138,7 @@ public func compareMixerGradients<M: SequenceMixer>(_ mixer: M, batch: Int, leng
     analytic.zeroGradients()
     let tape = try analytic.forward(x, length: length).tape
     let dx = try analytic.backward(tape, outputGradient: g)
-    let parameters = try compareParameterGradients(analytic, samples: samples, rng: &rng) { try loss($0, x) }
-    let input = try compareInputGradient(x, analytic: dx, name: "input", samples: 2 * samples, rng: &rng) { try loss(mixer, $0) }
+    let parameters = try compareParameterGradients(analytic, samples: samples, step: step, rng: &rng) { try loss($0, x) }
+    let input = try compareInputGradient(x, analytic: dx, name: "input", samples: 2 * samples, step: step, rng: &rng) { try loss(mixer, $0) }
     return parameters.combined(with: input)
 }

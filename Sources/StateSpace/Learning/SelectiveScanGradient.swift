@@ -88,8 +88,10 @@ public func selectiveScanForward(_ inputs: SelectiveScanInputs, initialState: Ma
 /// - Returns: ∂ℓ/∂x, Δ, A, B, C, D and ∂ℓ/∂h₀.
 /// - Throws: `shapeMismatch` / `nonFinite` for gradients not shaped (L, D), (D, N) or not
 ///   finite; `invalidParameter` if the gradients overflow Double (naming ∂y).
-/// - Complexity: O(L·D·N) work (≈ 2× the forward's flops, plus its L·D·N exponentials again;
-///   `.recomputed` adds one forward's worth); extra memory: `threads`·(2·L·N + 2·T·N) doubles.
+/// - Complexity: O(L·D·N) work (≈ 2× the forward's flops, plus its L·D·N exponentials again, in
+///   both modes; `.recomputed` adds the state updates of one more forward pass, not its
+///   exponentials); extra memory: ≈ 7·L·D doubles (per-channel copies of x, Δ and ∂y, the
+///   gradients for x and Δ and their transposes) plus `threads`·(2·L·N + 2·T·N) doubles.
 public func selectiveScanBackward(_ tape: SelectiveScanTape, outputGradient dy: Matrix,
                                   finalStateGradient: Matrix? = nil, threads: Int = 1) throws -> SelectiveScanGradients {
     let inputs = tape.inputs
