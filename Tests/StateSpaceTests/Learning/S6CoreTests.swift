@@ -33,7 +33,6 @@ struct S6Case: CustomStringConvertible {
         .map { t in S6Case(batch: t.0, length: t.1, width: t.2, stateSize: t.3, dtRank: t.4, checkpoint: t.5, data: t.6) }
 }
 
-func weightedSum(_ y: Matrix, _ w: Matrix) -> Double { zip(y.elements, w.elements).reduce(0) { $0 + $1.0 * $1.1 } }
 
 /// S6's backward against central differences, all parameters and x: rel. err ≤ 1e-6 (the
 /// reasons are those of `scanGradientProperty`; softplus and the GEMMs add O(1) conditioning).
