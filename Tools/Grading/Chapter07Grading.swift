@@ -194,7 +194,7 @@ public enum Chapter07Grading {
     }
 
     /// Cases: (n, T) ∈ {(8, 6), (3, 25), (5, 2), (1, 1)}, θ and g Gaussian, η log-uniform in
-    /// [1e-3, 3e-2], β₁ = 0.9, β₂ ∈ {0.95, 0.999}, ε = 1e-8, λ ∈ {0.1, 0.01}; λ = 0 in the last
+    /// [1e-2, 1e-1], β₁ = 0.9, β₂ ∈ {0.95, 0.999}, ε = 1e-8, λ ∈ {0.1, 0.01}; λ = 0 in the last
     /// case (where coupled and decoupled decay agree). Every θ_t is compared with `AdamW.step` on a
     /// one-parameter model. Tolerance 1e-12: per step the update differs by a few roundings
     /// (√v/√(1 − β₂ᵗ) against √(v/(1 − β₂ᵗ))), ≈ T·η·ε of |θ|.
@@ -205,7 +205,7 @@ public enum Chapter07Grading {
         var draw = Draw(seed: seed, exercise: "07.3")
         let cases = [(8, 6, 0.1), (3, 25, 0.01), (5, 2, 0.1), (1, 1, 0.0)].map { n, steps, lambda in
             let input = AdamInput(theta: draw.gaussians(n), gradients: (0..<steps).map { _ in draw.gaussians(n) },
-                                  learningRate: draw.logUniform(1e-3, 3e-2), beta1: 0.9, beta2: draw.pick([0.95, 0.999]),
+                                  learningRate: draw.logUniform(1e-2, 1e-1), beta1: 0.9, beta2: draw.pick([0.95, 0.999]),
                                   epsilon: 1e-8, weightDecay: lambda)
             return GradingCase(label: "n = \(n), \(steps) steps, η = \(Judge.short(input.learningRate)), β₂ = \(input.beta2), λ = \(lambda)",
                                input: input)
