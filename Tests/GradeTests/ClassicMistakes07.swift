@@ -61,9 +61,11 @@ enum Mistaken07 {
         return (dx, da, db, dc, 0)
     }
 
+    typealias Norm = (x: [Double], gain: [Double])
+
     /// RMSNorm's backward with a caller's per-row ∂ℓ/∂x (from r, the row's x, u = g ⊙ ∂ℓ/∂y and ∂ℓ/∂y).
     static func norm(x: [Double], gain: [Double], dy: [Double], epsilon: Double,
-                     rowGradient: (_ r: Double, _ x: [Double], _ u: [Double], _ dy: [Double]) -> [Double]) -> (x: [Double], gain: [Double]) {
+                     rowGradient: (_ r: Double, _ x: [Double], _ u: [Double], _ dy: [Double]) -> [Double]) -> Norm {
         let d = gain.count
         var dx: [Double] = [], dg = [Double](repeating: 0, count: d)
         for start in stride(from: 0, to: x.count, by: d) {
@@ -76,12 +78,12 @@ enum Mistaken07 {
     }
 
     /// 07.2 r treated as a constant: ∂ℓ/∂x = g ⊙ ∂ℓ/∂y · r.
-    static func normNoMean(x: [Double], gain: [Double], outputGradient dy: [Double], epsilon: Double) throws -> (x: [Double], gain: [Double]) {
+    static func normNoMean(x: [Double], gain: [Double], outputGradient dy: [Double], epsilon: Double) throws -> Norm {
         norm(x: x, gain: gain, dy: dy, epsilon: epsilon) { r, _, u, _ in u.map { $0 * r } }
     }
 
     /// 07.2 the correction right, the gain forgotten: ∂ℓ/∂y where g ⊙ ∂ℓ/∂y belongs.
-    static func normNoGain(x: [Double], gain: [Double], outputGradient dy: [Double], epsilon: Double) throws -> (x: [Double], gain: [Double]) {
+    static func normNoGain(x: [Double], gain: [Double], outputGradient dy: [Double], epsilon: Double) throws -> Norm {
         norm(x: x, gain: gain, dy: dy, epsilon: epsilon) { r, xs, _, gs in
             let mean = zip(gs, xs).map(*).reduce(0, +) / Double(xs.count)
             return zip(gs, xs).map { r * ($0 - $1 * r * r * mean) }
@@ -89,7 +91,7 @@ enum Mistaken07 {
     }
 
     /// 07.2 ∂r/∂x_k = −r³·x_k (the 1/d of the mean dropped).
-    static func normSum(x: [Double], gain: [Double], outputGradient dy: [Double], epsilon: Double) throws -> (x: [Double], gain: [Double]) {
+    static func normSum(x: [Double], gain: [Double], outputGradient dy: [Double], epsilon: Double) throws -> Norm {
         norm(x: x, gain: gain, dy: dy, epsilon: epsilon) { r, xs, u, _ in
             let sum = zip(u, xs).map(*).reduce(0, +)
             return zip(u, xs).map { $0 * r - pow(r, 3) * $1 * sum }

@@ -90,7 +90,9 @@ public enum Chapter07Grading {
             },
             student: { i in
                 let r = try f(i.a, i.b, i.c, i.x, i.initial, i.g)
-                for (v, name) in [(r.x, "∂ℓ/∂x"), (r.a, "∂ℓ/∂a"), (r.b, "∂ℓ/∂b"), (r.c, "∂ℓ/∂c")] { try requireCount(v, i.a.count, name) }
+                for (v, name) in [(r.x, "∂ℓ/∂x"), (r.a, "∂ℓ/∂a"), (r.b, "∂ℓ/∂b"), (r.c, "∂ℓ/∂c")] {
+                    try requireCount(v, i.a.count, name)
+                }
                 return r.x + r.a + r.b + r.c + [r.initial]
             },
             mistakes: [
@@ -208,8 +210,8 @@ public enum Chapter07Grading {
             let input = AdamInput(theta: draw.gaussians(n), gradients: (0..<steps).map { _ in draw.gaussians(n) },
                                   learningRate: draw.logUniform(1e-2, 1e-1), beta1: 0.9, beta2: draw.pick([0.95, 0.999]),
                                   epsilon: 1e-8, weightDecay: lambda)
-            return GradingCase(label: "n = \(n), \(steps) steps, η = \(Judge.short(input.learningRate)), β₂ = \(input.beta2), λ = \(lambda)",
-                               input: input)
+            let label = "n = \(n), \(steps) steps, η = \(Judge.short(input.learningRate)), β₂ = \(input.beta2), λ = \(lambda)"
+            return GradingCase(label: label, input: input)
         }
         return Judge.grade(
             cases, tolerance: 1e-12, shape: "the new θ, m and v (n each)",
@@ -226,7 +228,8 @@ public enum Chapter07Grading {
                 return out
             },
             student: { i in
-                var (theta, m, v) = (i.theta, [Double](repeating: 0, count: i.theta.count), [Double](repeating: 0, count: i.theta.count))
+                let zeros = [Double](repeating: 0, count: i.theta.count)
+                var (theta, m, v) = (i.theta, zeros, zeros)                  // (n) each
                 var out: [Double] = []
                 for (step, g) in i.gradients.enumerated() {
                     let r = try f(theta, g, m, v, step + 1, i.learningRate, i.beta1, i.beta2, i.epsilon, i.weightDecay)
