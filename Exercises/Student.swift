@@ -12,5 +12,6 @@ extension Student: Chapter03Exercises {}
 extension Student: Chapter04Exercises {}
 extension Student: Chapter05Exercises {}
 extension Student: Chapter06Exercises {}
-// Chapters 07–08 (learning: gradients through a scan; learning to select) are being written:
-// their protocols, stubs and graders will be added here the same way (see COURSE.md).
+extension Student: Chapter07Exercises {}
+// Chapter 08 (learning to select) is being written: its protocol, stubs and graders will be
+// added here the same way (see COURSE.md).

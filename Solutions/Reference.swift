@@ -14,3 +14,4 @@ extension Reference: Chapter03Exercises {}
 extension Reference: Chapter04Exercises {}
 extension Reference: Chapter05Exercises {}
 extension Reference: Chapter06Exercises {}
+extension Reference: Chapter07Exercises {}

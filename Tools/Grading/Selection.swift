@@ -15,7 +15,7 @@ public enum Selection {
             guard let n = Int(digits), known.contains(n) else {
                 throw SelectionError(message: "unknown chapter '\(name)': choose all or one of "
                     + known.map { String(format: "Chapter%02d", $0) }.joined(separator: ", ")
-                    + " (chapters 07–08 get exercises once they are written)")
+                    + " (chapter 08 gets exercises once it is written)")
             }
             chosen.append(n)
         }
