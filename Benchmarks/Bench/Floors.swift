@@ -6,11 +6,13 @@ import StateSpace
 // The floors every row is measured against, in the same run: FFTW's own transforms, libmvec's
 // exponentials, OpenBLAS's dgemm rate, and memory bandwidth from a copy loop.
 
-/// Medians of several bodies timed *interleaved*: one call of each per repetition, after one
-/// warm-up round, so that a machine that gets busier slows every body of a row alike and their
-/// ratios hold. Bodies faster than 2 ms are looped (the count fixed from the warm-up).
-/// - Returns: one median per body, in order.
-func interleavedMedians(repetitions: Int, _ bodies: [() throws -> Void]) throws -> [Double] {
+/// Medians (and minima) of several bodies timed *interleaved*: one call of each per repetition,
+/// after one warm-up round, so that a machine that gets busier slows every body of a row alike
+/// and their ratios hold. Bodies faster than 2 ms are looped (the count fixed from the warm-up).
+/// The minimum is reported beside the median: on a machine shared with other work, the fastest
+/// run is the least disturbed one, and the ratio of minima is the steadier of the two.
+/// - Returns: one median and one minimum per body, in order.
+func interleavedTimes(repetitions: Int, _ bodies: [() throws -> Void]) throws -> (median: [Double], minimum: [Double]) {
     var inner: [Int] = []
     for body in bodies {
         let once = try Timing.seconds(body)
@@ -22,14 +24,17 @@ func interleavedMedians(repetitions: Int, _ bodies: [() throws -> Void]) throws 
             samples[i].append(try Timing.seconds { for _ in 0..<inner[i] { try body() } } / Double(inner[i]))
         }
     }
-    return samples.map(Timing.medianOf)
+    return (samples.map(Timing.medianOf), samples.map { $0.min()! })
 }
 
-/// "1.23" for a ratio.
-func ratio(_ x: Double) -> String { String(format: "%.2f", x) }
+/// A row's ratio to its floor from the medians, with the ratio of the minima beside it:
+/// "1.04 (min 0.98)".
+func ratios(_ t: (median: [Double], minimum: [Double]), _ row: Int, over floor: Int) -> String {
+    String(format: "%.2f (min %.2f)", t.median[row] / t.median[floor], t.minimum[row] / t.minimum[floor])
+}
 
 /// OpenBLAS's dgemm alone at 64×64×64 (the SSD's chunk size) on every core at once, one BLAS
-/// thread each: a body for `interleavedMedians` and the flops it does.
+/// thread each: a body for `interleavedTimes` and the flops it does.
 func dgemmFloor(cores: Int, calls: Int = 256) -> (body: () -> Void, flops: Double) {
     var rng = SplitMix64(seed: 64)
     let size = 64

@@ -85,14 +85,15 @@ public func s4GeneratingFunction(_ dplr: DPLR, cTilde: [Double], step: Double, l
             for pair in stride(from: chunk, to: pairs, by: chunks) {
                 let k = 2 * pair
                 if useFused, k + 1 < frequencies, 2 * k != length, 2 * (k + 1) != length {
-                    let (first, second) = sums.fused(k)
-                    out[k] = combine(first, tangent: sums.tangent(k), lowRankTerm: lowRankTerm)
-                    out[k + 1] = combine(second, tangent: sums.tangent(k + 1), lowRankTerm: lowRankTerm)
+                    let tangents = (sums.tangent(k), sums.tangent(k + 1))
+                    let (first, second) = sums.fused(tangents)
+                    out[k] = combine(first, tangent: tangents.0, lowRankTerm: lowRankTerm)
+                    out[k + 1] = combine(second, tangent: tangents.1, lowRankTerm: lowRankTerm)
                     continue
                 }
                 for j in k..<min(k + 2, frequencies) {
-                    out[j] = 2 * j == length ? Complex(limitAtMinusOne, 0)
-                        : combine(sums.readable(j), tangent: sums.tangent(j), lowRankTerm: lowRankTerm)
+                    let t = sums.tangent(j)
+                    out[j] = 2 * j == length ? Complex(limitAtMinusOne, 0) : combine(sums.readable(t), tangent: t, lowRankTerm: lowRankTerm)
                 }
             }
         }
@@ -158,10 +159,10 @@ struct CauchySums: Sendable {
     /// tan(πk/L): c = 1 + i·tan and g = i·(2/Δ)·tan.
     @inline(__always) func tangent(_ k: Int) -> Double { tan(Double.pi * Double(k) / Double(length)) }
 
-    /// The four sums at frequency k (2k ≠ L), term by term.
+    /// The four sums at a frequency k (2k ≠ L) given by its tangent tan(πk/L), term by term.
     /// - Complexity: O(N).
-    func readable(_ k: Int) -> Four {
-        let gi = 2 * tangent(k) / step                              // g = i·gi
+    func readable(_ tangent: Double) -> Four {
+        let gi = 2 * tangent / step                                 // g = i·gi
         var sr = SIMD4<Double>(), si = SIMD4<Double>()                // the four sums' parts, one weight per lane
         for n in 0..<half {
             // 1/(g − Λ_n) and 1/(g − Λ̄_n): g − Λ = −Re Λ + i(gi − Im Λ).
@@ -177,11 +178,11 @@ struct CauchySums: Sendable {
         return Four(k00: Complex(sr[0], si[0]), k01: Complex(sr[1], si[1]), k10: Complex(sr[2], si[2]), k11: Complex(sr[3], si[3]))
     }
 
-    /// The four sums at frequencies k and k + 1 (neither at ω = −1), one per SIMD lane, over one
-    /// common denominator per pole pair (see the type's notes).
+    /// The four sums at two frequencies (neither at ω = −1) given by their tangents tan(πk/L),
+    /// one per SIMD lane, over one common denominator per pole pair (see the type's notes).
     /// - Complexity: O(N).
-    func fused(_ k: Int) -> (Four, Four) {
-        let gi = SIMD2(2 * tangent(k) / step, 2 * tangent(k + 1) / step)   // g = i·gi, one frequency per lane
+    func fused(_ tangents: (Double, Double)) -> (Four, Four) {
+        let gi = SIMD2(2 * tangents.0 / step, 2 * tangents.1 / step)   // g = i·gi, one frequency per lane
         var re0 = SIMD2<Double>(), im0 = re0, re1 = re0, im1 = re0, re2 = re0, im2 = re0, re3 = re0, im3 = re0
         packed.withUnsafeBufferPointer { pp in
             var q = pp.baseAddress!
