@@ -16,7 +16,9 @@
 /// combines in the sweeps plus L to finish, against L − 1 for the sequential scan — about 3×.
 /// With thousands of cores (a GPU) the depth wins; on two cores the work does, so here channels
 /// are what is spread over the cores, and each channel's tree runs its levels in order.
-/// Sequences are padded to P = 2^⌈log₂L⌉ with identity elements.
+/// Sequences are padded to P = 2^⌈log₂L⌉ with identity elements. The loops over the N state
+/// entries of a node combine four at a time (`ScanCombine`'s SIMD form, which rounds exactly as
+/// the scalar one); the tree, its order of combines and so its roundings are unchanged.
 ///
 /// - Parameters: `inputs`; `threads` ≥ 1 (channels split over them; < 1 counts as 1).
 /// - Returns: y, (L, D).
