@@ -63,6 +63,21 @@ struct PerfFusedPathsTests {
         #expect(results.withLock { $0 } == Dictionary(uniqueKeysWithValues: expected.enumerated().map { ($0.offset, $0.element) }))
     }
 
+    @Test("the branch-free finiteness check: NaN and ±∞ caught, every finite double (±max, subnormal, −0) passes")
+    func branchFreeFiniteness() {
+        func check(_ values: [Double]) -> Bool {
+            var copy = [Double](repeating: 7, count: values.count)
+            let finite = copy.withUnsafeMutableBufferPointer { t in values.withUnsafeBufferPointer { copyChecked($0.baseAddress!, into: t.baseAddress!, count: values.count) } }
+            #expect(copy.map(\.bitPattern) == values.map(\.bitPattern))
+            return finite
+        }
+        let finite: [Double] = [0, -0.0, 1, -1, .greatestFiniteMagnitude, -.greatestFiniteMagnitude, .leastNonzeroMagnitude, .leastNormalMagnitude, 1e-310]
+        #expect(check(finite))
+        for bad in [Double.nan, -.nan, .infinity, -.infinity, .signalingNaN] {
+            #expect(!check(finite + [bad] + finite), "\(bad)")
+        }
+    }
+
     @Test("causalConvolution's bad inputs give the readable route's errors")
     func convolutionErrors() {
         #expect(throws: StateSpaceError.nonFinite(name: "kernel K", index: 1, value: .infinity)) { try causalConvolution([1, .infinity], [1, 2]) }

@@ -82,7 +82,7 @@ public final class CausalConvolution {
         inversePlan.execute(spectrum, signal)
         var finite = true
         let y = [Double](unsafeUninitializedCapacity: length) { out, count in   // (L), checked as it is copied
-            for i in 0..<length { let v = x[i]; out[i] = v; finite = finite && v.isFinite }
+            finite = copyChecked(UnsafePointer(x), into: out.baseAddress!, count: length)
             count = length
         }
         try requireNoOverflow(finite, result: "output y", suspects: [OverflowSuspect("kernel K", scale: "\(kernelScale) (largest |entry|)"),
@@ -122,8 +122,8 @@ public func causalConvolution(_ kernel: [Double], _ u: [Double]) throws -> [Doub
     for i in 0..<(n / 2 + 1) { s[i] = k[i].multiplied(by: scale) * s[i] }
     workspace.inverse.execute(workspace.spectrum, workspace.signal)
     var finiteOut = true
-    let y = [Double](unsafeUninitializedCapacity: l) { out, count in
-        for i in 0..<l { let v = b[i]; out[i] = v; finiteOut = finiteOut && v.isFinite }
+    let y = [Double](unsafeUninitializedCapacity: l) { out, count in   // (L), checked as it is copied
+        finiteOut = copyChecked(UnsafePointer(b), into: out.baseAddress!, count: l)
         count = l
     }
     return finiteOut ? y : try CausalConvolution(kernel: kernel).apply(u)   // throws, naming K or u (or agrees: y)
@@ -132,12 +132,25 @@ public func causalConvolution(_ kernel: [Double], _ u: [Double]) throws -> [Doub
 /// Copies `values` into `target` and zero-fills it to `count`; false if any value is not finite.
 /// - Complexity: O(count).
 private func copyChecked(_ values: [Double], into target: UnsafeMutablePointer<Double>, padTo count: Int) -> Bool {
-    var finite = true
-    values.withUnsafeBufferPointer { v in
-        for i in 0..<v.count { let x = v[i]; target[i] = x; finite = finite && x.isFinite }
-    }
+    let finite = values.withUnsafeBufferPointer { copyChecked(UnsafePointer($0.baseAddress!), into: target, count: $0.count) }
     (target + values.count).update(repeating: 0, count: count - values.count)
     return finite
+}
+
+/// Copies `count` doubles from `source` to `target`; false if any is not finite. Branch-free
+/// (an integer OR over the exponent fields), so the copy and the check vectorise together: a
+/// double is NaN or ±∞ exactly when its 11 exponent bits are all ones, and adding 1 to the
+/// exponent field then carries into the sign bit.
+/// - Complexity: O(count).
+@inline(__always)
+func copyChecked(_ source: UnsafePointer<Double>, into target: UnsafeMutablePointer<Double>, count: Int) -> Bool {
+    var carries: UInt64 = 0
+    for i in 0..<count {
+        let x = source[i]
+        target[i] = x
+        carries |= (x.bitPattern & 0x7FF0_0000_0000_0000) &+ 0x0010_0000_0000_0000
+    }
+    return carries & 0x8000_0000_0000_0000 == 0
 }
 
 /// Aligned buffers and plans for one convolution of padded size n: two real signals (n) and two
