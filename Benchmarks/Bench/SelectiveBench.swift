@@ -13,12 +13,10 @@ func selectiveBenchmarks(repetitions: Int) throws {
     let cores = ProcessInfo.processInfo.activeProcessorCount
     let big = try inputs(length: 2048, channels: 1536, stateSize: 16)
     var progress = Progress("selective scan", total: 5)
-    let bigTime = Timing.median(repetitions: repetitions) { _ = selectiveScan(big, threads: cores) }
-    progress.advance()
     // The floor in the same run: the L·D·N exponentials alone (libmvec), in the same row-sized
     // pieces (D/cores · N per call, L calls per core) and on the same cores as the scan.
     let piece = 1536 / cores * 16
-    let expTime = Timing.median(repetitions: repetitions) {
+    let exponentials = {
         DispatchQueue.concurrentPerform(iterations: cores) { _ in
             let input = (0..<piece).map { -0.001 * Double($0 % 97 + 1) }   // Δ·A-like exponents
             var output = [Double](repeating: 0, count: piece)
@@ -27,23 +25,39 @@ func selectiveBenchmarks(repetitions: Int) throws {
             }
         }
     }
-    print(renderTable(header: ["row", "median", "target / ratio"], rows: [
-        ["selective scan, B = 1, D = 1536, L = 2048, N = 16, f64, \(cores) threads", Timing.format(bigTime), "≤ 60 ms"],
-        ["its 50M exponentials alone (libmvec), same cores", Timing.format(expTime), String(format: "scan = %.1f× this floor", bigTime / expTime)],
+    // Its memory traffic: x and Δ read, y written (3·L·D doubles), at a copy loop's bandwidth.
+    let copy = copyFloor(bytes: 3 * 2048 * 1536 * 8 / 2, cores: cores)
+    let big2 = try interleavedTimes(repetitions: repetitions, [{ _ = selectiveScan(big, threads: cores) }, exponentials, copy.body])
+    let (bigTime, expTime, copyTime) = (big2.median[0], big2.median[1], big2.median[2])
+    progress.advance()
+    print(renderTable(header: ["row", "median", "÷ floor", "target"], rows: [
+        ["its 50M exponentials alone (libmvec), same cores", Timing.format(expTime), "", "(floor)"],
+        [String(format: "its memory traffic (x, Δ in, y out: %.0f MB) by a copy loop, %.1f GB/s", copy.bytes / 1e6, copy.bytes / copyTime / 1e9),
+         Timing.format(copyTime), "", "(floor)"],
+        ["selective scan, B = 1, D = 1536, L = 2048, N = 16, f64, \(cores) threads", Timing.format(bigTime), ratios(big2, 0, over: 1), "≤ 1.4"],
     ]))
     let mid = try inputs(length: 2048, channels: 256, stateSize: 16)
-    var rows: [[String]] = []
-    var sequentialOne = 0.0
-    for threads in [1, 2] {
-        let s = Timing.median(repetitions: repetitions) { _ = selectiveScan(mid, threads: threads) }
-        progress.advance()
-        let p = Timing.median(repetitions: repetitions) { _ = selectiveScanParallel(mid, threads: threads) }
-        progress.advance()
-        if threads == 1 { sequentialOne = s }
-        rows.append(["\(threads)", Timing.format(s), String(format: "%.2f", sequentialOne / s), Timing.format(p), String(format: "%.2f", p / s)])
+    // One interleaved round: the sequential scan (channels over the cores), the two-level scan
+    // (time over the cores) and Blelloch's tree, on 1 and 2 threads.
+    let t = try interleavedTimes(repetitions: repetitions, [
+        { _ = selectiveScan(mid, threads: 1) }, { _ = selectiveScan(mid, threads: 2) },
+        { _ = selectiveScanTwoLevel(mid, threads: 1) }, { _ = selectiveScanTwoLevel(mid, threads: 2) },
+        { _ = selectiveScanParallel(mid, threads: 1) }, { _ = selectiveScanParallel(mid, threads: 2) },
+    ])
+    for _ in 0..<4 { progress.advance() }
+    func row(_ name: String, _ i: Int, _ reference: Int, _ target: String) -> [String] {
+        [name, Timing.format(t.median[i]), ratios(t, i, over: reference), ratios(t, i, over: 0), target]
     }
     let seq = try ScanCost.sequential(2048), tree = try ScanCost.blelloch(2048)
     print("")
-    print(renderTable(header: ["threads (D = 256, L = 2048, N = 16)", "sequential", "speed-up vs 1 thread", "Blelloch", "Blelloch ÷ sequential"], rows: rows))
-    print("work per (channel, state): sequential \(seq.work) ⊕, depth \(seq.depth); Blelloch \(tree.work) ⊕ (\(String(format: "%.1f", Double(tree.work) / Double(seq.work)))×), depth \(tree.depth)")
+    print(renderTable(header: ["D = 256, L = 2048, N = 16", "median", "÷ sequential, same threads", "÷ sequential, 1 thread", "target"], rows: [
+        row("sequential, 1 thread", 0, 0, "(floor)"),
+        row("sequential, 2 threads (channels split)", 1, 1, ""),
+        row("two-level, 1 thread", 2, 0, "≤ 1.1"),
+        row("two-level, 2 threads (time split)", 3, 1, "< 1 (÷ 1 thread)"),
+        row("Blelloch, 1 thread", 4, 0, "≤ 2"),
+        row("Blelloch, 2 threads (channels split)", 5, 1, "≤ 2"),
+    ]))
+    print("work per (channel, state): sequential \(seq.work) ⊕, depth \(seq.depth); Blelloch \(tree.work) ⊕ (\(String(format: "%.1f", Double(tree.work) / Double(seq.work)))×), depth \(tree.depth); "
+          + "two-level on P threads: ≈ (2 − 1/P)·\(seq.work) steps, depth ≈ L/P + P")
 }

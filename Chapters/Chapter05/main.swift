@@ -165,6 +165,24 @@ func scanThreeWays(_ book: Notebook) throws {
            so the L×L matrices are built for a few channels only.
 
         All three must give the same y.
+
+        **Why a CPU scans in two levels.** Blelloch's tree buys a depth of 2·log₂L levels with ~3×
+        the work: a good trade for a GPU with thousands of threads, a bad one for a CPU with P = 2
+        to 64 cores, each of which must do L/P steps anyway — any depth below that is wasted, and
+        work is what costs. CPUs therefore scan in **two levels** (`selectiveScanTwoLevel`; the
+        reference CUDA kernel does the same inside a chunk, each thread first combining its own
+        consecutive steps — cell 5):
+        split time into P blocks, one per core; (1) each core scans its block from a zero state,
+        keeping its last state s_k and its decay ∏Ā; (2) the P carries are combined in order,
+        h_in(k) = ∏Ā(k−1) ⊙ h_in(k−1) + s_{k−1} — the same ⊕ on just P elements; (3) each block
+        adds what its incoming state contributes, C_t·(Ā_t⋯Ā_{t₀} ⊙ h_in(k)). Linearity in the state
+        is what makes (3) legal: a block's true states are its zero-start states plus the decayed
+        carry. The work is (2 − 1/P)× the sequential scan's (not ~3×), and the depth L/P + P.
+        It is also what `initialState`/`finalState` give a caller: scanning [0, T) and then
+        [T, L) from the returned state is the two-level scheme with P = 2, run by hand. When there
+        are many channels, as here, splitting *channels* over cores does no extra work at all and
+        wins; splitting time is for when the sequence is the only parallelism left (one long
+        channel, or more cores than channels). The timings in cell 5 show both.
         """)
     let wrongCombine = book.injects("blelloch-a1b1", "Blelloch's combine with a₁b₁ in place of a₂b₁")
     for (l, d, n) in [(64, 4, 4), (256, 16, 16), (2048, 64, 16)] {
@@ -181,6 +199,9 @@ func scanThreeWays(_ book: Notebook) throws {
                               tolerance: 1e-12, reason: l == 64 ? "the same products in another order: rounding only" : nil))
         book.check(.agreement("L = \(l), D = \(d), N = \(n): materialised M·x (\(probes.count) channels) = sequential", materialised.elements, columns,
                               tolerance: 1e-12))
+        book.check(.agreement("L = \(l), D = \(d), N = \(n): two-level scan (3 time blocks) = sequential",
+                              selectiveScanTwoLevel(inputs, threads: 3).elements, sequential.elements, tolerance: 1e-12,
+                              reason: l == 64 ? "the carried state's decay is a product in another order: rounding only" : nil))
     }
     let work = try ScanCost.sequential(2048), tree = try ScanCost.blelloch(2048)
     book.table(header: ["scan (L = 2048, per channel and state)", "work (⊕ applications)", "depth"], rows: [
@@ -247,7 +268,7 @@ func hardwareAware(_ book: Notebook) throws {
     try scanTimings(book)
 }
 
-/// Sequential, unfused and Blelloch scans on 1 and 2 threads (skipped by `--seeds` and `--checks-only`).
+/// Sequential, unfused, Blelloch and two-level scans on 1 and 2 threads (skipped by `--seeds` and `--checks-only`).
 func scanTimings(_ book: Notebook) throws {
     guard !book.skipsTimings else { return }
     var timingRNG = SplitMix64(seed: book.options.seed &+ 5)            // its own draws: skipping it changes no other cell
@@ -257,12 +278,15 @@ func scanTimings(_ book: Notebook) throws {
     for threads in [1, 2] {
         let s = book.medianTime(repetitions: 3) { _ = selectiveScan(inputs, threads: threads) }
         let p = book.medianTime(repetitions: 3) { _ = selectiveScanParallel(inputs, threads: threads) }
+        let two = book.medianTime(repetitions: 3) { _ = selectiveScanTwoLevel(inputs, threads: threads) }
         times["sequential", default: []].append(s)
         times["Blelloch", default: []].append(p)
-        rows.append(["\(threads)", Timing.format(s), Timing.format(p), String(format: "%.2f", p / s)])
+        rows.append(["\(threads)", Timing.format(s), Timing.format(p), String(format: "%.2f", p / s), Timing.format(two),
+                     String(format: "%.2f", two / times["sequential"]![0])])
     }
     let unfused = try book.medianTime(repetitions: 3) { _ = try selectiveScanUnfused(inputs) }
-    book.table(header: ["threads (D = 256, L = 2048, N = 16)", "sequential (fused)", "Blelloch", "Blelloch ÷ sequential"], rows: rows)
+    book.table(header: ["threads (D = 256, L = 2048, N = 16)", "sequential (fused, channels split)", "Blelloch", "Blelloch ÷ sequential",
+                        "two-level (time split)", "two-level ÷ sequential on 1 thread"], rows: rows)
     book.finding(threadFinding(times, unfused: unfused, depth: try ScanCost.blelloch(2048).depth))
 }
 

@@ -53,6 +53,36 @@ public func ssdChunked(_ inputs: SSDInputs, chunk: Int, threads: Int = 1, profil
     }
 }
 
+/// The chunked SSD from a given state, returning the state after the last step as well — what
+/// Mamba-2's `ssd_minimal` takes as `initial_states` and returns as its final state, per head a
+/// (P, N) matrix, stacked here as (H·P, N) (row h·P + i is head h's row i). Scanning [0, T) is
+/// scanning [0, T₁) and then [T₁, T) from the returned state: what chunked training, a
+/// checkpointed backward pass and generation after a prompt need. The incoming state enters
+/// exactly as a chunk's incoming state does (step 4 of `ssdChunked`), so the algorithm is the
+/// same with h₋₁ in place of zero.
+/// - Parameters: as `ssdChunked(_:chunk:threads:profile:mistake:)`; `initialState` h₋₁ (H·P, N) or nil for zero.
+/// - Returns: Y (T, H·P) and `finalState` h_{T−1} (H·P, N).
+/// - Throws: as `ssdChunked`; `shapeMismatch` unless the initial state is (H·P, N); `nonFinite`;
+///   `invalidParameter` if N·max|C|·max|h₋₁| > 2¹⁰²¹ (what it adds to an output could overflow).
+/// - Complexity: as `ssdChunked`.
+public func ssdChunked(_ inputs: SSDInputs, chunk: Int, initialState: Matrix?, threads: Int = 1) throws -> (y: Matrix, finalState: Matrix) {
+    try requireChunk(chunk, threads: threads, inputs)
+    let rows = inputs.heads * inputs.headDim
+    if let initialState { try requireInitialState(initialState, rows: rows, inputs.stateSize, c: inputs.c, "initial state h (H·P, N)") }
+    var y = Matrix(zeros: inputs.length, rows)                         // (T, H·P)
+    var final = Matrix(zeros: rows, inputs.stateSize)                  // (H·P, N)
+    y.elements.withUnsafeMutableBufferPointer { py in
+        final.elements.withUnsafeMutableBufferPointer { pf in
+            let start = initialState?.elements ?? [Double](repeating: 0, count: rows * inputs.stateSize)
+            start.withUnsafeBufferPointer { p0 in
+                ssdChunkedCore(inputs, chunk: chunk, threads: threads, profile: nil, mistake: nil, out: py.baseAddress!,
+                               initial: UnsafeSendable(p0.baseAddress!), final: DisjointWrites(pf.baseAddress!))
+            }
+        }
+    }
+    return (y, final)
+}
+
 /// Q ≥ 1, threads ≥ 1, and the chunk's work arrays allocatable: H·q² numbers for the (Q, Q)
 /// masks of every head (q = min(Q, T), the chunk actually used).
 /// - Complexity: O(1).
@@ -67,7 +97,8 @@ func requireChunk(_ chunk: Int, threads: Int, _ inputs: SSDInputs) throws {
 /// Splits the heads over `threads` workers (OpenBLAS single-threaded meanwhile) and runs the
 /// chunked algorithm; `out` is Y (T, H·P), every element of which gets written.
 func ssdChunkedCore(_ inputs: SSDInputs, chunk: Int, threads: Int, profile: SSDProfile?, mistake: SSDChunkedMistake?,
-                    out base: UnsafeMutablePointer<Double>) {
+                    out base: UnsafeMutablePointer<Double>, initial: UnsafeSendable<UnsafePointer<Double>>? = nil,
+                    final: DisjointWrites<Double>? = nil) {
     let (t, hh) = (inputs.length, inputs.heads)
     let logA = inputs.logA.elements                                    // (T, H)
     let out = DisjointWrites(base)                                     // a worker writes only its heads' columns
@@ -77,7 +108,7 @@ func ssdChunkedCore(_ inputs: SSDInputs, chunk: Int, threads: Int, profile: SSDP
         var gemmClock = GEMMClock()
         withUnsafeMutablePointer(to: &gemmClock) { clock in
             ssdChunkedHeads(inputs, logA: logA, chunk: min(chunk, t), heads: (worker * hh / workers)..<((worker + 1) * hh / workers),
-                            out: out, clock: profile == nil ? nil : clock, mistake: mistake)
+                            out: out, clock: profile == nil ? nil : clock, mistake: mistake, initial: initial?.value, final: final)
         }
         profile?.add(worker: Double(DispatchTime.now().uptimeNanoseconds - started) * 1e-9, gemm: gemmClock)
     }
@@ -92,7 +123,8 @@ func ssdChunkedCore(_ inputs: SSDInputs, chunk: Int, threads: Int, profile: SSDP
 /// writes those heads' columns of Y. Steps 2 and 4 are one GEMM per group over all the range's
 /// heads of that group.
 func ssdChunkedHeads(_ inputs: SSDInputs, logA: [Double], chunk q: Int, heads: Range<Int>, out: DisjointWrites<Double>,
-                     clock: UnsafeMutablePointer<GEMMClock>?, mistake: SSDChunkedMistake? = nil) {
+                     clock: UnsafeMutablePointer<GEMMClock>?, mistake: SSDChunkedMistake? = nil,
+                     initial: UnsafePointer<Double>? = nil, final: DisjointWrites<Double>? = nil) {
     /// Every GEMM of the algorithm goes through here, so a profile can time them.
     func gemm(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int,
               _ a: UnsafePointer<Double>, lda: Int, _ b: UnsafePointer<Double>, ldb: Int,
@@ -108,6 +140,7 @@ func ssdChunkedHeads(_ inputs: SSDInputs, logA: [Double], chunk q: Int, heads: R
     let (hp, gn, count) = (hh * p, gg * n, heads.count)
     guard count > 0 else { return }
     var state = [Double](repeating: 0, count: count * p * n)          // (range·P, N): h_{c−1}
+    if let initial { for i in state.indices { state[i] = initial[heads.lowerBound * p * n + i] } }   // h₋₁ of these heads
     var chunkState = [Double](repeating: 0, count: count * p * n)     // (range·P, N): S_c
     var scores = [Double](repeating: 0, count: q * q)                 // (Q, Q): C_c B_cᵀ for one group
     let packed = q * (q + 1) / 2
@@ -188,6 +221,7 @@ func ssdChunkedHeads(_ inputs: SSDInputs, logA: [Double], chunk q: Int, heads: R
             }
         }
     }
+    if let final { for i in state.indices { final[heads.lowerBound * p * n + i] = state[i] } }   // h_{T−1} of these heads
 }
 
 /// Time and flops spent inside GEMM calls by one worker.

@@ -1,4 +1,5 @@
 import Numerics
+import Synchronization
 
 /// Causal convolution y = K ∗ u, keeping the first L outputs:  y_t = Σ_{s=0…t} K_{t−s} u_s.
 ///
@@ -69,28 +70,122 @@ public final class CausalConvolution {
     /// - Complexity: O(n log n), n = `paddedLength`.
     public func apply(_ u: [Double]) throws -> [Double] {
         try requireCount(u.count, length, "input u of a length-\(length) convolution")
-        try requireFinite(u, "input u")
-        let x = signal.buffer
-        _ = x.update(fromContentsOf: u)
-        x[length...].update(repeating: 0)                      // zero padding (the last c2r wrote here)
+        let x = signal.pointer                                 // (n)
+        if !copyChecked(u, into: x, padTo: paddedLength) {     // zero padding too (the last c2r wrote there)
+            try requireFinite(u, "input u")
+        }
         forwardPlan.execute(signal, spectrum)
-        let s = spectrum.buffer
+        let s = spectrum.pointer
         kernelSpectrum.withUnsafeBufferPointer { k in
-            for i in 0..<s.count { s[i] = s[i] * k[i] }
+            for i in 0..<spectrum.count { s[i] = s[i] * k[i] }
         }
         inversePlan.execute(spectrum, signal)
-        let y = Array(x[0..<length])
-        try requireNoOverflow(allFinite(y), result: "output y", suspects: [OverflowSuspect("kernel K", scale: "\(kernelScale) (largest |entry|)"),
+        var finite = true
+        let y = [Double](unsafeUninitializedCapacity: length) { out, count in   // (L), checked as it is copied
+            finite = copyChecked(UnsafePointer(x), into: out.baseAddress!, count: length)
+            count = length
+        }
+        try requireNoOverflow(finite, result: "output y", suspects: [OverflowSuspect("kernel K", scale: "\(kernelScale) (largest |entry|)"),
                                                                            OverflowSuspect("input u", u)])
         return y
     }
 }
 
-/// y = K ∗ u by FFT (first L outputs). `kernel` (L), `u` (L) → (L).
+/// y = K ∗ u by FFT (first L outputs), for a kernel used once. `kernel` (L), `u` (L) → (L).
+///
+/// The same three transforms and the same arithmetic as `CausalConvolution(kernel:).apply(u)`
+/// (the readable route: prepare the kernel's spectrum, then apply it), with nothing else
+/// around them: the aligned buffers come from a small pool of workspaces instead of being
+/// allocated (and page-faulted) per call, the plans are looked up once, the kernel's spectrum
+/// is never copied out of FFTW's buffer, and each copy in or out also checks finiteness. The
+/// results are bit for bit those of the readable route (DFT(K)·(1/n), times DFT(u), c2r).
+/// Should anything overflow, the readable route runs again to name the culprit.
 /// - Throws: as `CausalConvolution.init` and `apply`.
 /// - Complexity: O(L log L).
 public func causalConvolution(_ kernel: [Double], _ u: [Double]) throws -> [Double] {
-    try CausalConvolution(kernel: kernel).apply(u)
+    let n = try CausalConvolution.paddedSize(for: kernel.count)
+    try requireCount(u.count, kernel.count, "input u of a length-\(kernel.count) convolution")
+    let l = kernel.count
+    let workspace = ConvolutionWorkspace.take(size: n)
+    defer { ConvolutionWorkspace.give(back: workspace) }
+    let (a, b) = (workspace.kernel.pointer, workspace.signal.pointer)  // (n) each
+    let finiteKernel = copyChecked(kernel, into: a, padTo: n), finiteInput = copyChecked(u, into: b, padTo: n)
+    guard finiteKernel, finiteInput else {
+        try requireFinite(kernel, "kernel K")
+        try requireFinite(u, "input u")
+        preconditionFailure("causalConvolution: a non-finite input passed the finiteness checks")
+    }
+    workspace.forward.execute(workspace.kernel, workspace.kernelSpectrum)
+    workspace.forward.execute(workspace.signal, workspace.spectrum)
+    let scale = FFT.inverseScale(n)
+    let (k, s) = (workspace.kernelSpectrum.pointer, workspace.spectrum.pointer)   // (n/2+1) each
+    for i in 0..<(n / 2 + 1) { s[i] = k[i].multiplied(by: scale) * s[i] }
+    workspace.inverse.execute(workspace.spectrum, workspace.signal)
+    var finiteOut = true
+    let y = [Double](unsafeUninitializedCapacity: l) { out, count in   // (L), checked as it is copied
+        finiteOut = copyChecked(UnsafePointer(b), into: out.baseAddress!, count: l)
+        count = l
+    }
+    return finiteOut ? y : try CausalConvolution(kernel: kernel).apply(u)   // throws, naming K or u (or agrees: y)
+}
+
+/// Copies `values` into `target` and zero-fills it to `count`; false if any value is not finite.
+/// - Complexity: O(count).
+private func copyChecked(_ values: [Double], into target: UnsafeMutablePointer<Double>, padTo count: Int) -> Bool {
+    let finite = values.withUnsafeBufferPointer { copyChecked(UnsafePointer($0.baseAddress!), into: target, count: $0.count) }
+    (target + values.count).update(repeating: 0, count: count - values.count)
+    return finite
+}
+
+/// Copies `count` doubles from `source` to `target`; false if any is not finite. Branch-free
+/// (an integer OR over the exponent fields), so the copy and the check vectorise together: a
+/// double is NaN or ±∞ exactly when its 11 exponent bits are all ones, and adding 1 to the
+/// exponent field then carries into the sign bit.
+/// - Complexity: O(count).
+@inline(__always)
+func copyChecked(_ source: UnsafePointer<Double>, into target: UnsafeMutablePointer<Double>, count: Int) -> Bool {
+    var carries: UInt64 = 0
+    for i in 0..<count {
+        let x = source[i]
+        target[i] = x
+        carries |= (x.bitPattern & 0x7FF0_0000_0000_0000) &+ 0x0010_0000_0000_0000
+    }
+    return carries & 0x8000_0000_0000_0000 == 0
+}
+
+/// Aligned buffers and plans for one convolution of padded size n: two real signals (n) and two
+/// spectra (n/2+1). `causalConvolution` borrows one per call from a pool that keeps at most two
+/// per power of two n ≤ 2¹⁸ (so at most ≈ 32 MB in all); larger sizes are allocated per call.
+final class ConvolutionWorkspace: @unchecked Sendable {
+    let kernel: FFTWRealBuffer, signal: FFTWRealBuffer                 // (n) each
+    let kernelSpectrum: FFTWComplexBuffer, spectrum: FFTWComplexBuffer // (n/2+1) each
+    let forward: FFTPlan, inverse: FFTPlan
+
+    private init(size n: Int) {
+        kernel = FFTWRealBuffer(count: n)
+        signal = FFTWRealBuffer(count: n)
+        kernelSpectrum = FFTWComplexBuffer(count: n / 2 + 1)
+        spectrum = FFTWComplexBuffer(count: n / 2 + 1)
+        forward = FFTPlanCache.shared.plan(.realForward, size: n)
+        inverse = FFTPlanCache.shared.plan(.realInverse, size: n)
+    }
+
+    private static let pooledSizes = 1...(1 << 18)
+    private static let perSize = 2
+    private static let pool = Mutex<[Int: [ConvolutionWorkspace]]>([:])
+
+    /// A workspace of size n, from the pool if one is free.
+    static func take(size n: Int) -> ConvolutionWorkspace {
+        if pooledSizes.contains(n), let free = pool.withLock({ $0[n]?.popLast() }) { return free }
+        return ConvolutionWorkspace(size: n)
+    }
+
+    /// Returns a workspace to the pool (dropped if its size is not pooled or the pool is full).
+    static func give(back workspace: ConvolutionWorkspace) {
+        let n = workspace.kernel.count
+        guard pooledSizes.contains(n) else { return }
+        pool.withLock { if $0[n, default: []].count < perSize { $0[n, default: []].append(workspace) } }
+    }
 }
 
 /// y = K ∗ u by the definition y_t = Σ_{s≤t} K_{t−s} u_s: the O(L²) reference that the FFT

@@ -52,58 +52,158 @@ public func s4Kernel(_ dplr: DPLR, cTilde: [Double], step: Double, length: Int, 
 /// The generating function K̂(ω_k) = Σ_{j<L} K_j ω_kʲ at ω_k = e^{−2πik/L}, k = 0…⌊L/2⌋, straight
 /// from the Cauchy sums and the Woodbury combination (see `s4Kernel`, which inverts it with one
 /// FFT). It is the kernel's DFT, i.e. its frequency response.
-/// - Parameter lowRankTerm: as in `s4Kernel`.
+/// - Parameters: `lowRankTerm`: as in `s4Kernel`; `fused` true (the default) evaluates the sums
+///   by `CauchySums.fused` (two frequencies per SIMD register, one reciprocal per pole pair),
+///   false by the readable loop `CauchySums.readable` — the same sums, term by term.
 /// - Returns: (⌊L/2⌋ + 1).
 /// - Throws: as `s4Kernel`.
 /// - Complexity: O(N·L).
 public func s4GeneratingFunction(_ dplr: DPLR, cTilde: [Double], step: Double, length: Int,
-                                 lowRankTerm: Bool = true) throws -> [Complex<Double>] {
+                                 lowRankTerm: Bool = true, fused: Bool = true) throws -> [Complex<Double>] {
     try StepRange.requireBilinear(step, dplr.lambda, "step Δ")
     try requirePositive(length, "kernel length L")
     try requireAllocatable(length, "kernel length L", value: "\(length)")
     try requireFinite(cTilde, "C̃")
     let ct = try dplr.rowInEigenbasis(cTilde)                       // (N/2): C̃V
     let half = dplr.lambda.count
-    // Weights of the four Cauchy sums, split into real and imaginary parts: (N/2) each.
-    let products: [[Complex<Double>]] = [
+    // The weights of the four Cauchy sums, (N/2) each.
+    let weights: [[Complex<Double>]] = [
         (0..<half).map { ct[$0] * dplr.b[$0] },                     // k(C̃V, B̃)
         (0..<half).map { ct[$0] * dplr.p[$0] },                     // k(C̃V, P̃)
         (0..<half).map { dplr.p[$0].conjugate * dplr.b[$0] },       // k(P̃*, B̃)
         (0..<half).map { dplr.p[$0].conjugate * dplr.p[$0] },       // k(P̃*, P̃)
     ]
-    let wr = products.map { $0.map(\.real) }, wi = products.map { $0.map(\.imaginary) }
-    let lr = dplr.lambda.map(\.real), li = dplr.lambda.map(\.imaginary)   // (N/2) each
+    let sums = CauchySums(weights: weights, poles: dplr.lambda, step: step, length: length)
     let limitAtMinusOne = step / 2 * zip(cTilde, dplr.realB).reduce(0) { $0 + $1.0 * $1.1 }
-
     let frequencies = length / 2 + 1
     var spectrum = [Complex<Double>](repeating: .zero, count: frequencies)  // (L/2+1): K̂(ω_k)
+    let useFused = fused && sums.fusedIsSafe
     spectrum.withUnsafeMutableBufferPointer { buffer in
-        let out = DisjointWrites(buffer.baseAddress!)               // chunk c writes k ≡ c (mod chunks)
+        let out = DisjointWrites(buffer.baseAddress!)               // chunk c writes its pairs of frequencies
+        let pairs = (frequencies + 1) / 2
         parallelChunks(count: frequencies, threshold: 2048) { chunk, chunks in
-            for k in stride(from: chunk, to: frequencies, by: chunks) {
-                if 2 * k == length { out[k] = Complex(limitAtMinusOne, 0); continue }
-                let t = tan(Double.pi * Double(k) / Double(length))
-                let gi = 2 * t / step                               // g = i·gi
-                var sr = (0.0, 0.0, 0.0, 0.0), si = (0.0, 0.0, 0.0, 0.0)
-                for n in 0..<half {
-                    // 1/(g − Λ_n) and 1/(g − Λ̄_n): g − Λ = −Re Λ + i(gi − Im Λ).
-                    let dr = -lr[n], d1 = gi - li[n], d2 = gi + li[n]
-                    let s1 = 1 / (dr * dr + d1 * d1), s2 = 1 / (dr * dr + d2 * d2)
-                    let r1r = dr * s1, r1i = -d1 * s1, r2r = dr * s2, r2i = -d2 * s2
-                    // w·r1 + w̄·r2 for each of the four weights.
-                    sr.0 += wr[0][n] * (r1r + r2r) - wi[0][n] * (r1i - r2i); si.0 += wr[0][n] * (r1i + r2i) + wi[0][n] * (r1r - r2r)
-                    sr.1 += wr[1][n] * (r1r + r2r) - wi[1][n] * (r1i - r2i); si.1 += wr[1][n] * (r1i + r2i) + wi[1][n] * (r1r - r2r)
-                    sr.2 += wr[2][n] * (r1r + r2r) - wi[2][n] * (r1i - r2i); si.2 += wr[2][n] * (r1i + r2i) + wi[2][n] * (r1r - r2r)
-                    sr.3 += wr[3][n] * (r1r + r2r) - wi[3][n] * (r1i - r2i); si.3 += wr[3][n] * (r1i + r2i) + wi[3][n] * (r1r - r2r)
+            for pair in stride(from: chunk, to: pairs, by: chunks) {
+                let k = 2 * pair
+                if useFused, k + 1 < frequencies, 2 * k != length, 2 * (k + 1) != length {
+                    let tangents = (sums.tangent(k), sums.tangent(k + 1))
+                    let (first, second) = sums.fused(tangents)
+                    out[k] = combine(first, tangent: tangents.0, lowRankTerm: lowRankTerm)
+                    out[k + 1] = combine(second, tangent: tangents.1, lowRankTerm: lowRankTerm)
+                    continue
                 }
-                let k00 = Complex(sr.0, si.0), k01 = Complex(sr.1, si.1), k10 = Complex(sr.2, si.2), k11 = Complex(sr.3, si.3)
-                out[k] = Complex(1, t) * (lowRankTerm ? k00 - k01 * k10 / (Complex(1, 0) + k11) : k00)
+                for j in k..<min(k + 2, frequencies) {
+                    let t = sums.tangent(j)
+                    out[j] = 2 * j == length ? Complex(limitAtMinusOne, 0) : combine(sums.readable(t), tangent: t, lowRankTerm: lowRankTerm)
+                }
             }
         }
     }
-    try requireNoOverflow(spectrum.flatMap { [$0.real, $0.imaginary] }, of: [("C̃", cTilde), ("step Δ", [step])],
-                          result: "generating function")
+    try requireNoOverflow(allFinite(spectrum), result: "generating function",
+                          suspects: [OverflowSuspect("C̃", cTilde), OverflowSuspect("step Δ", [step])])
     return spectrum
+}
+
+/// K̂ = c·[k00 − k01·k10/(1 + k11)] with c = 1 + i·tan(πk/L) (Woodbury), or c·k00 alone.
+@inline(__always)
+private func combine(_ k: CauchySums.Four, tangent t: Double, lowRankTerm: Bool) -> Complex<Double> {
+    Complex(1, t) * (lowRankTerm ? k.k00 - k.k01 * k.k10 / (Complex(1, 0) + k.k11) : k.k00)
+}
+
+/// S4's four Cauchy sums at one frequency, k_w(g) = Σ_n [w_n/(g − Λ_n) + w̄_n/(g − Λ̄_n)] for the
+/// four weights w, at g = i·gi with gi = (2/Δ)·tan(πk/L) (the bilinear map of ω_k; see `s4Kernel`).
+///
+/// **Readable** (`readable(k)`): term by term, two reciprocals per pole — 1/(g − Λ) and 1/(g − Λ̄)
+/// — each formed with one real reciprocal of |g − Λ|², and each weight multiplied in.
+///
+/// **Fused** (`fused(k)`, frequencies k and k + 1 at once): the pair's two terms over one common
+/// denominator, with λ = a + ib, d₁ = gi − b, d₂ = gi + b:
+///
+///     w/(g − λ) + w̄/(g − λ̄) = (α + iβ·gi) / ((a² − d₁d₂) − 2ia·gi),   α = −2(Re w·a + Im w·b), β = 2 Re w
+///
+/// — one reciprocal per pole pair instead of two, α and β computed once per pole, and the
+/// arithmetic in SIMD2 lanes, one frequency per lane. Its roundings: a² − d₁d₂ is within 4u of
+/// |(g − λ)(g − λ̄)| (which is ≥ |d₁d₂|), and α's rounding u·|w|·|λ| is ≤ 2u·|w|/min|g − λ|
+/// because |λ| ≤ 2·max(|g − λ|, |g − λ̄|) for gi ≥ 0 — both a few u of the terms, as the
+/// readable form's. It squares |g − λ||g − λ̄|, so it is used only while every |g| + |Λ| < 2²⁴⁰
+/// and every |Re Λ| > 2⁻²⁴⁰ (`fusedIsSafe`), which keeps that square and its reciprocal in Double;
+/// otherwise the readable form runs.
+struct CauchySums: Sendable {
+    /// The four sums k(C̃V, B̃), k(C̃V, P̃), k(P̃*, B̃), k(P̃*, P̃).
+    struct Four { var k00, k01, k10, k11: Complex<Double> }
+
+    let half: Int, step: Double, length: Int
+    let weightsRe: [Double], weightsIm: [Double]                   // (4, N/2): w's parts, readable form
+    let poleRe: [Double], poleIm: [Double]                         // (N/2): a, b
+    let packed: [Double]                                           // (N/2, 11): α₀…α₃, β₀…β₃, a², b, −2a
+    let fusedIsSafe: Bool
+
+    init(weights: [[Complex<Double>]], poles: [Complex<Double>], step: Double, length: Int) {
+        half = poles.count
+        self.step = step
+        self.length = length
+        weightsRe = weights.flatMap { $0.map(\.real) }
+        weightsIm = weights.flatMap { $0.map(\.imaginary) }
+        poleRe = poles.map(\.real)
+        poleIm = poles.map(\.imaginary)
+        packed = (0..<poles.count).flatMap { n -> [Double] in
+            let (a, b) = (poles[n].real, poles[n].imaginary)
+            let alphas = weights.map { -2 * ($0[n].real * a + $0[n].imaginary * b) }
+            return alphas + weights.map { 2 * $0[n].real } + [a * a, b, -2 * a]
+        }
+        let largestG = 4 / step * Double(length) / Double.pi + 2 / step   // ≥ (2/Δ)·cot(π/(2L)) ≥ (2/Δ)·tan(πk/L), k < L/2
+        let largestPole = poles.reduce(0) { max($0, $1.length) }
+        let smallestRe = poles.reduce(Double.infinity) { min($0, abs($1.real)) }
+        fusedIsSafe = largestG + largestPole < 0x1p240 && smallestRe > 0x1p-240
+    }
+
+    /// tan(πk/L): c = 1 + i·tan and g = i·(2/Δ)·tan.
+    @inline(__always) func tangent(_ k: Int) -> Double { tan(Double.pi * Double(k) / Double(length)) }
+
+    /// The four sums at a frequency k (2k ≠ L) given by its tangent tan(πk/L), term by term.
+    /// - Complexity: O(N).
+    func readable(_ tangent: Double) -> Four {
+        let gi = 2 * tangent / step                                 // g = i·gi
+        var sr = SIMD4<Double>(), si = SIMD4<Double>()                // the four sums' parts, one weight per lane
+        for n in 0..<half {
+            // 1/(g − Λ_n) and 1/(g − Λ̄_n): g − Λ = −Re Λ + i(gi − Im Λ).
+            let dr = -poleRe[n], d1 = gi - poleIm[n], d2 = gi + poleIm[n]
+            let s1 = 1 / (dr * dr + d1 * d1), s2 = 1 / (dr * dr + d2 * d2)
+            let r1r = dr * s1, r1i = -d1 * s1, r2r = dr * s2, r2i = -d2 * s2
+            for w in 0..<4 {                                        // w·r1 + w̄·r2
+                let (wr, wi) = (weightsRe[w * half + n], weightsIm[w * half + n])
+                sr[w] += wr * (r1r + r2r) - wi * (r1i - r2i)
+                si[w] += wr * (r1i + r2i) + wi * (r1r - r2r)
+            }
+        }
+        return Four(k00: Complex(sr[0], si[0]), k01: Complex(sr[1], si[1]), k10: Complex(sr[2], si[2]), k11: Complex(sr[3], si[3]))
+    }
+
+    /// The four sums at two frequencies (neither at ω = −1) given by their tangents tan(πk/L),
+    /// one per SIMD lane, over one common denominator per pole pair (see the type's notes).
+    /// - Complexity: O(N).
+    func fused(_ tangents: (Double, Double)) -> (Four, Four) {
+        let gi = SIMD2(2 * tangents.0 / step, 2 * tangents.1 / step)   // g = i·gi, one frequency per lane
+        var re0 = SIMD2<Double>(), im0 = re0, re1 = re0, im1 = re0, re2 = re0, im2 = re0, re3 = re0, im3 = re0
+        packed.withUnsafeBufferPointer { pp in
+            var q = pp.baseAddress!
+            for _ in 0..<half {
+                let d1 = gi - q[9], d2 = gi + q[9]
+                let er = q[8] - d1 * d2, ei = q[10] * gi              // (g − λ)(g − λ̄) = er + i·ei
+                let s = 1 / (er * er + ei * ei)
+                let qr = er * s, qi = -ei * s                          // 1/den
+                let u = gi * qi, v = gi * qr
+                re0 += q[0] * qr - q[4] * u; im0 += q[0] * qi + q[4] * v
+                re1 += q[1] * qr - q[5] * u; im1 += q[1] * qi + q[5] * v
+                re2 += q[2] * qr - q[6] * u; im2 += q[2] * qi + q[6] * v
+                re3 += q[3] * qr - q[7] * u; im3 += q[3] * qi + q[7] * v
+                q += 11
+            }
+        }
+        func lane(_ i: Int) -> Four {
+            Four(k00: Complex(re0[i], im0[i]), k01: Complex(re1[i], im1[i]), k10: Complex(re2[i], im2[i]), k11: Complex(re3[i], im3[i]))
+        }
+        return (lane(0), lane(1))
+    }
 }
 
 /// C̃ = C (I − Āᴸ) for the dense bilinear Ā of `model`: what S4 learns in place of C, computed

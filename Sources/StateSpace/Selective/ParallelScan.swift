@@ -16,7 +16,9 @@
 /// combines in the sweeps plus L to finish, against L − 1 for the sequential scan — about 3×.
 /// With thousands of cores (a GPU) the depth wins; on two cores the work does, so here channels
 /// are what is spread over the cores, and each channel's tree runs its levels in order.
-/// Sequences are padded to P = 2^⌈log₂L⌉ with identity elements.
+/// Sequences are padded to P = 2^⌈log₂L⌉ with identity elements. The loops over the N state
+/// entries of a node combine four at a time (`ScanCombine`'s SIMD form, which rounds exactly as
+/// the scalar one); the tree, its order of combines and so its roundings are unchanged.
 ///
 /// - Parameters: `inputs`; `threads` ≥ 1 (channels split over them; < 1 counts as 1).
 /// - Returns: y, (L, D).
@@ -32,12 +34,31 @@ public func selectiveScanParallel(_ inputs: SelectiveScanInputs, threads: Int = 
 /// wrong one, to watch a check catch it) without copying the algorithm.
 public protocol ScanCombine: SendableMetatype {
     static func combine(_ a1: Double, _ b1: Double, _ a2: Double, _ b2: Double) -> (a: Double, b: Double)
+    /// The same operator on four independent pairs at once (one per SIMD lane). The default
+    /// applies the scalar `combine` lane by lane; an operator may give vector arithmetic that
+    /// rounds exactly as its scalar form.
+    static func combine(_ a1: SIMD4<Double>, _ b1: SIMD4<Double>, _ a2: SIMD4<Double>, _ b2: SIMD4<Double>) -> (a: SIMD4<Double>, b: SIMD4<Double>)
+}
+
+extension ScanCombine {
+    @inline(__always)
+    public static func combine(_ a1: SIMD4<Double>, _ b1: SIMD4<Double>, _ a2: SIMD4<Double>, _ b2: SIMD4<Double>) -> (a: SIMD4<Double>, b: SIMD4<Double>) {
+        var a = SIMD4<Double>(), b = SIMD4<Double>()
+        for i in 0..<4 { (a[i], b[i]) = combine(a1[i], b1[i], a2[i], b2[i]) }
+        return (a, b)
+    }
 }
 
 /// (a₁, b₁) ⊕ (a₂, b₂) = (a₁a₂, a₂b₁ + b₂): h ↦ a₂(a₁h + b₁) + b₂. Associative, not commutative.
 public enum AffineComposition: ScanCombine {
     @inline(__always)
     public static func combine(_ a1: Double, _ b1: Double, _ a2: Double, _ b2: Double) -> (a: Double, b: Double) {
+        (a1 * a2, a2 * b1 + b2)
+    }
+
+    /// Four lanes of the scalar combine, with the same roundings.
+    @inline(__always)
+    public static func combine(_ a1: SIMD4<Double>, _ b1: SIMD4<Double>, _ a2: SIMD4<Double>, _ b2: SIMD4<Double>) -> (a: SIMD4<Double>, b: SIMD4<Double>) {
         (a1 * a2, a2 * b1 + b2)
     }
 }
@@ -52,12 +73,11 @@ public func selectiveScanParallel<Op: ScanCombine>(_ inputs: SelectiveScanInputs
         let ea = work, eb = work + padded * n                         // (P, N) each: a- and b-parts
         let decay = work + 2 * padded * n                             // (L, N): the original Ā, kept for the last step
         inputs.fillDecay(channel: d, delta: channel.delta, from: 0, count: l, into: decay)
+        ea.update(from: decay, count: l * n)
         inputs.b.elements.withUnsafeBufferPointer { pb in
-            for t in 0..<l {
-                for k in 0..<n {
-                    ea[t * n + k] = decay[t * n + k]
-                    eb[t * n + k] = inputs.drive(t, k, delta: channel.delta, x: channel.x, b: pb.baseAddress!)
-                }
+            for t in 0..<l {                                          // b_t = Δ_t x_t B_t (drive)
+                let scale = channel.delta[t] * channel.x[t], row = pb.baseAddress! + t * n
+                for k in 0..<n { eb[t * n + k] = scale * row[k] }
             }
         }
         for i in l * n..<padded * n { ea[i] = 1; eb[i] = 0 }            // identity padding
@@ -66,7 +86,10 @@ public func selectiveScanParallel<Op: ScanCombine>(_ inputs: SelectiveScanInputs
         while s < padded {
             for i in stride(from: 2 * s - 1, to: padded, by: 2 * s) {   // independent: one parallel level
                 let left = (i - s) * n, right = i * n
-                for k in 0..<n {
+                forStates(n) { k in                                    // four state entries at a time, then the rest
+                    let r = Op.combine(load4(ea + left + k), load4(eb + left + k), load4(ea + right + k), load4(eb + right + k))
+                    store4(r.a, ea + right + k); store4(r.b, eb + right + k)
+                } rest: { k in
                     (ea[right + k], eb[right + k]) = Op.combine(ea[left + k], eb[left + k], ea[right + k], eb[right + k])
                 }
             }
@@ -78,30 +101,58 @@ public func selectiveScanParallel<Op: ScanCombine>(_ inputs: SelectiveScanInputs
         while s >= 1 {
             for i in stride(from: 2 * s - 1, to: padded, by: 2 * s) {   // independent: one parallel level
                 let left = (i - s) * n, right = i * n
-                for k in 0..<n {
-                    let pa = ea[right + k], pb = eb[right + k]         // this node's prefix p
-                    let la = ea[left + k], lb = eb[left + k]           // the left subtree's combination
-                    ea[left + k] = pa; eb[left + k] = pb               // left child: p
-                    (ea[right + k], eb[right + k]) = Op.combine(pa, pb, la, lb)  // right child: p ⊕ left
+                forStates(n) { k in
+                    let (pa, pb) = (load4(ea + right + k), load4(eb + right + k))   // this node's prefix p
+                    let (la, lb) = (load4(ea + left + k), load4(eb + left + k))     // the left subtree's combination
+                    store4(pa, ea + left + k); store4(pb, eb + left + k)           // left child: p
+                    let r = Op.combine(pa, pb, la, lb)                             // right child: p ⊕ left
+                    store4(r.a, ea + right + k); store4(r.b, eb + right + k)
+                } rest: { k in
+                    let pa = ea[right + k], pb = eb[right + k]
+                    let la = ea[left + k], lb = eb[left + k]
+                    ea[left + k] = pa; eb[left + k] = pb
+                    (ea[right + k], eb[right + k]) = Op.combine(pa, pb, la, lb)
                 }
             }
             s /= 2
         }
         // Inclusive: h_t = b-part of exclusive_t ⊕ (a_t, b_t) (= a_t·(exclusive b) + b_t); then read out.
+        let skip = inputs.skip[d]
         inputs.b.elements.withUnsafeBufferPointer { pb in
             inputs.c.elements.withUnsafeBufferPointer { pc in
-                let c = pc.baseAddress!
                 for t in 0..<l {
-                    var out = 0.0
-                    for k in 0..<n {
-                        let drive = inputs.drive(t, k, delta: channel.delta, x: channel.x, b: pb.baseAddress!)
-                        out += c[t * n + k] * Op.combine(ea[t * n + k], eb[t * n + k], decay[t * n + k], drive).b
+                    let scale = channel.delta[t] * channel.x[t], b = pb.baseAddress! + t * n, c = pc.baseAddress! + t * n
+                    let (a, e) = (ea + t * n, eb + t * n), g = decay + t * n
+                    var lanes = SIMD4<Double>(), out = 0.0
+                    forStates(n) { k in
+                        lanes += load4(c + k) * Op.combine(load4(a + k), load4(e + k), load4(g + k), SIMD4(repeating: scale) * load4(b + k)).b
+                    } rest: { k in
+                        out += c[k] * Op.combine(a[k], e[k], g[k], scale * b[k]).b
                     }
-                    channel.y[t] = out + inputs.skip[d] * channel.x[t]
+                    channel.y[t] = lanes.sum() + out + skip * channel.x[t]
                 }
             }
         }
     }
+}
+
+/// Runs `body(k)` for k = 0, 4, 8, … while four state entries remain, then `rest(k)` for each
+/// remaining k < n: the loops over the state, four lanes at a time.
+@inline(__always)
+private func forStates(_ n: Int, _ body: (Int) -> Void, rest: (Int) -> Void) {
+    var k = 0
+    while k + 4 <= n { body(k); k += 4 }
+    while k < n { rest(k); k += 1 }
+}
+
+@inline(__always) private func load4(_ p: UnsafeMutablePointer<Double>) -> SIMD4<Double> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Double>.self)
+}
+@inline(__always) private func load4(_ p: UnsafePointer<Double>) -> SIMD4<Double> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Double>.self)
+}
+@inline(__always) private func store4(_ v: SIMD4<Double>, _ p: UnsafeMutablePointer<Double>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD4<Double>.self)
 }
 
 /// Work and depth of the two scans for one (channel, state) sequence of length L, counted in

@@ -14,39 +14,140 @@ import Dispatch
 /// - Returns: y, (L, D).
 /// - Complexity: O(L·D·N) work, depth O(L); L·D·N exponentials (libmvec).
 public func selectiveScan(_ inputs: SelectiveScanInputs, threads: Int = 1) -> Matrix {
-    let (l, dd, n) = (inputs.length, inputs.channels, inputs.stateSize)
-    var y = Matrix(zeros: l, dd)                                       // (L, D)
-    let workers = max(1, min(threads, dd))
+    var y = Matrix(zeros: inputs.length, inputs.channels)              // (L, D)
     y.elements.withUnsafeMutableBufferPointer { buffer in
-        let out = DisjointWrites(buffer.baseAddress!)                  // worker w writes its channel range of each row
-        let run: @Sendable (Int) -> Void = { worker in
-            let lo = worker * dd / workers, hi = (worker + 1) * dd / workers
-            let block = 64                                             // channels per exp call: Ā for 64·N stays in L1
-            let h = UnsafeMutablePointer<Double>.allocate(capacity: max(1, (hi - lo) * n))  // (hi − lo, N): the state
-            let decay = UnsafeMutablePointer<Double>.allocate(capacity: block * n)          // (block, N): Ā_t
-            defer { h.deallocate(); decay.deallocate() }
-            h.initialize(repeating: 0, count: (hi - lo) * n)
-            withRows(inputs) { x, delta, a, b, c in
-                for t in 0..<l {
-                    let xt = x + t * dd, deltat = delta + t * dd       // row t: read front to back
-                    for first in stride(from: lo, to: hi, by: block) {
-                        let width = min(block, hi - first)
-                        for j in 0..<width { scaleRow(a + (first + j) * n, by: deltat[first + j], into: decay + j * n, n: n) }
-                        vectorExp(UnsafeBufferPointer(start: decay, count: width * n),
-                                  into: UnsafeMutableBufferPointer(start: decay, count: width * n))
-                        for j in 0..<width {
-                            let d = first + j
-                            let value = scanStep(h: h + (d - lo) * n, decay: decay + j * n, b: b + t * n, c: c + t * n,
-                                                 input: deltat[d] * xt[d], n: n)
-                            out[t * dd + d] = value + inputs.skip[d] * xt[d]
+        scanChannelRanges(inputs, threads: threads, initial: nil, final: nil, y: DisjointWrites(buffer.baseAddress!))
+    }
+    return y
+}
+
+/// Splits the channels into `threads` contiguous ranges and runs `scanRows` over all of time on
+/// each, from `initial` (D, N) (zero if nil), leaving the last state in `final` (D, N) if given.
+/// - Complexity: O(L·D·N), depth O(L).
+func scanChannelRanges(_ inputs: SelectiveScanInputs, threads: Int, initial: UnsafeSendable<UnsafePointer<Double>>?,
+                       final: DisjointWrites<Double>?, y: DisjointWrites<Double>) {
+    let (l, dd, n) = (inputs.length, inputs.channels, inputs.stateSize)
+    let workers = max(1, min(threads, dd))
+    let run: @Sendable (Int) -> Void = { worker in
+        let lo = worker * dd / workers, hi = (worker + 1) * dd / workers
+        let h = UnsafeMutablePointer<Double>.allocate(capacity: max(1, (hi - lo) * n))  // (hi − lo, N): the state
+        defer { h.deallocate() }
+        if let initial { h.initialize(from: initial.value + lo * n, count: (hi - lo) * n) } else { h.initialize(repeating: 0, count: (hi - lo) * n) }
+        scanRows(inputs, times: 0..<l, channels: lo..<hi, state: h, mode: .scan, y: y)
+        if let final { for i in 0..<(hi - lo) * n { final[lo * n + i] = h[i] } }
+    }
+    if workers == 1 { run(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: run) }
+}
+
+/// What `scanRows` does at each step.
+enum RowMode {
+    /// The selective scan: h ← Ā_t ⊙ h + B̄_t x_t, y_t = C_t·h + D ⊙ x_t (y written).
+    case scan
+    /// The fix-up of the two-level scan: h ← Ā_t ⊙ h, y_t += C_t·h — the contribution of a state
+    /// carried into a block, added to outputs computed from a zero state. `product` unused.
+    case carry
+}
+
+/// The scan's inner loop over the rows `times` and the channels `channels` (a range of D), from
+/// the state `state` ((channels.count, N), updated in place to the state after the last row).
+///
+/// Time is the outer loop, so x, Δ, B, C are read and y written row by row, front to back;
+/// within a row, Ā is formed and exponentiated 64 channels at a time so that it stays in L1.
+/// With `product` ((channels.count, N), set to 1 by the caller), it also accumulates ∏_t Ā_t: the
+/// block's decay, which the two-level scan needs to carry a state across it.
+/// - Complexity: O(|times|·|channels|·N), |times|·|channels|·N exponentials.
+func scanRows(_ inputs: SelectiveScanInputs, times: Range<Int>, channels: Range<Int>, state h: UnsafeMutablePointer<Double>,
+              mode: RowMode, product: UnsafeMutablePointer<Double>? = nil, y out: DisjointWrites<Double>) {
+    let (dd, n) = (inputs.channels, inputs.stateSize)
+    let (lo, hi) = (channels.lowerBound, channels.upperBound)
+    let block = 64                                                     // channels per exp call: Ā for 64·N stays in L1
+    let decay = UnsafeMutablePointer<Double>.allocate(capacity: block * n)   // (block, N): Ā_t
+    defer { decay.deallocate() }
+    inputs.skip.withUnsafeBufferPointer { skip in
+        withRows(inputs) { x, delta, a, b, c in
+            for t in times {
+                let xt = x + t * dd, deltat = delta + t * dd           // row t: read front to back
+                for first in stride(from: lo, to: hi, by: block) {
+                    let width = min(block, hi - first)
+                    for j in 0..<width { scaleRow(a + (first + j) * n, by: deltat[first + j], into: decay + j * n, n: n) }
+                    vectorExp(UnsafeBufferPointer(start: decay, count: width * n),
+                              into: UnsafeMutableBufferPointer(start: decay, count: width * n))
+                    for j in 0..<width {
+                        let d = first + j, hd = h + (d - lo) * n
+                        switch mode {
+                        case .scan:
+                            let value = scanStep(h: hd, decay: decay + j * n, b: b + t * n, c: c + t * n, input: deltat[d] * xt[d], n: n)
+                            out[t * dd + d] = value + skip[d] * xt[d]
+                            if let product { for i in 0..<n { product[(d - lo) * n + i] *= decay[j * n + i] } }
+                        case .carry:
+                            out[t * dd + d] += decayStep(h: hd, decay: decay + j * n, c: c + t * n, n: n)
                         }
                     }
                 }
             }
         }
-        if workers == 1 { run(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: run) }
     }
-    return y
+}
+
+/// The selective scan from a given state, returning the state after the last step as well:
+/// what Mamba's reference kernel returns with `return_last_state` (its `last_state`, (B, D, N)
+/// there, (D, N) here), and what lets a long sequence be scanned in pieces — scanning [0, L) is
+/// scanning [0, T) and then [T, L) from the state the first piece returned — for chunked
+/// training, checkpointed backward passes and generation after a prompt.
+///
+///     h_{−1} = initialState (zero if nil);  h_t = Ā_t ⊙ h_{t−1} + B̄_t x_t,  y_t = C_t·h_t + D ⊙ x_t
+///
+/// - Parameters: `inputs`; `initialState` h_{−1}, (D, N), or nil for zero; `threads` ≥ 1.
+/// - Returns: y (L, D) and `finalState` h_{L−1} (D, N).
+/// - Throws: `shapeMismatch` unless the initial state is (D, N); `nonFinite` for NaN/∞ in it;
+///   `invalidParameter` if N·max|C|·max|h_{−1}| > 2¹⁰²¹ (its contribution to an output could
+///   overflow Double: with 0 ≤ Ā ≤ 1 it is at most that, beside the inputs' own bound).
+/// - Complexity: as `selectiveScan(_:threads:)`.
+public func selectiveScan(_ inputs: SelectiveScanInputs, initialState: Matrix?, threads: Int = 1) throws -> (y: Matrix, finalState: Matrix) {
+    if let initialState { try requireInitialState(initialState, rows: inputs.channels, inputs.stateSize, c: inputs.c, "initial state h (D, N)") }
+    var y = Matrix(zeros: inputs.length, inputs.channels)              // (L, D)
+    var final = Matrix(zeros: inputs.channels, inputs.stateSize)       // (D, N)
+    y.elements.withUnsafeMutableBufferPointer { py in
+        final.elements.withUnsafeMutableBufferPointer { pf in
+            if let initialState {
+                initialState.elements.withUnsafeBufferPointer { p0 in
+                    scanChannelRanges(inputs, threads: threads, initial: UnsafeSendable(p0.baseAddress!),
+                                      final: DisjointWrites(pf.baseAddress!), y: DisjointWrites(py.baseAddress!))
+                }
+            } else {
+                scanChannelRanges(inputs, threads: threads, initial: nil, final: DisjointWrites(pf.baseAddress!), y: DisjointWrites(py.baseAddress!))
+            }
+        }
+    }
+    return (y, final)
+}
+
+/// Throws unless `state` is rows×N, finite, and N·max|C|·max|state| ≤ 2¹⁰²¹ (formed in log₂):
+/// the bound on what a carried state adds to any output when every decay is in [0, 1].
+/// - Complexity: O(rows·N + |C|).
+func requireInitialState(_ state: Matrix, rows: Int, _ n: Int, c: Matrix, _ name: String) throws {
+    try requireDimensions(state, rows, n, name)
+    try state.requireFinite(name)
+    let largest = largestMagnitude(state.elements).value, cmax = largestMagnitude(c.elements).value
+    guard largest > 0, cmax > 0 else { return }
+    let log2Bound = Double.log2(Double(n)) + Double.log2(cmax) + Double.log2(largest)
+    if log2Bound > scanBoundLog2 {
+        throw StateSpaceError.invalidParameter(
+            name: name, value: "max|h| = \(short(largest))",
+            allowed: "N·max|C|·max|h| must be ≤ 2¹⁰²¹ (here N = \(n), max|C| = \(short(cmax))): it bounds what the state adds to an output")
+    }
+}
+
+/// One step of a carried state alone, for one channel: h ← Ā ⊙ h, returning C·h.
+/// - Complexity: O(N).
+@inline(__always)
+func decayStep(h: UnsafeMutablePointer<Double>, decay: UnsafePointer<Double>, c: UnsafePointer<Double>, n: Int) -> Double {
+    var out = 0.0
+    for i in 0..<n {
+        h[i] = decay[i] * h[i]
+        out += c[i] * h[i]
+    }
+    return out
 }
 
 /// The state trajectory of one channel, h_t (N) for every t: what the selective memory holds
