@@ -334,8 +334,8 @@ func memoryTable(_ book: Notebook, stored: Int?, recomputed: Int?, kept: (Int, I
     guard book.options.seeds == nil else { return }
     book.check(.bound("stored mode's peak memory rise ≥ 0.9 × L·D·N doubles (\(Int(statesBytes / 1e6)) MB)", Double(stored), .greaterOrEqual,
                       0.9 * statesBytes, reason: "beyond the shared buffers it needs every state: each page of them is written"))
-    book.check(.bound("recomputing mode's peak memory rise ≤ 0.1 × the states' size", Double(recomputed), .lessOrEqual, 0.1 * statesBytes,
-                      reason: "beyond the shared buffers it needs its tape (⌈L/T⌉·D·N doubles = 1 MB) and a T·N scratch"))
+    book.check(.bound("recomputing mode's peak memory rise ≤ 0.05 × the states' size", Double(recomputed), .lessOrEqual, 0.05 * statesBytes,
+                      reason: "beyond the shared buffers it needs its tape (⌈L/T⌉·D·N doubles = 1.1 MB, which the warm-up run already made resident) and a T·N scratch: measured 0"))
     book.table(header: ["mode", "tape keeps", "peak memory rise (measured)"], rows: [
         ["stored states", String(format: "%.1f MB", Double(kept.0) / 1e6), String(format: "%.1f MB", Double(stored) / 1e6)],
         ["recomputed, T = \(every)", String(format: "%.1f MB", Double(kept.1) / 1e6), String(format: "%.1f MB", Double(recomputed) / 1e6)]])
