@@ -166,9 +166,14 @@ func everyBackward(_ book: Notebook) throws {
 /// the discrepancy and the shape. Uses the chapter's shared random numbers.
 typealias LayerCheck = (String, (inout SplitMix64) throws -> (GradientDiscrepancy, String))
 
-func layerChecks(dropBias: Bool) -> [LayerCheck] {
-    func size(_ rng: inout SplitMix64, _ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &rng) }
-    return [
+func layerChecks(dropBias: Bool) -> [LayerCheck] { positionwiseChecks() + sequenceChecks(dropBias: dropBias) }
+
+/// A random size in `range`.
+func size(_ rng: inout SplitMix64, _ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &rng) }
+
+/// The layers that act on each token alone.
+func positionwiseChecks() -> [LayerCheck] {
+    [
         ("Linear", { rng in
             let (i, o) = (size(&rng, 2...9), size(&rng, 2...9))
             let layer = try Linear("linear", inputWidth: i, outputWidth: o, rng: &rng)
@@ -189,6 +194,12 @@ func layerChecks(dropBias: Bool) -> [LayerCheck] {
                                                      forward: { Softplus.forward($1) }, backward: { try Softplus.backward($1, outputGradient: $2) })
             return (silu.combined(with: softplus), "\(rows)×\(d)")
         }),
+    ]
+}
+
+/// The layers that mix along time, and the whole model.
+func sequenceChecks(dropBias: Bool) -> [LayerCheck] {
+    [
         ("causal conv1d (K = 4)", { rng in
             let (d, l) = (size(&rng, 2...8), size(&rng, 3...11))
             let layer = try CausalConv1d(width: d, rng: &rng)

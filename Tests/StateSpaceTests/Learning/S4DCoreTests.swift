@@ -8,13 +8,16 @@ import Testing
 /// N(0, 1), Δ log-uniform in [0.03, 0.3]) so every gradient is exercised; B sequences of length L
 /// (lengths that are not powers of two included: the FFT pads them); ℓ = Σ W ⊙ y, W ~ N(0, 1).
 ///
-/// Why Δ ≥ 0.03: a central difference carries the loss's rounding, ≈ ε·|ℓ|/h ≈ 1e-11·|ℓ|, and
+/// The quotient is `centralDifference`'s fourth-order one at h = 1e-4 (not its default 1e-3): log Δ
+/// enters through e^{Δλk} for every lag k ≤ L, so the loss's higher derivatives in log Δ grow like
+/// (LΔ|λ|)ⁿ and the truncation error h⁴ℓ⁽⁵⁾/30 needs the smaller step at L = 1000.
+/// Why Δ ≥ 0.03: a central difference carries the loss's rounding, ≈ ε·|ℓ|/h ≈ 1e-12·|ℓ|, and
 /// ℓ is dominated by the skip term D·u; the Λ gradients scale like Δ² (at L = 1, ∂K₀/∂Λ ≈ Δ²CB/2),
 /// so at Δ = 1e-3 they sit at the finite difference's noise floor (seen: 1.3e-6 relative) and
 /// the comparison would measure the noise, not the gradient. Why Δ ≤ 0.3: with Λim up to
 /// ≈ 10, Δ = 1 turns a mode by ≈ 10 rad per step, and the loss's third derivative in log Δ
-/// grows like (lΔ|Λ|)²·ℓ′; the central difference's truncation error h²ℓ‴/6 then reached 2.3e-6
-/// (the same case passes at h = 2e-6: the difference's error, not the gradient's).
+/// grows like (lΔ|Λ|)²·ℓ′; a two-point central difference's truncation error h²ℓ‴/6 reached 2.3e-6
+/// there (the difference's error, not the gradient's).
 struct S4DCoreCase: CustomStringConvertible {
     let batch: Int, length: Int, width: Int, stateSize: Int, threads: Int
     let data: UInt64
@@ -43,8 +46,8 @@ func s4dGradientProperty(_ c: S4DCoreCase) throws -> [Comparison] {
     let (_, tape) = try core.forward(x, length: c.length)
     let dx = try core.backward(tape, outputGradient: w)
     var rng = SplitMix64(seed: c.data ^ 0xD0D0)
-    let parameters = try compareParameterGradients(core, samples: 8, rng: &rng) { m in weightedSum(try m.forward(x, length: c.length).output, w) }
-    let input = try compareInputGradient(x, analytic: dx, name: "x", samples: 24, rng: &rng) { weightedSum(try model.forward($0, length: c.length).output, w) }
+    let parameters = try compareParameterGradients(core, samples: 8, step: 1e-4, rng: &rng) { m in weightedSum(try m.forward(x, length: c.length).output, w) }
+    let input = try compareInputGradient(x, analytic: dx, name: "x", samples: 24, step: 1e-4, rng: &rng) { weightedSum(try model.forward($0, length: c.length).output, w) }
     return [parameters, input].map { Comparison(name: "finite differences, \($0.worst)", error: $0.relativeError, tolerance: 1e-6) }
 }
 

@@ -40,8 +40,9 @@ func scanLoss(_ inputs: SelectiveScanInputs, _ h0: Matrix, _ wy: Matrix, _ wh: M
 
 /// Every gradient of the scan (x, Δ, A, B, C, D, h₀) against central differences of `scanLoss`.
 ///
-/// Tolerance 1e-6, norm-wise relative per array (`GradientDiscrepancy`): the central difference
-/// with h = 1e-5·max(1, |θ|) is within ~h²|ℓ'''| + ε|ℓ|/h ≈ 1e-10 relative of the derivative at
+/// Tolerance 1e-6, norm-wise relative per array (`GradientDiscrepancy`): the fourth-order central
+/// difference with h = 1e-5·max(1, |θ|) (small: θ ± 2h must keep Δ ≥ 0 and A < 0 for the smallest
+/// Δ and |A| drawn) is within ~h⁴|ℓ⁽⁵⁾| + ε|ℓ|/h ≈ 1e-11 relative of the derivative at
 /// these O(1) scales, and the analytic gradient within ~L·N roundings; 1e-6 leaves 4 orders of
 /// headroom while any wrong term (a missing decay, an off-by-one state) is O(1) of a gradient.
 func scanGradientProperty(_ c: ScanGradientCase) throws -> [Comparison] {
@@ -56,14 +57,14 @@ func scanGradientProperty(_ c: ScanGradientCase) throws -> [Comparison] {
                                 skip: skip ?? inputs.skip)
     }
     let checks: [GradientDiscrepancy] = [
-        try compareInputGradient(x, analytic: g.x, name: "x", samples: 24, rng: &rng) { try with(try rebuilt(x: $0)) },
-        try compareInputGradient(delta, analytic: g.delta, name: "Δ", samples: 24, rng: &rng) { try with(try rebuilt(delta: $0)) },
-        try compareInputGradient(a, analytic: g.a, name: "A", samples: 24, rng: &rng) { try with(try rebuilt(a: $0)) },
-        try compareInputGradient(b, analytic: g.b, name: "B", samples: 24, rng: &rng) { try with(try rebuilt(b: $0)) },
-        try compareInputGradient(cc, analytic: g.c, name: "C", samples: 24, rng: &rng) { try with(try rebuilt(c: $0)) },
+        try compareInputGradient(x, analytic: g.x, name: "x", samples: 24, step: 1e-5, rng: &rng) { try with(try rebuilt(x: $0)) },
+        try compareInputGradient(delta, analytic: g.delta, name: "Δ", samples: 24, step: 1e-5, rng: &rng) { try with(try rebuilt(delta: $0)) },
+        try compareInputGradient(a, analytic: g.a, name: "A", samples: 24, step: 1e-5, rng: &rng) { try with(try rebuilt(a: $0)) },
+        try compareInputGradient(b, analytic: g.b, name: "B", samples: 24, step: 1e-5, rng: &rng) { try with(try rebuilt(b: $0)) },
+        try compareInputGradient(cc, analytic: g.c, name: "C", samples: 24, step: 1e-5, rng: &rng) { try with(try rebuilt(c: $0)) },
         try compareInputGradient(Matrix(unchecked: 1, skip.count, skip), analytic: Matrix(unchecked: 1, skip.count, g.skip), name: "D",
-                                 rng: &rng) { try with(try rebuilt(skip: $0.elements)) },
-        try compareInputGradient(h0, analytic: g.initialState, name: "h₀", samples: 24, rng: &rng) { try scanLoss(inputs, $0, wy, wh) },
+                                 step: 1e-5, rng: &rng) { try with(try rebuilt(skip: $0.elements)) },
+        try compareInputGradient(h0, analytic: g.initialState, name: "h₀", samples: 24, step: 1e-5, rng: &rng) { try scanLoss(inputs, $0, wy, wh) },
     ]
     return checks.map { Comparison(name: "finite differences, \($0.worst)", error: $0.relativeError, tolerance: 1e-6) }
 }
@@ -90,7 +91,7 @@ struct SelectiveScanGradientTests {
                 let g = try selectiveScanBackward(tape, outputGradient: wy, finalStateGradient: wh)
                 var rng = SplitMix64(seed: c.data)
                 let halved = 0.5 * inputs.delta
-                let d = try compareInputGradient(inputs.x, analytic: g.x, rng: &rng) { x in
+                let d = try compareInputGradient(inputs.x, analytic: g.x, step: 1e-5, rng: &rng) { x in
                     try scanLoss(try SelectiveScanInputs(x: x, delta: halved, a: inputs.a, b: inputs.b, c: inputs.c, skip: inputs.skip), h0, wy, wh)
                 }
                 return [Comparison(name: "wrong loss", error: d.relativeError, tolerance: 1e-6)]
