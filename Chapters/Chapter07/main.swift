@@ -227,7 +227,7 @@ func sequenceChecks(dropBias: Bool) -> [LayerCheck] {
         }),
         ("Mamba block (S6 inside)", { rng in
             let (d, l) = (size(&rng, 2...6), size(&rng, 3...9))
-            let block = try MambaMixer(modelWidth: d, core: try S6Core(width: 2 * d, stateSize: 4, dtRank: 1, rng: &rng), rng: &rng)
+            let block = try MambaMixer(modelWidth: d, core: try S6Core("ssm", width: 2 * d, stateSize: 4, dtRank: 1, rng: &rng), rng: &rng)
             return (try compareMixerGradients(block, batch: 2, length: l, rng: &rng), "B = 2, L = \(l), d_model = \(d)")
         }),
         ("causal attention (RoPE, 2 heads)", { rng in
@@ -263,7 +263,7 @@ struct NoParameters: Trainable {
 /// A 2-layer Mamba language model (V = 7, d_model = 4) with ℓ = cross-entropy on random targets.
 func languageModelDiscrepancy(_ rng: inout SplitMix64) throws -> (GradientDiscrepancy, String) {
     let (v, d, l) = (7, 4, Int.random(in: 3...8, using: &rng))
-    let mixers = try (0..<2).map { _ in try MambaMixer(modelWidth: d, core: try S6Core(width: 2 * d, stateSize: 4, dtRank: 1, rng: &rng), rng: &rng) }
+    let mixers = try (0..<2).map { _ in try MambaMixer(modelWidth: d, core: try S6Core("ssm", width: 2 * d, stateSize: 4, dtRank: 1, rng: &rng), rng: &rng) }
     var model = try LanguageModel(vocabulary: v, width: d, mixers: mixers, rng: &rng)
     let tokens = (0..<2 * l).map { _ in Int.random(in: 0..<v, using: &rng) }, targets = tokens.map { ($0 + 3) % v }   // (B·L)
     model.zeroGradients()
