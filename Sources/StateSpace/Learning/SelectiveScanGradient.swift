@@ -156,8 +156,9 @@ func reverseChunk(_ d: Int, from start: Int, count: Int, states hs: UnsafePointe
         let h = hs + j * n, previous = j == 0 ? before : hs + (j - 1) * n, ab = decay + j * n
         let b = s.b + t * n, c = s.c + t * n, dbt = dB + t * n, dct = dC + t * n
         let drive = step * x
-        var lambdaB = 0.0, rA = 0.0
-        for i in 0..<n {
+        var (lambdaB, rA) = reverseStepLanes(n: n, lambda: lambda, gy: gy, c: c, h: h, dct: dct, dbt: dbt, drive: drive, b: b,
+                                             previous: previous, decay: ab, a: a, dA: dA, step: step)
+        for i in (n - n % 4)..<n {
             let total = lambda[i] + gy * c[i]                           // λ_t
             dct[i] += gy * h[i]
             dbt[i] += total * drive
@@ -171,4 +172,32 @@ func reverseChunk(_ d: Int, from start: Int, count: Int, states hs: UnsafePointe
         g.deltaT[at] = x * lambdaB + rA
         g.skip[d] += gy * x
     }
+}
+
+/// The first ⌊N/4⌋·4 state entries of one reverse step (`reverseChunk`'s loop body), four at a
+/// time in SIMD registers; returns the partial sums Σ λ_t·B_t and Σ r·A over those entries.
+/// The same arithmetic per entry as the scalar loop, in lanes (the two sums in a different order).
+/// - Complexity: O(N).
+@inline(__always)
+func reverseStepLanes(n: Int, lambda: UnsafeMutablePointer<Double>, gy: Double, c: UnsafePointer<Double>, h: UnsafePointer<Double>,
+                      dct: UnsafeMutablePointer<Double>, dbt: UnsafeMutablePointer<Double>, drive: Double, b: UnsafePointer<Double>,
+                      previous: UnsafePointer<Double>, decay: UnsafePointer<Double>, a: UnsafePointer<Double>,
+                      dA: UnsafeMutablePointer<Double>, step: Double) -> (Double, Double) {
+    typealias V = SIMD4<Double>
+    func load(_ p: UnsafePointer<Double>, _ i: Int) -> V { UnsafeRawPointer(p + i).loadUnaligned(as: V.self) }
+    func store(_ v: V, _ p: UnsafeMutablePointer<Double>, _ i: Int) { UnsafeMutableRawPointer(p + i).storeBytes(of: v, as: V.self) }
+    var lambdaB = V(), rA = V()
+    var i = 0
+    while i + 4 <= n {
+        let total = load(lambda, i) + gy * load(c, i)                   // λ_t
+        store(load(dct, i) + gy * load(h, i), dct, i)
+        store(load(dbt, i) + drive * total, dbt, i)
+        lambdaB += total * load(b, i)
+        let ab = load(decay, i), r = total * load(previous, i) * ab
+        rA += r * load(a, i)
+        store(load(dA, i) + step * r, dA, i)
+        store(ab * total, lambda, i)
+        i += 4
+    }
+    return (lambdaB.sum(), rA.sum())
 }
