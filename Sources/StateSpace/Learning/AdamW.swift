@@ -97,7 +97,7 @@ public struct AdamW: Sendable {
             throw StateSpaceError.invalidParameter(name: "AdamW learning-rate factor", value: "\(learningRateFactor)", allowed: "must be finite and ≥ 0")
         }
         let parameters = model.parameters
-        for p in parameters { try p.gradient.requireFinite("gradient of \(p.name)") }
+        for p in parameters { try p.requireUsableGradient() }
         try matchMoments(parameters)
         stepCount += 1
         let c = configuration
@@ -160,7 +160,7 @@ public func clipGradientNorm(_ model: inout some Trainable, maxNorm: Double) thr
     try requirePositive(maxNorm, "gradient clipping maxNorm")
     var sum = 0.0
     for p in model.parameters {
-        try p.gradient.requireFinite("gradient of \(p.name)")
+        try p.requireUsableGradient()
         for g in p.gradient.elements { sum += g * g }
     }
     let norm = sum.squareRoot()

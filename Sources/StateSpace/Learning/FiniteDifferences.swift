@@ -18,12 +18,16 @@ public struct GradientDiscrepancy: Sendable, CustomStringConvertible {
     public var entries: Int { arrays.reduce(0) { $0 + $1.entries } }
 
     var worstArray: (name: String, error: Double) {
+        // Nothing compared proves nothing: ∞, so that a check built on it fails.
+        guard entries > 0 else { return ("no entries compared", .infinity) }
         let floor = 1e-3 * (arrays.map(\.scale).max() ?? 0)
         var result = (name: "-", error: 0.0)
         for array in arrays {
             let denominator = max(array.scale, floor)
-            // An all-zero gradient (nothing reaches the array) is compared absolutely.
+            // An all-zero gradient (nothing reaches the array) is compared absolutely; a NaN
+            // anywhere (in the analytic gradient or the loss) is an infinite error, never 0.
             let error = denominator > 0 ? array.gap / denominator : array.gap
+            if error.isNaN || !floor.isFinite { return (array.name, .infinity) }
             if error >= result.error { result = (array.name, error) }
         }
         return result
@@ -36,8 +40,11 @@ public struct GradientDiscrepancy: Sendable, CustomStringConvertible {
 
     /// Folds one array's comparison in.
     mutating func merge(_ name: String, analytic: [Double], numeric: [Double]) {
-        let gap = zip(analytic, numeric).map { abs($0 - $1) }.max() ?? 0
-        arrays.append((name, gap, numeric.map(abs).max() ?? 0, numeric.count))
+        // `max` skips NaN, so NaN is carried explicitly: it makes the array's error ∞.
+        let gaps = zip(analytic, numeric).map { abs($0 - $1) }
+        let gap = gaps.contains { $0.isNaN } ? .nan : gaps.max() ?? 0
+        let scales = numeric.map(abs)
+        arrays.append((name, gap, scales.contains { $0.isNaN } ? .nan : scales.max() ?? 0, numeric.count))
     }
 
     /// Both comparisons' arrays, judged together.
@@ -57,9 +64,13 @@ public struct GradientDiscrepancy: Sendable, CustomStringConvertible {
 /// still resolved to ~1e-7 of itself, so the 1e-6 relative limit of the chapters and tests
 /// judges the derivation, not the quotient. (The two-point quotient (f(θ+h) − f(θ−h))/2h has
 /// error h² + ε/h, at best ~1e-11 absolute: too coarse for the small gradients of deep layers.)
+/// - Throws: `invalidParameter` for a non-finite θ or a step that is not finite and > 0; what
+///   `f` throws.
 /// - Complexity: four evaluations of f.
 @inline(__always)
-public func centralDifference(at theta: Double, step: Double = 1e-3, _ f: (Double) throws -> Double) rethrows -> Double {
+public func centralDifference(at theta: Double, step: Double = 1e-3, _ f: (Double) throws -> Double) throws -> Double {
+    guard theta.isFinite else { throw StateSpaceError.invalidParameter(name: "central difference point θ", value: "\(theta)", allowed: "must be finite") }
+    try requirePositive(step, "central difference step")
     let h = step * max(1, abs(theta))
     let near = try f(theta + h) - f(theta - h), far = try f(theta + 2 * h) - f(theta - 2 * h)
     return (8 * near - far) / (12 * h)
@@ -71,10 +82,12 @@ public func centralDifference(at theta: Double, step: Double = 1e-3, _ f: (Doubl
 ///
 /// `model` must hold the analytic gradient of `loss` (run forward + backward on it first, from
 /// zeroed gradients); `loss(m)` recomputes the loss of a perturbed copy `m`.
-/// - Complexity: 2·(entries compared) evaluations of `loss`.
+/// - Throws: `invalidParameter` for samples < 1; what `loss` throws.
+/// - Complexity: 4·(entries compared) evaluations of `loss`.
 public func compareParameterGradients<M: Trainable>(_ model: M, samples: Int = 8, step: Double = 1e-3,
                                                     rng: inout SplitMix64,
-                                                    loss: (M) throws -> Double) rethrows -> GradientDiscrepancy {
+                                                    loss: (M) throws -> Double) throws -> GradientDiscrepancy {
+    try requirePositive(samples, "samples per parameter")
     var result = GradientDiscrepancy.none
     let parameters = model.parameters
     for (index, parameter) in parameters.enumerated() {
@@ -99,10 +112,15 @@ public func compareParameterGradients<M: Trainable>(_ model: M, samples: Int = 8
 }
 
 /// Compares `analytic` = ∂loss/∂input with central differences of `loss` at `input`, on up to
-/// `samples` entries. - Complexity: 2·(entries compared) evaluations of `loss`.
+/// `samples` entries.
+/// - Throws: `invalidParameter` for samples < 1; `shapeMismatch` for an analytic gradient not
+///   shaped like the input; what `loss` throws.
+/// - Complexity: 4·(entries compared) evaluations of `loss`.
 public func compareInputGradient(_ input: Matrix, analytic: Matrix, name: String = "input", samples: Int = 16,
                                  step: Double = 1e-3, rng: inout SplitMix64,
-                                 loss: (Matrix) throws -> Double) rethrows -> GradientDiscrepancy {
+                                 loss: (Matrix) throws -> Double) throws -> GradientDiscrepancy {
+    try requirePositive(samples, "samples")
+    try requireDimensions(analytic, input.rows, input.cols, "analytic gradient of \(name) (shaped like the input)")
     var result = GradientDiscrepancy.none
     let count = input.elements.count
     let picks = count <= samples ? Array(0..<count) : (0..<samples).map { _ in Int(rng.next() % UInt64(count)) }
@@ -125,10 +143,12 @@ public func compareInputGradient(_ input: Matrix, analytic: Matrix, name: String
 /// - Parameters: `batch` sequences of `length` tokens; x and G standard Gaussian from `rng`;
 ///   `step` the quotient's relative step (smaller for a parameter the loss varies fast in).
 /// - Throws: what the mixer's forward or backward throws.
-/// - Complexity: one backward, plus 2·(entries compared) forwards.
+/// - Complexity: one backward, plus 4·(entries compared) forwards.
 public func compareMixerGradients<M: SequenceMixer>(_ mixer: M, batch: Int, length: Int, samples: Int = 6,
                                                     step: Double = 1e-3, rng: inout SplitMix64) throws -> GradientDiscrepancy {
-    let rows = batch * length
+    try requirePositive(batch, "batch B")
+    try requirePositive(length, "sequence length L")
+    let rows = try checkedProduct(batch, length, "B·L")
     let x = Matrix(unchecked: rows, mixer.width, (0..<rows * mixer.width).map { _ in rng.nextGaussian() })   // (B·L, d)
     let g = Matrix(unchecked: rows, mixer.width, (0..<rows * mixer.width).map { _ in rng.nextGaussian() })   // (B·L, d)
     func loss(_ m: M, _ input: Matrix) throws -> Double {

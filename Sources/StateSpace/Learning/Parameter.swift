@@ -39,6 +39,15 @@ public struct Parameter: Sendable {
     /// The entries as a flat array (row-major).
     public var vector: [Double] { value.elements }
 
+    /// Throws unless the gradient has the value's shape and is finite: what the optimiser and
+    /// clipping check before they read it (both arrays are public and may have been replaced).
+    /// - Throws: `shapeMismatch` naming the parameter and both shapes; `nonFinite`.
+    /// - Complexity: O(count).
+    public func requireUsableGradient() throws {
+        try requireDimensions(gradient, value.rows, value.cols, "gradient of \(name) (shaped like its value)")
+        try gradient.requireFinite("gradient of \(name)")
+    }
+
     /// Clears the gradient. - Complexity: O(count).
     public mutating func zeroGradient() {
         for i in gradient.elements.indices { gradient.elements[i] = 0 }

@@ -73,8 +73,8 @@ struct LearningLayerTests {
             let x = try Matrix(rows: c.batch * c.length, cols: c.width,
                                elements: (0..<(c.batch * c.length * c.width)).map { _ in Double.random(in: -8...8, using: &rng) })
             let w = gaussianTestMatrix(x.rows, x.cols, &rng)
-            let ds = compareInputGradient(x, analytic: try SiLU.backward(x, outputGradient: w), rng: &rng) { weightedSum(SiLU.forward($0), w) }
-            let dp = compareInputGradient(x, analytic: try Softplus.backward(x, outputGradient: w), rng: &rng) { weightedSum(Softplus.forward($0), w) }
+            let ds = try compareInputGradient(x, analytic: try SiLU.backward(x, outputGradient: w), rng: &rng) { weightedSum(SiLU.forward($0), w) }
+            let dp = try compareInputGradient(x, analytic: try Softplus.backward(x, outputGradient: w), rng: &rng) { weightedSum(Softplus.forward($0), w) }
             return [gradientCheck("SiLU", ds), gradientCheck("softplus", dp)]
         }
         let extreme = try Matrix([[-800, 800, -40, 40]])

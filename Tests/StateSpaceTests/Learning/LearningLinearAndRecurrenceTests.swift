@@ -84,7 +84,7 @@ struct LearningLinearAndRecurrenceTests {
         let analytic = rnn.lastOutputGradient(x)
         let last = { (x: [Double]) in zip(rnn.v, (0..<8).map { rnn.states(x)[19, $0] }).reduce(0) { $0 + $1.0 * $1.1 } }
         for s in [0, 5, 12, 19] {
-            let fd = centralDifference(at: x[s]) { v in var y = x; y[s] = v; return last(y) }
+            let fd = try centralDifference(at: x[s]) { v in var y = x; y[s] = v; return last(y) }
             #expect(abs(analytic[s] - fd) <= 1e-9 * max(abs(fd), 1e-6), "s = \(s): \(analytic[s]) vs \(fd)")
         }
         #expect(throws: StateSpaceError.self) { try TanhRNN(hidden: 0, spectralRadius: 0.9, rng: &rng) }
