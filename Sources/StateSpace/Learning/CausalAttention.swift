@@ -116,6 +116,10 @@ public struct CausalAttention: SequenceMixer {
         let v: Matrix                                                 // (B·L, d)
         let attended: Matrix                                          // (B·L, d) O, the input of out_proj
         let logSumExp: [Double]                                       // (B, H, L) ℓ_t of each softmax row
+        /// The shapes the tape was made with: H and d of the attention, B·L rows.
+        public let heads: Int
+        public let width: Int
+        public var rows: Int { x.rows }
 
         /// What the tape holds: 5·B·L·d + B·H·L Doubles (no (L, L) array). At B = 1, L = 2¹⁴,
         /// d = 64, H = 2: 42 MB — so evaluate long sequences one (or a few) at a time, or in step
@@ -158,10 +162,14 @@ public struct CausalAttention: SequenceMixer {
         let output = try outProj.forward(attended)                    // (B·L, d)
         try requireNoOverflow(allFinite(output.elements), result: "attention output",
                               suspects: [OverflowSuspect("attention input x", x.elements)])
-        return (output, Tape(x: x, length: length, q: q, k: k, v: v, attended: attended, logSumExp: logSumExp))
+        return (output, Tape(x: x, length: length, q: q, k: k, v: v, attended: attended, logSumExp: logSumExp,
+                            heads: heads, width: width))
     }
 
+    /// - Throws: `shapeMismatch` for a tape made by an attention of another H or d (or whose
+    ///   arrays are not (B·L, d) and (B, H, L)); `shapeMismatch` / `nonFinite` for ∂ℓ/∂y not (B·L, d) or not finite.
     public mutating func backward(_ tape: Tape, outputGradient dy: Matrix) throws -> Matrix {
+        try requireTapeShape(tape)
         try requireGradient(dy, rows: tape.x.rows, cols: width, "∂ℓ/∂y of \(outProj.weight.name.dropLast(7)) (B·L, d)")
         let (length, batch) = (tape.length, tape.x.rows / tape.length)
         let dO = try outProj.backward(tape.attended, outputGradient: dy)   // (B·L, d)
@@ -196,6 +204,27 @@ public struct CausalAttention: SequenceMixer {
         let dxk = try kProj.backward(tape.x, outputGradient: dk), dxv = try vProj.backward(tape.x, outputGradient: dv)
         for i in dx.elements.indices { dx.elements[i] += dxk.elements[i] + dxv.elements[i] }
         return dx
+    }
+}
+
+extension CausalAttention {
+    /// Throws `shapeMismatch` unless `tape` was made by an attention of this H and d, with
+    /// every array the size its (B·L) rows imply. - Complexity: O(1).
+    func requireTapeShape(_ tape: Tape) throws {
+        let name = "tape of \(outProj.weight.name.dropLast(7)) (H = \(heads), d = \(width))"
+        guard tape.heads == heads, tape.width == width else {
+            throw StateSpaceError.shapeMismatch(name: "\(name): heads H and width d it was made with",
+                                                expected: "H = \(heads), d = \(width)", actual: "H = \(tape.heads), d = \(tape.width)")
+        }
+        let rows = tape.x.rows
+        guard tape.length >= 1, rows >= tape.length, rows % tape.length == 0 else {
+            throw StateSpaceError.shapeMismatch(name: "\(name): rows B·L with L = \(tape.length)",
+                                                expected: "a positive multiple of L ≥ 1", actual: "\(rows)")
+        }
+        for (label, m) in [("x", tape.x), ("q", tape.q), ("k", tape.k), ("v", tape.v), ("attended", tape.attended)] {
+            try requireDimensions(m, rows, width, "\(name): \(label) (B·L, d)")
+        }
+        try requireCount(tape.logSumExp.count, rows / tape.length * heads * tape.length, "\(name): log-sum-exp (B, H, L)")
     }
 }
 

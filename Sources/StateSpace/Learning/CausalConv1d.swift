@@ -32,6 +32,9 @@ public struct CausalConv1d: Trainable, Sendable {
     /// The last K−1 inputs of each of B sequences.
     public struct State: Sendable {
         public var window: Matrix                                     // (B·(K−1), d), oldest first per sequence
+        /// B and K of the convolution the state was made for.
+        public let batch: Int
+        public let kernelSize: Int
     }
 
     /// Parameters `"\(name).weight"` (d, K) and `"\(name).bias"` (1, d).
@@ -99,16 +102,24 @@ public struct CausalConv1d: Trainable, Sendable {
         return dx
     }
 
-    /// Zeros: the window before the first token of each of `batch` sequences.
+    /// Zeros: the window before the first token of each of `batch` sequences (a negative batch
+    /// counts as 0, as in the SSM cores' `initialState`).
     public func initialState(batch: Int) -> State {
-        State(window: Matrix(zeros: batch * (kernelSize - 1), width))
+        let batch = max(0, batch)
+        return State(window: Matrix(zeros: batch * (kernelSize - 1), width), batch: batch, kernelSize: kernelSize)
     }
 
     /// One token of each of B sequences: `x` (B, d) → (B, d), shifting each window by one.
-    /// - Throws: `shapeMismatch` unless x is (B, d) with B the state's batch; `nonFinite` for NaN/∞.
+    /// - Throws: `shapeMismatch` for a state made by a convolution of another d or K, or unless x
+    ///   is (B, d) with B the state's batch; `nonFinite` for NaN/∞.
     public func step(_ x: Matrix, state: inout State) throws -> Matrix {
         let (d, k) = (width, kernelSize)
-        let batch = k > 1 ? state.window.rows / (k - 1) : x.rows
+        guard state.kernelSize == k else {
+            throw StateSpaceError.shapeMismatch(name: "\(weight.name) step state: kernel size K it was made for",
+                                                expected: "\(k)", actual: "\(state.kernelSize)")
+        }
+        let batch = state.batch
+        try requireDimensions(state.window, batch * (k - 1), d, "\(weight.name) step state window (B·(K−1), d) with B = \(batch), K = \(k)")
         try requireDimensions(x, batch, d, "\(weight.name) step input (B, d) with B = \(batch) from the state")
         try x.requireFinite("\(weight.name) step input")
         var y = Matrix(zeros: batch, d)                               // (B, d)

@@ -97,8 +97,12 @@ public struct LanguageModel<Mixer: SequenceMixer>: Trainable, Sendable {
     }
 
     /// Accumulates ∂ℓ/∂θ for every parameter from ∂ℓ/∂logits (B·L, V).
-    /// - Throws: `shapeMismatch` / `nonFinite` for ∂ℓ/∂logits not (B·L, V) or not finite.
+    /// - Throws: `shapeMismatch` for a tape from a model of another number of layers (or whatever
+    ///   a layer's backward throws for a tape of another shape); `shapeMismatch` / `nonFinite` for
+    ///   ∂ℓ/∂logits not (B·L, V) or not finite.
     public mutating func backward(_ tape: Tape, logitsGradient: Matrix) throws {
+        try requireCount(tape.mixerTapes.count, mixers.count, "mixer tapes of the language model's tape (one per layer)")
+        try requireCount(tape.blockInputs.count, mixers.count, "block inputs of the language model's tape (one per layer)")
         try requireGradient(logitsGradient, rows: tape.tokens.count, cols: vocabulary, "∂ℓ/∂logits (B·L, V)")
         let dNormalized = try head.backward(tape.normalized, outputGradient: logitsGradient)
         var dh = try finalNorm.backward(tape.finalHidden, outputGradient: dNormalized)   // (B·L, d)

@@ -96,6 +96,15 @@ public struct MambaMixer<Core: SequenceMixer>: SequenceMixer {
     /// Accumulates every parameter's gradient and returns ∂ℓ/∂u (B·L, d_model).
     /// - Throws: `shapeMismatch` / `nonFinite` for a ∂ℓ/∂out not shaped like the output or not finite.
     public mutating func backward(_ tape: Tape, outputGradient dOut: Matrix) throws -> Matrix {
+        try requireDimensions(tape.input, tape.input.rows, width, "Mamba block tape input u (B·L, d_model = \(width))")
+        for (label, m) in [("x", tape.x), ("convolved", tape.convolved), ("core output", tape.coreOutput), ("gated output", tape.gatedOutput)]
+            + (tape.z.map { [("z", $0)] } ?? []) {
+            try requireDimensions(m, tape.input.rows, innerWidth, "Mamba block tape \(label) (B·L, d_inner = \(innerWidth))")
+        }
+        guard (tape.z != nil) == gated else {
+            throw StateSpaceError.shapeMismatch(name: "Mamba block tape: gate z", expected: gated ? "present (gated block)" : "absent (ungated block)",
+                                                actual: tape.z != nil ? "present" : "absent")
+        }
         try requireGradient(dOut, rows: tape.input.rows, cols: width, "∂ℓ/∂output of the Mamba block (B·L, d_model)")
         let dg = try outProjection.backward(tape.gatedOutput, outputGradient: dOut)   // (B·L, d_inner)
         var dy = dg, dz: Matrix? = nil
@@ -119,6 +128,10 @@ public struct MambaMixer<Core: SequenceMixer>: SequenceMixer {
     public func step(_ u: Matrix, state: inout State) throws -> Matrix {
         try requireDimensions(u, u.rows, width, "Mamba block step input (B, d_model = \(width))")
         try u.requireFinite("Mamba block step input")
+        guard (state.convolution != nil) == (convolution != nil) else {
+            throw StateSpaceError.shapeMismatch(name: "Mamba block step state: conv1d window", expected: convolution != nil ? "present" : "absent",
+                                                actual: state.convolution != nil ? "present" : "absent")
+        }
         let xz = try inProjection.forward(u)                          // (B, 2·d_inner)
         let (x, z) = gated ? splitColumns(xz, at: innerWidth) : (xz, nil)
         var c = x                                                     // (B, d_inner)

@@ -213,6 +213,8 @@ public struct S4DCore: SequenceMixer {
     /// - Complexity: O(B·H·M).
     public func step(_ x: Matrix, state: inout State) throws -> Matrix {
         try requireDimensions(x, state.batch, width, "S4D step input x (B, H) with B = \(state.batch)")
+        try requireCount(state.h.count, state.batch * width * modes,
+                         "S4D step state h (B, H, N/2) with B = \(state.batch), H = \(width), N/2 = \(modes)")
         try x.requireFinite("S4D step input x")
         let (h, m) = (width, modes)
         var y = Matrix(zeros: x.rows, h)                                 // (B, H)

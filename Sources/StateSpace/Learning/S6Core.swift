@@ -114,8 +114,10 @@ public struct S6Core: SequenceMixer {
     }
 
     /// Adds ∂ℓ/∂(W_x, W_Δ, b_Δ, A_log, D) and returns ∂ℓ/∂x (B·L, D) (see the type's derivation).
-    /// - Throws: `shapeMismatch` / `nonFinite` for ∂ℓ/∂y not (B·L, D) or not finite.
+    /// - Throws: `shapeMismatch` for a tape made by an S6 core of another D, N or R;
+    ///   `shapeMismatch` / `nonFinite` for ∂ℓ/∂y not (B·L, D) or not finite.
     public mutating func backward(_ tape: Tape, outputGradient dy: Matrix) throws -> Matrix {
+        try requireTapeShape(tape)
         let (d, n, r, length) = (width, stateSize, dtRank, tape.scans.first?.inputs.length ?? 1)
         try requireGradient(dy, rows: tape.x.rows, cols: d, "∂ℓ/∂y of S6 (B·L, D)")
         var dx = Matrix(zeros: tape.x.rows, d), dz = Matrix(zeros: tape.x.rows, d)         // (B·L, D) each
@@ -144,6 +146,28 @@ public struct S6Core: SequenceMixer {
         return dx
     }
 
+    /// Throws `shapeMismatch` unless `tape` was made by an S6 core of this D, N and R: x (B·L, D),
+    /// dt (B·L, R), z (B·L, D) and B ≥ 1 scans of L rows, D channels and N states each.
+    /// - Complexity: O(B).
+    func requireTapeShape(_ tape: Tape) throws {
+        let (d, n, r) = (width, stateSize, dtRank)
+        let name = "tape of S6 (D = \(d), N = \(n), R = \(r))"
+        guard let first = tape.scans.first, first.inputs.length >= 1 else {
+            throw StateSpaceError.shapeMismatch(name: "\(name): scans", expected: "at least one sequence of length ≥ 1", actual: "none")
+        }
+        let length = first.inputs.length, rows = tape.scans.count * length
+        try requireDimensions(tape.x, rows, d, "\(name): input x (B·L, D)")
+        try requireDimensions(tape.dt, rows, r, "\(name): dt (B·L, R)")
+        try requireDimensions(tape.z, rows, d, "\(name): z (B·L, D)")
+        for (s, scan) in tape.scans.enumerated() {
+            let i = scan.inputs
+            guard i.length == length, i.channels == d, i.stateSize == n else {
+                throw StateSpaceError.shapeMismatch(name: "\(name): scan of sequence \(s) (L, D, N)",
+                                                    expected: "(\(length), \(d), \(n))", actual: "(\(i.length), \(i.channels), \(i.stateSize))")
+            }
+        }
+    }
+
     public func initialState(batch: Int) -> State {
         State(h: [Double](repeating: 0, count: max(0, batch) * width * stateSize), batch: batch)
     }
@@ -153,6 +177,8 @@ public struct S6Core: SequenceMixer {
     /// - Complexity: O(B·D·(R + 2N)).
     public func step(_ x: Matrix, state: inout State) throws -> Matrix {
         try requireDimensions(x, state.batch, width, "S6 step input x (B, D) with B = \(state.batch)")
+        try requireCount(state.h.count, state.batch * width * stateSize,
+                         "S6 step state h (B, D, N) with B = \(state.batch), D = \(width), N = \(stateSize)")
         try x.requireFinite("S6 step input x")
         let (d, n) = (width, stateSize)
         let (dt, b, c) = split(try xProj.forward(x))                    // (B, R), (B, N), (B, N)
