@@ -24,7 +24,7 @@ private func copyingInvariants(_ c: CopyingCase) throws -> [Comparison] {
           && batch.mask.count == batch.tokens.count && batch.dataPositions.count == c.batch * c.k && batch.data.count == c.batch * c.k)
     for s in 0..<c.batch {
         let tokens = Array(batch.tokens[s * task.length..<(s + 1) * task.length])
-        let positions = Array(batch.dataPositions(ofSequence: s))
+        let positions = Array(try batch.dataPositions(ofSequence: s))
         check("positions increasing, inside the body", zip(positions, positions.dropFirst()).allSatisfy { $0 < $1 } && positions.allSatisfy { (0..<c.body).contains($0) })
         check("exactly k data tokens in the body, at the positions", (0..<c.body).filter { task.dataTokens.contains(tokens[$0]) } == positions)
         check("noise elsewhere in the body", (0..<c.body).allSatisfy { positions.contains($0) || tokens[$0] == task.noiseToken })

@@ -44,7 +44,8 @@ public struct AdamW: Sendable {
         public let weightDecay: Double                                // λ for .standard
 
         /// - Throws: `invalidParameter` for a learning rate ≤ 0 or not finite, β₁ or β₂ outside
-        ///   [0, 1), ε ≤ 0 or not finite, weight decay < 0 or not finite.
+        ///   [0, 1), ε ≤ 0 or not finite, weight decay < 0 or not finite, or η·λ ≥ 1 (the
+        ///   .standard group's decay factor 1 − η·λ must lie in (0, 1]).
         public init(learningRate: Double, ssmLearningRate: Double? = nil, beta1: Double = 0.9, beta2: Double = 0.95,
                     epsilon: Double = 1e-8, weightDecay: Double = 0.1) throws {
             try requirePositive(learningRate, "AdamW learning rate η")
@@ -56,6 +57,11 @@ public struct AdamW: Sendable {
             try requirePositive(epsilon, "AdamW ε")
             guard weightDecay.isFinite, weightDecay >= 0 else {
                 throw StateSpaceError.invalidParameter(name: "AdamW weight decay λ", value: "\(weightDecay)", allowed: "must be finite and ≥ 0")
+            }
+            guard learningRate * weightDecay < 1 else {
+                throw StateSpaceError.invalidParameter(name: "AdamW learning rate η × weight decay λ (.standard group)",
+                                                       value: "η = \(learningRate), λ = \(weightDecay), η·λ = \(learningRate * weightDecay)",
+                                                       allowed: "η·λ must be < 1: the decoupled decay factor 1 − η·λ must lie in (0, 1]")
             }
             (self.learningRate, self.ssmLearningRate, self.beta1, self.beta2) = (learningRate, ssm, beta1, beta2)
             (self.epsilon, self.weightDecay) = (epsilon, weightDecay)

@@ -38,10 +38,15 @@ public struct CrossEntropy: Sendable {
     public init(logits: Matrix, targets: [Int], weights: [Double]? = nil) throws {
         let (rows, v) = (logits.rows, logits.cols)
         try requireCount(targets.count, rows, "targets (one per row of the logits)")
-        let w = weights ?? [Double](repeating: 1, count: rows)       // (B·L)
-        try requireCount(w.count, rows, "weights (one per row of the logits)")
+        let raw = weights ?? [Double](repeating: 1, count: rows)     // (B·L)
+        try requireCount(raw.count, rows, "weights (one per row of the logits)")
         try logits.requireFinite("logits")
-        try Self.requireWeights(w, targets: targets, vocabulary: v)
+        try Self.requireWeights(raw, targets: targets, vocabulary: v)
+        // Normalise by the largest weight (the loss and gradient are invariant to a common scale):
+        // every weight then lies in [0, 1] with the largest exactly 1, so Σ w ∈ [1, B·L] neither
+        // overflows (weights near 1e308) nor loses subnormal weights to rounding.
+        let largest = raw.max()!
+        let w = raw.map { $0 / largest }                             // (B·L), max entry 1
         let total = w.reduce(0, +)
         var gradient = Matrix(zeros: rows, v)                         // (B·L, V)
         var (loss, correct, counted) = (0.0, 0, 0)

@@ -10,7 +10,7 @@ import Foundation
 /// ∂r/∂x_k = −r³·x_k/d:
 ///
 ///     ∂ℓ/∂x_k = Σ_j u_j ∂(x_j r)/∂x_k = u_k·r − (r³/d)·x_k·Σ_j u_j x_j
-///             = r·(u_k − x_k·r²·mean_j(u_j x_j))
+///             = r·(u_k − x̂_k·mean_j(u_j x̂_j))          x̂ = x·r
 ///     ∂ℓ/∂g_j += Σ_rows ∂ℓ/∂y_j · x_j · r       (1, d)
 ///
 /// The backward recomputes r from x (d multiply-adds per row), so the caller keeps only x.
@@ -37,12 +37,24 @@ public struct RMSNorm: Trainable, Sendable {
     }
 
     /// r = 1/√(mean x² + ε) of row `row`.
+    ///
+    /// When the row's largest |entry| s exceeds 1 the squares could overflow (|x| ≳ 1e154), so
+    /// the row is scaled first: r = 1 / (s·√(mean (x/s)² + ε/s²)) — the same number, with every
+    /// (x/s)² ≤ 1. Rows with s ≤ 1 cannot overflow and use the plain sum (as before).
     @inline(__always)
     func inverseRMS(_ x: Matrix, row: Int) -> Double {
         let d = width
+        var largest = 0.0
+        for j in 0..<d { largest = Swift.max(largest, abs(x.elements[row * d + j])) }
+        if largest <= 1 {
+            var sum = 0.0
+            for j in 0..<d { let v = x.elements[row * d + j]; sum += v * v }
+            return 1 / (sum / Double(d) + epsilon).squareRoot()
+        }
         var sum = 0.0
-        for j in 0..<d { let v = x.elements[row * d + j]; sum += v * v }
-        return 1 / (sum / Double(d) + epsilon).squareRoot()
+        for j in 0..<d { let v = x.elements[row * d + j] / largest; sum += v * v }
+        let scaledEpsilon = epsilon / largest / largest                // ε/s² (may underflow to 0: then negligible)
+        return 1 / (largest * (sum / Double(d) + scaledEpsilon).squareRoot())
     }
 
     /// y = g ⊙ x·r per row. `x` (rows, d) → (rows, d).
@@ -68,16 +80,18 @@ public struct RMSNorm: Trainable, Sendable {
         var dx = Matrix(zeros: x.rows, d)                             // (rows, d)
         for r in 0..<x.rows {
             let s = inverseRMS(x, row: r)
-            var ux = 0.0                                              // Σ_j u_j x_j
+            // Work with x̂_j = x_j·r (of order 1 for any scale of x): x_k·r²·mean(u x) =
+            // x̂_k·mean(u x̂), so neither r² (underflows for |x| ~ 1e200) nor Σ u x (overflows) is formed.
+            var ux = 0.0                                              // Σ_j u_j x̂_j
             for j in 0..<d {
-                let g = dy.elements[r * d + j], v = x.elements[r * d + j]
-                weight.gradient.elements[j] += g * v * s
+                let g = dy.elements[r * d + j], v = x.elements[r * d + j] * s
+                weight.gradient.elements[j] += g * v
                 ux += g * weight.value.elements[j] * v
             }
-            let correction = s * s * ux / Double(d)
+            let correction = ux / Double(d)
             for j in 0..<d {
                 let u = dy.elements[r * d + j] * weight.value.elements[j]
-                dx.elements[r * d + j] = s * (u - x.elements[r * d + j] * correction)
+                dx.elements[r * d + j] = s * (u - x.elements[r * d + j] * s * correction)
             }
         }
         return dx

@@ -75,8 +75,18 @@ public struct S4DCore: SequenceMixer {
         try body(&logAReal); try body(&aImag); try body(&b); try body(&c); try body(&logStep); try body(&skip)
     }
 
-    /// Channel h's parameters. - Complexity: O(M).
-    public func channel(_ h: Int) -> S4DChannel {
+    /// Channel h's parameters.
+    /// - Throws: `invalidParameter` unless 0 ≤ h < H (the width).
+    /// - Complexity: O(M).
+    public func channel(_ h: Int) throws -> S4DChannel {
+        guard (0..<width).contains(h) else {
+            throw StateSpaceError.invalidParameter(name: "S4D channel index h", value: "\(h)", allowed: "must lie in 0..<\(width) (the width H)")
+        }
+        return channelUnchecked(h)
+    }
+
+    /// Channel h's parameters for an index the caller knows is in 0 ..< H. - Complexity: O(M).
+    func channelUnchecked(_ h: Int) -> S4DChannel {
         let m = modes
         func complexRow(_ p: Parameter) -> [Complex<Double>] {
             (0..<m).map { Complex(p.value.elements[h * 2 * m + 2 * $0], p.value.elements[h * 2 * m + 2 * $0 + 1]) }
@@ -89,12 +99,14 @@ public struct S4DCore: SequenceMixer {
     /// - Throws: `invalidParameter` if a kernel overflows (parameters far outside training's range).
     /// - Complexity: O(H·M·L).
     public func kernels(length: Int) throws -> [Double] {
+        try requirePositive(length, "S4D kernel length L")
         let h = width
+        _ = try requireAllocatable([h, length], "S4D kernels (H, L)", value: "\(h) × \(length)")
         var k = [Double](repeating: 0, count: h * length)                // (H, L)
         k.withUnsafeMutableBufferPointer { buffer in
             let out = DisjointWrites(buffer.baseAddress!)
             forEachChannelRange(h, workers: threads) { lo, hi, _ in
-                for ch in lo..<hi { (out.base + ch * length).update(from: channel(ch).kernel(length: length), count: length) }
+                for ch in lo..<hi { (out.base + ch * length).update(from: channelUnchecked(ch).kernel(length: length), count: length) }
             }
         }
         try requireNoOverflow(allFinite(k), result: "S4D kernels K (H, L)",
@@ -174,7 +186,7 @@ public struct S4DCore: SequenceMixer {
                                     }
                                 }
                             }
-                            gs[ch] = core.channel(ch).kernelBackward(dk)
+                            gs[ch] = core.channelUnchecked(ch).kernelBackward(dk)
                         }
                     }
                 }
@@ -219,7 +231,7 @@ public struct S4DCore: SequenceMixer {
         let (h, m) = (width, modes)
         var y = Matrix(zeros: x.rows, h)                                 // (B, H)
         for ch in 0..<h {
-            let p = channel(ch)
+            let p = channelUnchecked(ch)
             let (_, z, e) = p.discretized()
             let bBar = (0..<m).map { e[$0] * p.b[$0] }
             for s in 0..<x.rows {

@@ -46,14 +46,19 @@ public enum ScanGradientMode: Sendable, Equatable, CustomStringConvertible {
 
     /// Doubles the forward keeps for the backward (states only; the inputs are the caller's):
     /// L·D·N stored, ⌈L/T⌉·D·N recomputed — plus h₀ (D·N) in both.
-    /// - Throws: `invalidParameter` for T ≤ 0.
+    /// - Throws: `invalidParameter` for T ≤ 0, a negative L, D or N, or a count that overflows Int.
     /// - Complexity: O(1).
     public func keptDoubles(length l: Int, channels d: Int, stateSize n: Int) throws -> Int {
-        let chunk = try chunkLength(max(1, l))
-        switch self {
-        case .storedStates: return (l + 1) * d * n
-        case .recomputed: return ((l + chunk - 1) / chunk + 1) * d * n
+        for (value, name) in [(l, "length L"), (d, "channels D"), (n, "state size N")] where value < 0 {
+            throw StateSpaceError.invalidParameter(name: "kept doubles: \(name)", value: "\(value)", allowed: "must be ≥ 0")
         }
+        let chunk = try chunkLength(max(1, l))
+        let states: Int                                               // L + 1 or ⌈L/T⌉ + 1 (h₀ included)
+        switch self {
+        case .storedStates: states = try checkedSum(l, 1, "kept doubles: L + 1 states")
+        case .recomputed: states = l / chunk + (l % chunk == 0 ? 0 : 1) + 1
+        }
+        return try checkedProduct(try checkedProduct(states, d, "kept doubles: states × D"), n, "kept doubles: states × D × N")
     }
 }
 

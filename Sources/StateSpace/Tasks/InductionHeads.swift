@@ -44,12 +44,21 @@ public struct InductionHeadsTask: Sendable, Equatable, CustomStringConvertible {
     /// The paper's training length 2⁸ (§4.1.2); ours trains shorter (issue 16: L = 64).
     public static let paperTrainingLength = 256
 
-    /// - Throws: `invalidParameter` for V < 2 (with one ordinary token the key is always known).
+    /// The largest number of ordinary tokens V: 2²⁰ (a model's logits are (B·L, V + 1); beyond
+    /// this the embedding alone would exceed any sensible size, and V + 1 overflows at Int.max).
+    public static let maximumVocabulary = 1 << 20
+
+    /// - Throws: `invalidParameter` for V < 2 (with one ordinary token the key is always known)
+    ///   or V > `maximumVocabulary` (2²⁰).
     /// - Complexity: O(1).
     public init(vocabulary: Int = 16) throws {
         guard vocabulary >= 2 else {
             throw StateSpaceError.invalidParameter(name: "induction heads: vocabulary V", value: "\(vocabulary)",
                                                    allowed: "must be ≥ 2 ordinary tokens (with one, the key is always the same token)")
+        }
+        guard vocabulary <= Self.maximumVocabulary else {
+            throw StateSpaceError.invalidParameter(name: "induction heads: vocabulary V", value: "\(vocabulary)",
+                                                   allowed: "must be ≤ 2²⁰ = \(Self.maximumVocabulary) ordinary tokens")
         }
         self.vocabulary = vocabulary
     }

@@ -55,9 +55,13 @@ public struct SelectiveCopyingTask: Sendable, Equatable, CustomStringConvertible
     /// Ours (issue 16): L = 64 = 56 + 8, k = 8, V = 8.
     public static let cpu = SelectiveCopyingTask(unchecked: 56, 8, 8)
 
+    /// The largest number of data tokens V: 2²⁰ (the model's logits are (B·L, V + 2); beyond
+    /// this the embedding alone would exceed any sensible size, and V + 2 overflows at Int.max).
+    public static let maximumDataVocabulary = 1 << 20
+
     /// - Throws: `invalidParameter` for k < 1, a body shorter than k (the data must fit), V < 2
-    ///   (with one data token the answer never depends on the input), or L = body + k beyond
-    ///   the 2³⁰ cap.
+    ///   (with one data token the answer never depends on the input), V > 2²⁰
+    ///   (`maximumDataVocabulary`), or L = body + k beyond the 2³⁰ cap.
     /// - Complexity: O(1).
     public init(bodyLength: Int = 56, dataCount: Int = 8, dataVocabulary: Int = 8) throws {
         try requirePositive(dataCount, "selective copying: data tokens k")
@@ -68,6 +72,10 @@ public struct SelectiveCopyingTask: Sendable, Equatable, CustomStringConvertible
         guard dataVocabulary >= 2 else {
             throw StateSpaceError.invalidParameter(name: "selective copying: data vocabulary V", value: "\(dataVocabulary)",
                                                    allowed: "must be ≥ 2 distinct data tokens (with one, the answer never depends on the input)")
+        }
+        guard dataVocabulary <= Self.maximumDataVocabulary else {
+            throw StateSpaceError.invalidParameter(name: "selective copying: data vocabulary V", value: "\(dataVocabulary)",
+                                                   allowed: "must be ≤ 2²⁰ = \(Self.maximumDataVocabulary) data tokens")
         }
         try requireAllocatable(try checkedSum(bodyLength, dataCount, "selective copying: length L = body + k"),
                                "selective copying: length L = body + k", value: "\(bodyLength) + \(dataCount)")
@@ -132,8 +140,13 @@ public struct SelectiveCopyingBatch: Sendable, Equatable {
     public func queryRow(sequence: Int, query j: Int) -> Int { sequence * task.length + task.bodyLength + j }
 
     /// The data positions of sequence β (for a figure of Δ_t over that sequence).
-    public func dataPositions(ofSequence sequence: Int) -> ArraySlice<Int> {
-        dataPositions[sequence * task.dataCount..<(sequence + 1) * task.dataCount]
+    /// - Throws: `invalidParameter` unless 0 ≤ β < B.
+    public func dataPositions(ofSequence sequence: Int) throws -> ArraySlice<Int> {
+        guard (0..<size).contains(sequence) else {
+            throw StateSpaceError.invalidParameter(name: "selective copying: sequence index β", value: "\(sequence)",
+                                                   allowed: "must lie in 0..<\(size) (the batch size B)")
+        }
+        return dataPositions[sequence * task.dataCount..<(sequence + 1) * task.dataCount]
     }
 }
 
