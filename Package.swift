@@ -4,11 +4,14 @@ import PackageDescription
 // Annotated State Spaces: HiPPO → LSSL → S4 → Mamba → Mamba-2, taught by running code.
 //
 // Layering (the compiler enforces it):
-//   CFFTW, CLAPACK, CVectorMath — system libraries (FFTW3, OpenBLAS + LAPACKE) and one C loop (libmvec exp)
+//   CFFTW, CLAPACK, CVectorMath — system libraries (FFTW3, OpenBLAS + LAPACKE) and a little C: one loop
+//                                 (libmvec exp) and glibc's mallopt (`RetainedMemory`)
 //   StateSpace                  — the numerics and the models; no plotting, no command line
 //   Notebook                    — the chapter harness (checks, figures, flags); depends on StateSpace
 //   ChapterNN                   — one executable per chapter, written as a notebook
 //   BookRendering, Book         — a run's records + the chapter sources → book/ (Markdown and HTML pages)
+//   Course, Exercises, Solutions, Grading, Grade — the course: exercise signatures (protocols), the students'
+//                                 stubs, the reference solutions, the graders and `swift run Grade`
 
 /// One executable per chapter, each a notebook in Chapters/ChapterNN/main.swift.
 let chapters = (0...7).map { "Chapter0\($0)" }

@@ -239,22 +239,6 @@ func sequenceChecks(dropBias: Bool) -> [LayerCheck] {
     ]
 }
 
-/// `compareParameterGradients` + `compareInputGradient` for a position-wise layer with
-/// closures for its forward and backward, on a random (rows, width) input and ℓ = Σ G ⊙ y.
-func compareLayerGradients<M: Trainable>(_ layer: M, rows: Int, width: Int, rng: inout SplitMix64,
-                                         forward: (M, Matrix) throws -> Matrix,
-                                         backward: (inout M, Matrix, Matrix) throws -> Matrix) throws -> GradientDiscrepancy {
-    let x = try Matrix(rows: rows, cols: width, elements: (0..<rows * width).map { _ in rng.nextGaussian() })   // (rows, d_in)
-    let y = try forward(layer, x)
-    let g = try Matrix(rows: y.rows, cols: y.cols, elements: (0..<y.elements.count).map { _ in rng.nextGaussian() })
-    func loss(_ m: M, _ input: Matrix) throws -> Double { zip(try forward(m, input).elements, g.elements).reduce(0) { $0 + $1.0 * $1.1 } }
-    var analytic = layer
-    analytic.zeroGradients()
-    let dx = try backward(&analytic, x, g)
-    let parameters = try compareParameterGradients(analytic, rng: &rng) { try loss($0, x) }
-    return parameters.combined(with: try compareInputGradient(x, analytic: dx, rng: &rng) { try loss(layer, $0) })
-}
-
 /// A layer without parameters (an activation) for `compareLayerGradients`.
 struct NoParameters: Trainable {
     mutating func forEachParameter(_ body: (inout Parameter) throws -> Void) rethrows {}

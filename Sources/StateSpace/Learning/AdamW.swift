@@ -165,7 +165,7 @@ extension AdamW.Moments {
 public func clipGradientNorm(_ model: inout some Trainable, maxNorm: Double) throws -> Double {
     try requirePositive(maxNorm, "gradient clipping maxNorm")
     var sum = 0.0
-    for p in model.parameters {
+    try model.forEachParameter { p in                                 // reads only: nothing changes before the check
         try p.requireUsableGradient()
         for g in p.gradient.elements { sum += g * g }
     }

@@ -137,28 +137,40 @@ public func compareInputGradient(_ input: Matrix, analytic: Matrix, name: String
     return result
 }
 
-/// Checks a mixer's backward pass against central differences on a random batch: the loss is
-/// ℓ = Σ G ⊙ mixer(x) for a fixed random G (so ∂ℓ/∂output = G), and both ∂ℓ/∂θ (every
-/// parameter, up to `samples` entries each) and ∂ℓ/∂x are compared.
-/// - Parameters: `batch` sequences of `length` tokens; x and G standard Gaussian from `rng`;
-///   `step` the quotient's relative step (smaller for a parameter the loss varies fast in).
-/// - Throws: what the mixer's forward or backward throws.
+/// Checks a layer's backward pass against central differences on a random input: x (rows,
+/// width) and G (shaped like the output) standard Gaussian from `rng`, the loss ℓ = Σ G ⊙ y
+/// (so ∂ℓ/∂y = G), and both ∂ℓ/∂θ (up to `samples` entries of every parameter) and ∂ℓ/∂x (up to
+/// 2·`samples` entries) compared. `forward(layer, x)` is y; `backward(&layer, x, G)` must add
+/// ∂ℓ/∂θ to the layer's gradients and return ∂ℓ/∂x.
+/// - Throws: `invalidParameter` for rows, width or samples < 1; what the closures throw.
+/// - Complexity: one backward, plus 4·(entries compared) forwards.
+public func compareLayerGradients<M: Trainable>(_ layer: M, rows: Int, width: Int, samples: Int = 8, step: Double = 1e-3,
+                                                rng: inout SplitMix64, forward: (M, Matrix) throws -> Matrix,
+                                                backward: (inout M, Matrix, Matrix) throws -> Matrix) throws -> GradientDiscrepancy {
+    try requirePositive(rows, "rows")
+    try requirePositive(width, "width")
+    let x = try Matrix(rows: rows, cols: width, elements: (0..<rows * width).map { _ in rng.nextGaussian() })   // (rows, width)
+    let y = try forward(layer, x)
+    let g = Matrix(unchecked: y.rows, y.cols, (0..<y.elements.count).map { _ in rng.nextGaussian() })       // shaped like y
+    func loss(_ m: M, _ input: Matrix) throws -> Double { zip(try forward(m, input).elements, g.elements).reduce(0) { $0 + $1.0 * $1.1 } }
+    var analytic = layer
+    analytic.zeroGradients()
+    let dx = try backward(&analytic, x, g)
+    let parameters = try compareParameterGradients(analytic, samples: samples, step: step, rng: &rng) { try loss($0, x) }
+    let input = try compareInputGradient(x, analytic: dx, name: "input", samples: 2 * samples, step: step, rng: &rng) { try loss(layer, $0) }
+    return parameters.combined(with: input)
+}
+
+/// `compareLayerGradients` for a mixer on `batch` random sequences of `length` tokens (the
+/// backward runs from the tape of a fresh forward).
+/// - Parameters: `step` the quotient's relative step (smaller for a parameter the loss varies fast in).
+/// - Throws: `invalidParameter` for batch or length < 1; what the mixer's forward or backward throws.
 /// - Complexity: one backward, plus 4·(entries compared) forwards.
 public func compareMixerGradients<M: SequenceMixer>(_ mixer: M, batch: Int, length: Int, samples: Int = 6,
                                                     step: Double = 1e-3, rng: inout SplitMix64) throws -> GradientDiscrepancy {
     try requirePositive(batch, "batch B")
     try requirePositive(length, "sequence length L")
-    let rows = try checkedProduct(batch, length, "B·L")
-    let x = Matrix(unchecked: rows, mixer.width, (0..<rows * mixer.width).map { _ in rng.nextGaussian() })   // (B·L, d)
-    let g = Matrix(unchecked: rows, mixer.width, (0..<rows * mixer.width).map { _ in rng.nextGaussian() })   // (B·L, d)
-    func loss(_ m: M, _ input: Matrix) throws -> Double {
-        zip(try m.forward(input, length: length).output.elements, g.elements).reduce(0) { $0 + $1.0 * $1.1 }
-    }
-    var analytic = mixer
-    analytic.zeroGradients()
-    let tape = try analytic.forward(x, length: length).tape
-    let dx = try analytic.backward(tape, outputGradient: g)
-    let parameters = try compareParameterGradients(analytic, samples: samples, step: step, rng: &rng) { try loss($0, x) }
-    let input = try compareInputGradient(x, analytic: dx, name: "input", samples: 2 * samples, step: step, rng: &rng) { try loss(mixer, $0) }
-    return parameters.combined(with: input)
+    return try compareLayerGradients(mixer, rows: try checkedProduct(batch, length, "B·L"), width: mixer.width, samples: samples,
+                                     step: step, rng: &rng, forward: { try $0.forward($1, length: length).output },
+                                     backward: { m, x, g in try m.backward(try m.forward(x, length: length).tape, outputGradient: g) })
 }

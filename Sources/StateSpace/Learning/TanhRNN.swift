@@ -49,12 +49,13 @@ public struct TanhRNN: Sendable {
     /// - Complexity: O(L·H²), one reverse pass.
     public func lastOutputGradient(_ x: [Double]) -> [Double] {
         let hidden = u.count, h = states(x)
+        let wT = w.transposed                                         // (H, H), formed once
         var lambda = v                                                // ∂y_{L−1}/∂h_{L−1} (H)
         var gradient = [Double](repeating: 0, count: x.count)         // (L)
         for t in stride(from: x.count - 1, through: 0, by: -1) {
             let delta = (0..<hidden).map { lambda[$0] * (1 - h[t, $0] * h[t, $0]) }   // (H)
             gradient[t] = zip(u, delta).reduce(0) { $0 + $1.0 * $1.1 }
-            lambda = w.transposed * delta                            // Wᵀ·δ_t (H)
+            lambda = wT * delta                                       // Wᵀ·δ_t (H)
         }
         return gradient
     }
