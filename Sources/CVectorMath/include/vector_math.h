@@ -14,4 +14,10 @@ void ass_vector_exp(const double *x, double *y, long n);
 /// success (both settings accepted), 0 otherwise.
 int ass_retain_freed_memory(void);
 
+/// The OpenBLAS kernel set in use ("SkylakeX", "Haswell", "Prescott", …), and the one OpenBLAS
+/// chose by itself at load time ("" if it has no runtime selection). They differ when
+/// openblas_core.c corrected a fallback to "Prescott" on a CPU with AVX2 or AVX-512.
+const char *ass_openblas_core(void);
+const char *ass_openblas_detected_core(void);
+
 #endif

@@ -1,4 +1,5 @@
 import CLAPACK
+import CVectorMath
 import Synchronization
 
 /// OpenBLAS's own thread pool, and how the library keeps it from fighting ours.
@@ -29,5 +30,26 @@ public enum BLASThreads {
             }
         }
         return try body()
+    }
+}
+
+/// Which of OpenBLAS's kernel sets runs the GEMMs.
+///
+/// OpenBLAS chooses its kernels when it loads, from the CPU's model number. The version Debian 12
+/// ships (0.3.21) does not know newer CPUs (Sapphire Rapids, and virtual CPUs that report a
+/// generic model) and falls back to "Prescott", its SSE3 kernels, whose dgemm runs 5–8× below the
+/// AVX-512 ones on the same machine. `Sources/CVectorMath/openblas_core.c` corrects that before
+/// `main`: only when OpenBLAS chose Prescott, the CPU has AVX-512 (or AVX2 + FMA) and the user has
+/// not set `OPENBLAS_CORETYPE` itself, it sets that documented variable and asks OpenBLAS to
+/// choose again. Bench prints both names beside dgemm's rate.
+public enum BLASCore {
+    /// The kernel set in use now, as OpenBLAS names it ("SkylakeX", "Haswell", …).
+    public static var name: String { String(cString: ass_openblas_core()) }
+    /// The kernel set OpenBLAS chose by itself at load time.
+    public static var detected: String { String(cString: ass_openblas_detected_core()) }
+    /// "SkylakeX", or "SkylakeX (OpenBLAS chose Prescott)" when the choice was corrected.
+    public static var summary: String {
+        let chosen = detected
+        return chosen.isEmpty || chosen == name ? name : "\(name) (OpenBLAS itself chose \(chosen))"
     }
 }
