@@ -1,3 +1,4 @@
+import CVectorMath
 import Dispatch
 
 /// A selective scan's inputs copied once into raw memory, x and Δ transposed to one contiguous
@@ -46,8 +47,19 @@ final class ScanColumns: @unchecked Sendable {
     /// The forward and the recomputation call this same code, so they produce the same states.
     /// - Complexity: O(count·N).
     func runChunk(channel d: Int, from start: Int, count: Int, before: UnsafePointer<Double>,
-                  decay: UnsafePointer<Double>, states: UnsafeMutablePointer<Double>, y: UnsafeMutablePointer<Double>?) {
+                  decay: UnsafePointer<Double>, states: UnsafeMutablePointer<Double>, y: UnsafeMutablePointer<Double>?,
+                  kernel: ScanKernel) {
         let (l, n) = (length, stateSize)
+        if kernel == .compiled {
+            // The kernel's pointers must not overlap, and `before` may be a row of `states`
+            // (the recomputing mode reuses one scratch): pass a copy.
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: n) { copy in
+                _ = copy.initialize(from: UnsafeBufferPointer(start: before, count: n))
+                ass_scan_forward_chunk(count, n, copy.baseAddress!, decay, b + start * n, c + start * n, x + d * l + start,
+                                       delta + d * l + start, skip[d], states, y.map { $0 + start })
+            }
+            return
+        }
         var previous = before
         for j in 0..<count {
             let t = start + j, h = states + j * n

@@ -1,3 +1,5 @@
+import CVectorMath
+
 /// The selective scan's forward for training: y, the final state h_{L−1}, and a tape for
 /// `selectiveScanBackward`. Same recurrence as `selectiveScan` (see `SelectiveScanInputs`),
 /// started from an initial state h₀ instead of 0:
@@ -16,7 +18,7 @@
 ///   for h₀ not (D, N); `nonFinite` for NaN/∞ in h₀.
 /// - Complexity: O(L·D·N) work, L·D·N exponentials; memory as `mode` says.
 public func selectiveScanForward(_ inputs: SelectiveScanInputs, initialState: Matrix? = nil,
-                                 mode: ScanGradientMode = .storedStates, threads: Int = 1) throws
+                                 mode: ScanGradientMode = .storedStates, kernel: ScanKernel = .compiled, threads: Int = 1) throws
     -> (output: Matrix, finalState: Matrix, tape: SelectiveScanTape) {
     let (l, dd, n) = (inputs.length, inputs.channels, inputs.stateSize)
     let chunk = try mode.chunkLength(l)
@@ -43,7 +45,7 @@ public func selectiveScanForward(_ inputs: SelectiveScanInputs, initialState: Ma
                     let target = stored ? kept.base + (d * l + start) * n : scratch
                     columns.fillDecay(channel: d, from: start, count: count, into: decay)
                     columns.runChunk(channel: d, from: start, count: count, before: before, decay: decay, states: target,
-                                     y: outY.base + d * l)
+                                     y: outY.base + d * l, kernel: kernel)
                     before = UnsafePointer(target + (count - 1) * n)
                     if !stored, start + count == l { (outFinal.base + d * n).update(from: before, count: n) }
                 }
@@ -55,7 +57,7 @@ public func selectiveScanForward(_ inputs: SelectiveScanInputs, initialState: Ma
     let y = transposedMatrix(yT, rows: dd, cols: l)                    // (L, D)
     let finalState = Matrix(unchecked: dd, n, Array(UnsafeBufferPointer(start: final, count: dd * n)))
     try requireNoOverflow(allFinite(y.elements), result: "output y", suspects: [OverflowSuspect("initial state h₀", h0)])
-    let tape = SelectiveScanTape(inputs: inputs, mode: mode, chunk: chunk, initialState: h0, states: states)
+    let tape = SelectiveScanTape(inputs: inputs, mode: mode, kernel: kernel, chunk: chunk, initialState: h0, states: states)
     return (y, finalState, tape)
 }
 
@@ -132,11 +134,19 @@ func reverseChannel(_ d: Int, _ tape: SelectiveScanTape, _ columns: ScanColumns,
         } else {
             before = states + (d * chunks + k) * n
             columns.runChunk(channel: d, from: start, count: count, before: before, decay: scratch.decay,
-                             states: scratch.states, y: nil)
+                             states: scratch.states, y: nil, kernel: tape.kernel)
             hs = UnsafePointer(scratch.states)
         }
-        reverseChunk(d, from: start, count: count, states: hs, before: before, decay: scratch.decay, lambda: lambda,
-                     columns, g, worker: worker)
+        if tape.kernel == .compiled {
+            let at = d * l + start, w = g.b + worker * l * n - g.b    // offset of this worker's ∂B, ∂C rows
+            ass_scan_reverse_chunk(count, n, hs, before, scratch.decay, lambda, columns.a + d * n, g.a + d * n,
+                                   columns.b + start * n, columns.c + start * n, g.b + w + start * n, g.c + w + start * n,
+                                   g.dyT + at, columns.x + at, columns.delta + at, columns.skip[d],
+                                   g.xT + at, g.deltaT + at, g.skip + d)
+        } else {
+            reverseChunk(d, from: start, count: count, states: hs, before: before, decay: scratch.decay, lambda: lambda,
+                         columns, g, worker: worker)
+        }
     }
 }
 

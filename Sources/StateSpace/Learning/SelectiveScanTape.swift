@@ -62,11 +62,25 @@ public enum ScanGradientMode: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
+/// Which code runs the inner loops of the training scan (forward and backward) for one channel.
+///
+/// `.readable` is the Swift in `ScanColumns.runChunk` and `reverseChunk`, written to be read
+/// next to the derivation. `.compiled` is the same arithmetic in C
+/// (Sources/CVectorMath/selective_scan_gradient.c), compiled for AVX-512, AVX2 and baseline
+/// x86-64 and chosen for the running CPU, with the sums over the state index free to run in
+/// vector lanes: it rounds differently (tests bound the difference by 1e-12 relative) and is
+/// what training uses. A tape remembers the kernel its forward used, and its backward uses the same.
+public enum ScanKernel: Sendable, Equatable {
+    case readable
+    case compiled
+}
+
 /// What `selectiveScanForward` keeps for `selectiveScanBackward`: the inputs, h₀, and the
 /// states of `mode` (every h_t, or one per chunk).
 public struct SelectiveScanTape: Sendable {
     public let inputs: SelectiveScanInputs
     public let mode: ScanGradientMode
+    public let kernel: ScanKernel
     /// T: the chunk the backward walks in (see `ScanGradientMode.chunkLength`).
     let chunk: Int
     let initialState: [Double]                                         // (D, N): h₀ (h_{−1})

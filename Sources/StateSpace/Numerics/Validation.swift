@@ -24,6 +24,7 @@ public func requirePositive(_ value: Double, _ name: String) throws {
 /// - Complexity: O(n).
 @inlinable
 public func requireFinite(_ values: [Double], _ name: String) throws {
+    if allFinite(values) { return }
     for (i, v) in values.enumerated() where !v.isFinite {
         throw StateSpaceError.nonFinite(name: name, index: i, value: v)
     }
@@ -209,13 +210,25 @@ public func requireNoOverflow(_ resultIsFinite: Bool, result: String,
 }
 
 /// True when every entry is finite (no NaN, no ±∞).
+///
+/// v·0 is ±0 for finite v and NaN for NaN or ±∞, so the sum of all v·0 is 0 exactly when every
+/// entry is finite. Summed in eight SIMD lanes without a branch, this runs at memory speed (the
+/// training loop checks every gradient it receives).
 /// - Complexity: O(n).
 @inlinable
 public func allFinite(_ values: [Double]) -> Bool {
     values.withUnsafeBufferPointer { p in
-        var ok = true
-        for v in p where !v.isFinite { ok = false; break }
-        return ok
+        guard let base = p.baseAddress else { return true }
+        let raw = UnsafeRawPointer(base)
+        var lanes = SIMD8<Double>()
+        var i = 0
+        while i + 8 <= p.count {
+            lanes += raw.loadUnaligned(fromByteOffset: i * 8, as: SIMD8<Double>.self) * 0
+            i += 8
+        }
+        var rest = 0.0
+        while i < p.count { rest += p[i] * 0; i += 1 }
+        return lanes.sum() + rest == 0
     }
 }
 
