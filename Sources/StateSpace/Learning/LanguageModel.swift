@@ -40,6 +40,8 @@ public struct LanguageModel<Mixer: SequenceMixer>: Trainable, Sendable {
         let finalHidden: Matrix                                       // hₙ (B·L, d)
         let normalized: Matrix                                        // RMSNorm_f(hₙ) (B·L, d)
         public let length: Int
+        /// Each block's mixer tape, first block first (for looking inside a trained model).
+        public var mixers: [Mixer.Tape] { mixerTapes }
     }
 
     /// Every mixer's state, for B sequences.

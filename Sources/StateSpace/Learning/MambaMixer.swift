@@ -53,6 +53,8 @@ public struct MambaMixer<Core: SequenceMixer>: SequenceMixer {
         let coreOutput: Matrix                                        // y (B·L, d_inner)
         let gatedOutput: Matrix                                       // g (B·L, d_inner)
         let length: Int
+        /// The core's tape (for looking inside a trained block, e.g. `S6Core.Tape.delta`).
+        public var core: Core.Tape { coreTape }
     }
 
     /// conv1d's window and the core's state, per sequence.

@@ -43,6 +43,24 @@ public struct S6Core: SequenceMixer {
         let dt: Matrix                                                // (B·L, R)
         let z: Matrix                                                 // (B·L, D): Δ = softplus(z)
         let scans: [SelectiveScanTape]                                // B of them
+        /// Δ = softplus(z) at every position and channel, (B·L, D): the step sizes the forward
+        /// used — what a trained layer learned to select with (Chapter 08 plots them).
+        public var delta: Matrix { Matrix(unchecked: z.rows, z.cols, z.elements.map(softplus)) }
+        /// |Δ_t x_t|·‖B_t‖ at every position and channel, (B·L, D): the size of what token t
+        /// writes into the channel's state (B̄_t x_t = Δ_t x_t B_t). A layer can select through Δ_t,
+        /// through B_t, or through its input x_t; this measures all three together.
+        public var writeStrength: Matrix {
+            var w = delta                                             // (B·L, D)
+            let (d, l) = (z.cols, scans.first?.inputs.length ?? 0)
+            for (s, scan) in scans.enumerated() {
+                let b = scan.inputs.b, n = b.cols                      // (L, N)
+                for t in 0..<l {
+                    let norm = (0..<n).reduce(0.0) { $0 + b.elements[t * n + $1] * b.elements[t * n + $1] }.squareRoot()
+                    for k in 0..<d { w.elements[(s * l + t) * d + k] *= abs(x.elements[(s * l + t) * d + k]) * norm }
+                }
+            }
+            return w
+        }
         /// Bytes of states the scans keep (see `ScanGradientMode`).
         public var keptStateBytes: Int { scans.reduce(0) { $0 + $1.keptBytes } }
     }
@@ -184,17 +202,25 @@ public struct S6Core: SequenceMixer {
         let (dt, b, c) = split(try xProj.forward(x))                    // (B, R), (B, N), (B, N)
         let z = try dtProj.forward(dt)                                  // (B, D)
         let a = self.a
+        let delta = z.elements.map(softplus)                            // (B·D)
+        var decay = [Double](repeating: 0, count: x.rows * d * n)      // (B, D, N): exp(Δ A), one vector call
+        for s in 0..<x.rows { for k in 0..<d { for i in 0..<n { decay[(s * d + k) * n + i] = delta[s * d + k] * a.elements[k * n + i] } } }
+        decay = vectorExp(decay)
         var y = Matrix(zeros: x.rows, d)
-        for s in 0..<x.rows {
-            for k in 0..<d {
-                let delta = softplus(z.elements[s * d + k]), xv = x.elements[s * d + k]
-                var out = skip.value.elements[k] * xv
-                for i in 0..<n {
-                    let at = (s * d + k) * n + i
-                    state.h[at] = exp(delta * a.elements[k * n + i]) * state.h[at] + delta * b.elements[s * n + i] * xv
-                    out += c.elements[s * n + i] * state.h[at]
+        state.h.withUnsafeMutableBufferPointer { h in
+            decay.withUnsafeBufferPointer { decay in
+                b.elements.withUnsafeBufferPointer { b in
+                    c.elements.withUnsafeBufferPointer { c in
+                        for s in 0..<x.rows {
+                            for k in 0..<d {                          // h ← Ā ⊙ h + B (Δx), y = C·h + D x
+                                let at = (s * d + k) * n, xv = x.elements[s * d + k]
+                                y.elements[s * d + k] = scanStep(h: h.baseAddress! + at, decay: decay.baseAddress! + at, b: b.baseAddress! + s * n,
+                                                                 c: c.baseAddress! + s * n, input: delta[s * d + k] * xv, n: n)
+                                    + skip.value.elements[k] * xv
+                            }
+                        }
+                    }
                 }
-                y.elements[s * d + k] = out
             }
         }
         return y

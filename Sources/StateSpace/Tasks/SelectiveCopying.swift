@@ -63,7 +63,7 @@ public struct SelectiveCopyingTask: Sendable, Equatable, CustomStringConvertible
     ///   (with one data token the answer never depends on the input), V > 2²⁰
     ///   (`maximumDataVocabulary`), or L = body + k beyond the 2³⁰ cap.
     /// - Complexity: O(1).
-    public init(bodyLength: Int = 56, dataCount: Int = 8, dataVocabulary: Int = 8) throws {
+    public init(bodyLength: Int = 56, dataCount: Int = 8, dataVocabulary: Int = 8, spacing: DataSpacing = .random) throws {
         try requirePositive(dataCount, "selective copying: data tokens k")
         guard bodyLength >= dataCount else {
             throw StateSpaceError.invalidParameter(name: "selective copying: body length", value: "\(bodyLength)",
@@ -80,15 +80,27 @@ public struct SelectiveCopyingTask: Sendable, Equatable, CustomStringConvertible
         try requireAllocatable(try checkedSum(bodyLength, dataCount, "selective copying: length L = body + k"),
                                "selective copying: length L = body + k", value: "\(bodyLength) + \(dataCount)")
         self.init(unchecked: bodyLength, dataCount, dataVocabulary)
+        self.spacing = spacing
     }
 
     init(unchecked body: Int, _ k: Int, _ v: Int) {
         (bodyLength, dataCount, dataVocabulary) = (body, k, v)
     }
 
+    /// Where the data tokens sit in the body.
+    public enum DataSpacing: Sendable, Equatable {
+        /// k distinct positions drawn uniformly and sorted: *selective* copying (Fig. 2, right).
+        case random
+        /// Fixed positions ⌊j·body/k⌋, the same in every sequence: the plain copying task
+        /// (Fig. 2, left), which a time-invariant convolution solves by its shape alone.
+        case regular
+    }
+    /// `.random` (selective copying) unless made with `.regular`.
+    public private(set) var spacing = DataSpacing.random
+
     public var description: String {
-        "selective copying: L = \(length) = \(bodyLength) body + \(dataCount) markers, k = \(dataCount), "
-            + "V = \(dataVocabulary) data tokens (+ noise, marker)"
+        "\(spacing == .random ? "selective copying" : "copying (regular spacing)"): L = \(length) = \(bodyLength) body + "
+            + "\(dataCount) markers, k = \(dataCount), V = \(dataVocabulary) data tokens (+ noise, marker)"
     }
 
     /// A batch of `size` fresh sequences drawn from `rng`.
@@ -106,7 +118,8 @@ public struct SelectiveCopyingTask: Sendable, Equatable, CustomStringConvertible
         data.reserveCapacity(size * k)
         for sequence in 0..<size {
             let start = sequence * l
-            let chosen = distinctSortedPositions(k, below: bodyLength, rng: &rng)   // (k)
+            let chosen = spacing == .random ? distinctSortedPositions(k, below: bodyLength, rng: &rng)
+                : (0..<k).map { $0 * bodyLength / k }                 // (k)
             for (j, p) in chosen.enumerated() {
                 let token = Int.random(in: dataTokens, using: &rng)
                 tokens[start + p] = token
