@@ -236,3 +236,38 @@ struct TaskBadInputRows {
         #expect(row.outcome() == .clearError, "\(row.call)")
     }
 }
+
+@Suite("Tasks: plain copying (regular spacing)")
+struct RegularSpacingTests {
+    @Test("regular spacing: the j-th data token at ⌊j·body/k⌋ in every sequence; random spacing moves it")
+    func positions() throws {
+        var rng = SplitMix64(seed: 3)
+        let regular = try SelectiveCopyingTask(bodyLength: 56, dataCount: 8, dataVocabulary: 16, spacing: .regular)
+        let batch = try regular.batch(50, rng: &rng)
+        for b in 0..<50 { #expect(Array(try batch.dataPositions(ofSequence: b)) == (0..<8).map { $0 * 7 }) }
+        #expect(regular.description.hasPrefix("copying (regular spacing)"))
+        let random = try SelectiveCopyingTask(bodyLength: 56, dataCount: 8, dataVocabulary: 16).batch(50, rng: &rng)
+        #expect(Set((0..<50).map { try! Array(random.dataPositions(ofSequence: $0)) }).count > 40)
+    }
+}
+
+@Suite("Tasks: selection ratio")
+struct SelectionRatioTests {
+    @Test("per channel: data mean ÷ noise mean over the bodies; markers ignored; a wrong shape is refused")
+    func ratios() throws {
+        var rng = SplitMix64(seed: 11)
+        let task = try SelectiveCopyingTask(bodyLength: 20, dataCount: 4, dataVocabulary: 8)
+        let batch = try task.batch(6, rng: &rng)
+        var values = Matrix(zeros: 6 * task.length, 2)                // channel 0: 3 on data; channel 1: constant
+        for b in 0..<6 {
+            let data = Set(try batch.dataPositions(ofSequence: b))
+            for t in 0..<task.length {
+                let row = b * task.length + t
+                values.elements[row * 2] = data.contains(t) ? 3 : (t >= task.bodyLength ? 100 : 1)   // markers must not count
+                values.elements[row * 2 + 1] = 0.5
+            }
+        }
+        #expect(try selectionRatios(values, batch: batch) == [3, 1])
+        #expect(throws: StateSpaceError.self) { try selectionRatios(Matrix(zeros: 5, 2), batch: batch) }
+    }
+}
