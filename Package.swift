@@ -14,7 +14,7 @@ import PackageDescription
 //                                 stubs, the reference solutions, the graders and `swift run Grade`
 
 /// One executable per chapter, each a notebook in Chapters/ChapterNN/main.swift.
-let chapters = (0...7).map { "Chapter0\($0)" }
+let chapters = (0...8).map { "Chapter0\($0)" }
 
 let package = Package(
     name: "AnnotatedStateSpaces",
@@ -75,7 +75,8 @@ let package = Package(
         ),
     ] + chapters.map { chapter in
         // ANSWERS.md beside each chapter: the worked answers to its exercises, for instructors.
-        .executableTarget(name: chapter, dependencies: ["StateSpace", "Notebook"], path: "Chapters/\(chapter)", exclude: ["ANSWERS.md"])
+        .executableTarget(name: chapter, dependencies: ["StateSpace", "Notebook", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                         path: "Chapters/\(chapter)", exclude: ["ANSWERS.md"])
     } + [
         .executableTarget(
             name: "Bench",

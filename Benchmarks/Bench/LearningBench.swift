@@ -9,6 +9,7 @@ func learningBenchmarks(repetitions: Int) throws {
     try selectiveScanGradientBenchmarks(repetitions: repetitions)
     try mambaBlockGradientBenchmarks(repetitions: repetitions)
     try s4dGradientBenchmarks(repetitions: repetitions)
+    try trainingThroughputBenchmarks(repetitions: repetitions)
 }
 
 /// One Mamba block (d_model = 256, d_inner = 512, N = 16, one sequence of L = 2048): training
@@ -128,4 +129,91 @@ func s4dGradientBenchmarks(repetitions: Int) throws {
         ["  of which the kernels' Vandermonde sums (forward)", Timing.format(m[2]), String(format: "%.0f%%", 100 * m[2] / total)],
         ["  bare FFTW: the same \(3 * h) r2c + c2r round trips, n = \(size)", Timing.format(m[3]), String(format: "%.0f%% (FFTW's share)", 100 * m[3] / total)],
     ]))
+}
+
+/// Chapter08's training step: the 2-layer Mamba model (Mamba block + S6, d_model = 64, N = 16) on
+/// a selective-copying batch (B = 16, L = 64): optimiser steps and tokens per second on one core,
+/// and on both cores with two models training side by side (as the chapter runs them). Beside it,
+/// the same step's pieces replayed alone on inputs of the same shapes: the selective scans'
+/// forwards and backwards (B sequences × 2 layers) and every GEMM of the step (the projections'
+/// forward, ∂W and ∂x), as shares of the step.
+func trainingThroughputBenchmarks(repetitions: Int) throws {
+    let (d, n, layers, batch) = (64, 16, 2, 16)
+    let task = try SelectiveCopyingTask(bodyLength: 56, dataCount: 8, dataVocabulary: 8)
+    let l = task.length
+    @Sendable func model(_ seed: UInt64) throws -> LanguageModel<MambaMixer<S6Core>> {
+        var rng = SplitMix64(seed: seed)
+        let mixers = try (0..<layers).map { _ in
+            try MambaMixer(modelWidth: d, core: try S6Core(width: 2 * d, stateSize: n, dtRank: d / 16, rng: &rng), rng: &rng)
+        }
+        return try LanguageModel(vocabulary: task.vocabularySize, width: d, mixers: mixers, rng: &rng)
+    }
+    let recipe = try TrainingRecipe(steps: repetitions, warmupSteps: 0, optimizer: try AdamW.Configuration(learningRate: 1e-3))
+    @Sendable func trainSteps(_ seed: UInt64) throws -> [Double] {
+        var m = try model(seed), data = SplitMix64(seed: seed), last = 0.0, times: [Double] = []
+        _ = try train(&m, recipe: recipe, nextBatch: { _ in
+            let b = try task.batch(batch, rng: &data)
+            return TrainingBatch(tokens: b.tokens, targets: b.targets, weights: b.mask, length: l)
+        }, progress: { _, h in times.append(h.seconds - last); last = h.seconds })
+        return times
+    }
+    _ = RetainedMemory.retainFreedMemory()
+    _ = try trainSteps(1)                                               // warm-up
+    let one = Timing.medianOf(try trainSteps(2))
+    let pair = UnsafeMutablePointer<Double>.allocate(capacity: 2)
+    defer { pair.deallocate() }
+    let slots = DisjointWrites(pair)
+    DispatchQueue.concurrentPerform(iterations: 2) { i in slots.base[i] = (try? trainSteps(UInt64(3 + i)).reduce(0, +)) ?? .nan }
+    let sideBySide = 2 * Double(repetitions) / max(pair[0], pair[1])     // steps/s of the two together
+    let (scan, gemm) = try trainingStepPieces(d: d, n: n, layers: layers, batch: batch, length: l, vocabulary: task.vocabularySize,
+                                              repetitions: repetitions)
+    let tokens = Double(batch * l)
+    print(renderTable(header: ["training step: 2 × (Mamba block + S6), d = \(d), N = \(n), B = \(batch), L = \(l)", "median", "rate"], rows: [
+        ["one model on one core", Timing.format(one), String(format: "%.1f steps/s, %.0f tokens/s", 1 / one, tokens / one)],
+        ["two models side by side (both cores)", "", String(format: "%.1f steps/s, %.0f tokens/s together", sideBySide, tokens * sideBySide)],
+        ["  its selective scans (forward + backward), alone", Timing.format(scan), String(format: "%.0f%% of the step", 100 * scan / one)],
+        ["  its GEMMs (forward, ∂W, ∂x of every projection), alone", Timing.format(gemm), String(format: "%.0f%% of the step", 100 * gemm / one)],
+        ["  everything else (activations, conv1d, norms, copies, AdamW)", "", String(format: "%.0f%%", 100 * (one - scan - gemm) / one)],
+    ]))
+}
+
+/// Medians of the scans and of the GEMMs of one training step, replayed alone on random inputs
+/// of the step's shapes (per layer: B scans of (L, 2d, N); in_proj, x_proj, dt_proj, out_proj;
+/// plus the head), one thread.
+func trainingStepPieces(d: Int, n: Int, layers: Int, batch: Int, length l: Int, vocabulary: Int,
+                        repetitions: Int) throws -> (scan: Double, gemm: Double) {
+    var rng = SplitMix64(seed: 29)
+    let inner = 2 * d, r = d / 16
+    let params = try SelectiveParameters(channels: inner, stateSize: n, dtRank: r, rng: &rng)
+    let inputs = try params.scanInputs(try Matrix(rows: l, cols: inner, elements: (0..<l * inner).map { _ in rng.nextGaussian() }))
+    let dy = try Matrix(rows: l, cols: inner, elements: (0..<l * inner).map { _ in rng.nextGaussian() })
+    let rows = batch * l
+    // (m, k, n) of every forward GEMM of the step; each also has ∂W = xᵀ·dy and ∂x = dy·Wᵀ.
+    let shapes = Array(repeating: [(rows, d, 2 * inner), (rows, inner, r + 2 * n), (rows, r, inner), (rows, inner, d)], count: layers)
+        .flatMap { $0 } + [(rows, d, vocabulary)]
+    func random(_ rows: Int, _ cols: Int) throws -> Matrix {
+        try Matrix(rows: rows, cols: cols, elements: (0..<rows * cols).map { _ in rng.nextGaussian() })
+    }
+    var matrices: [(x: Matrix, w: Matrix, dy: Matrix)] = []
+    for (m, k, c) in shapes { matrices.append((try random(m, k), try random(k, c), try random(m, c))) }
+    var scanTimes: [Double] = [], gemmTimes: [Double] = []
+    try BLASThreads.withSingleThreadedBLAS {
+        for _ in 0..<repetitions {
+            scanTimes.append(try Timing.seconds {
+                for _ in 0..<(batch * layers) {
+                    let (_, _, tape) = try selectiveScanForward(inputs)
+                    _ = try selectiveScanBackward(tape, outputGradient: dy)
+                }
+            })
+            gemmTimes.append(Timing.seconds {
+                for (x, w, g) in matrices {
+                    var y = Matrix(zeros: x.rows, w.cols), dw = Matrix(zeros: w.rows, w.cols), dx = Matrix(zeros: x.rows, x.cols)
+                    gemm(1, x, w, 0, &y)
+                    gemm(1, x, transposeA: true, g, 0, &dw)
+                    gemm(1, g, w, transposeB: true, 0, &dx)
+                }
+            })
+        }
+    }
+    return (Timing.medianOf(scanTimes), Timing.medianOf(gemmTimes))
 }

@@ -50,7 +50,13 @@ let chapters: [(name: String, figures: [String])] = [
     ("Chapter05", ["b-bar-vs-step", "delta-trace", "state-norm", "time-varying-kernels", "selective-matrix"]),
     ("Chapter06", ["mask-l", "matrix-m", "block-singular-values", "time-vs-t", "time-vs-q", "time-vs-n"]),
     ("Chapter07", ["gradient-vs-distance", "fit-kernel", "fit-loss"]),
+    ("Chapter08", ["copying-loss", "copying-accuracy", "learned-delta"]),   // --quick: copying only
 ]
+
+/// What the suite passes a chapter besides the plots directory: Chapter08 trains for minutes by
+/// default, so the suite runs its `--quick` setting (a small copying task, ~20 s), which still
+/// checks that the selective model learns (≥ 90%).
+func suiteArguments(_ chapter: String) -> [String] { chapter == "Chapter08" ? ["--quick"] : [] }
 
 @Suite("Chapters run green", .serialized)
 struct ChapterRunTests {
@@ -60,7 +66,7 @@ struct ChapterRunTests {
           arguments: chapters.map(\.name))
     func checksPassAndFiguresDrawn(chapter: String) throws {
         let dir = scratchDirectory()
-        let run = try runChapter(chapter, ["--plots-dir", dir.path])
+        let run = try runChapter(chapter, ["--plots-dir", dir.path] + suiteArguments(chapter))
         #expect(run.status == 0, "stderr: \(run.stderr)")
         #expect(isGreenSummary(run.lastLine, chapter: chapter), "last line: \(run.lastLine)")
         #expect(!run.stdout.contains("✗"))
