@@ -7,11 +7,16 @@
 // newer than it knows (Sapphire Rapids, and virtual CPUs that report a generic model) it falls
 // back to "Prescott", its SSE3 kernels: dgemm then runs 5-8x below what the same library reaches
 // with its AVX-512 ("SkylakeX") or AVX2 ("Haswell") kernels on the same machine. OpenBLAS reads
-// the documented variable OPENBLAS_CORETYPE to override its choice; this constructor, which runs
-// after OpenBLAS has loaded and before main, sets that variable from what the CPU supports and
-// asks OpenBLAS to run its own selection again. It changes nothing when the user has set
-// OPENBLAS_CORETYPE, when OpenBLAS chose anything but Prescott, or when the OpenBLAS in use has
-// no runtime kernel selection (the two functions are then absent: weak symbols, null).
+// the documented variable OPENBLAS_CORETYPE to override its choice. ass_openblas_select_cpu_kernels
+// sets that variable from what the CPU supports and asks OpenBLAS to run its own selection again.
+//
+// It is NOT done automatically: 0.3.21's Haswell/SkylakeX complex gemv (zgemv_n) can read past
+// its arrays (OpenBLAS issue #4013, fixed in later releases), which crashed LAPACK's zheev here
+// (`hermitianEigen`) under the SkylakeX kernels. A program that uses only real BLAS (Chapter 08's
+// training) may call it first thing; nothing that may call LAPACK's complex routines should.
+// It changes nothing when the user has set OPENBLAS_CORETYPE, when OpenBLAS chose anything but
+// Prescott, or when the OpenBLAS in use has no runtime kernel selection (the two functions are
+// then absent: weak symbols, null).
 extern void gotoblas_dynamic_init(void) __attribute__((weak));
 extern void gotoblas_dynamic_quit(void) __attribute__((weak));
 extern char *openblas_get_corename(void) __attribute__((weak));
@@ -31,15 +36,18 @@ static const char *supported_core(void) {
     return NULL;
 }
 
-__attribute__((constructor)) static void ass_correct_openblas_core(void) {
-    if (!openblas_get_corename || !gotoblas_dynamic_init || !gotoblas_dynamic_quit) return;
-    strncpy(detected, openblas_get_corename(), sizeof detected - 1);
-    if (getenv("OPENBLAS_CORETYPE") || strcasecmp(detected, "Prescott") != 0) return;
+int ass_openblas_select_cpu_kernels(void) {
+    if (!openblas_get_corename || !gotoblas_dynamic_init || !gotoblas_dynamic_quit) return 0;
+    if (detected[0] == 0) strncpy(detected, openblas_get_corename(), sizeof detected - 1);
+    if (getenv("OPENBLAS_CORETYPE") || strcasecmp(openblas_get_corename(), "Prescott") != 0) return 0;
     const char *core = supported_core();
-    if (!core) return;
+    if (!core) return 0;
     setenv("OPENBLAS_CORETYPE", core, 0);
     gotoblas_dynamic_quit();
     gotoblas_dynamic_init();
     unsetenv("OPENBLAS_CORETYPE");
+    return 1;
 }
+#else
+int ass_openblas_select_cpu_kernels(void) { return 0; }
 #endif

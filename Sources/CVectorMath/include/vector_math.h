@@ -15,9 +15,12 @@ void ass_vector_exp(const double *x, double *y, long n);
 int ass_retain_freed_memory(void);
 
 /// The OpenBLAS kernel set in use ("SkylakeX", "Haswell", "Prescott", …), and the one OpenBLAS
-/// chose by itself at load time ("" if it has no runtime selection). They differ when
-/// openblas_core.c corrected a fallback to "Prescott" on a CPU with AVX2 or AVX-512.
+/// chose by itself at load time ("" until ass_openblas_select_cpu_kernels ran). They differ when
+/// that function replaced a fallback to "Prescott" on a CPU with AVX2 or AVX-512.
 const char *ass_openblas_core(void);
 const char *ass_openblas_detected_core(void);
+/// Replaces OpenBLAS's fallback "Prescott" kernels by the AVX-512 or AVX2 ones the CPU supports
+/// (see openblas_core.c for when this is safe). Returns 1 if it switched, 0 otherwise.
+int ass_openblas_select_cpu_kernels(void);
 
 #endif

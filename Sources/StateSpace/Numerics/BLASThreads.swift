@@ -38,18 +38,25 @@ public enum BLASThreads {
 /// OpenBLAS chooses its kernels when it loads, from the CPU's model number. The version Debian 12
 /// ships (0.3.21) does not know newer CPUs (Sapphire Rapids, and virtual CPUs that report a
 /// generic model) and falls back to "Prescott", its SSE3 kernels, whose dgemm runs 5–8× below the
-/// AVX-512 ones on the same machine. `Sources/CVectorMath/openblas_core.c` corrects that before
-/// `main`: only when OpenBLAS chose Prescott, the CPU has AVX-512 (or AVX2 + FMA) and the user has
-/// not set `OPENBLAS_CORETYPE` itself, it sets that documented variable and asks OpenBLAS to
-/// choose again. Bench prints both names beside dgemm's rate.
+/// AVX-512 ones on the same machine (measured here: 12.5 against 76–120 GFLOP/s, one thread).
+/// `selectKernelsForThisCPU()` sets OpenBLAS's documented `OPENBLAS_CORETYPE` from the CPU's
+/// AVX-512 / AVX2 support and asks OpenBLAS to choose again. It is opt-in, not automatic: 0.3.21's
+/// AVX2/AVX-512 complex gemv can read past its arrays (OpenBLAS issue #4013, fixed later), which
+/// crashed LAPACK's `zheev` (`hermitianEigen`) here. Chapter 08, which trains with real GEMMs
+/// only, opts in; the rest of the library, its tests and Bench keep OpenBLAS's own choice.
 public enum BLASCore {
-    /// The kernel set in use now, as OpenBLAS names it ("SkylakeX", "Haswell", …).
+    /// The kernel set in use now, as OpenBLAS names it ("SkylakeX", "Haswell", "Prescott", …).
     public static var name: String { String(cString: ass_openblas_core()) }
-    /// The kernel set OpenBLAS chose by itself at load time.
-    public static var detected: String { String(cString: ass_openblas_detected_core()) }
-    /// "SkylakeX", or "SkylakeX (OpenBLAS chose Prescott)" when the choice was corrected.
+    /// "SkylakeX", or "SkylakeX (OpenBLAS itself chose Prescott)" after a switch.
     public static var summary: String {
-        let chosen = detected
+        let chosen = String(cString: ass_openblas_detected_core())
         return chosen.isEmpty || chosen == name ? name : "\(name) (OpenBLAS itself chose \(chosen))"
     }
+
+    /// Switches OpenBLAS from its "Prescott" fallback to the AVX-512 or AVX2 kernels this CPU
+    /// supports; does nothing if OpenBLAS chose otherwise, `OPENBLAS_CORETYPE` is set, or this
+    /// OpenBLAS cannot switch. Call it before any BLAS work, and only in a program that never
+    /// calls LAPACK's complex routines (see the type's note). Returns whether it switched.
+    @discardableResult
+    public static func selectKernelsForThisCPU() -> Bool { ass_openblas_select_cpu_kernels() == 1 }
 }
