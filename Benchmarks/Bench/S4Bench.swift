@@ -28,7 +28,7 @@ func s4Benchmarks(repetitions: Int) throws {
     let dense = try StateSpaceModel(a: a, b: b, c: cTilde).discretized(step: 0.01, method: .bilinear)
     let denseTime = try Timing.median(repetitions: repetitions) { _ = try dense.kernel(length: length) }
     print(renderTable(header: ["row (N = \(n), L = \(length), \(cores) cores)", "median", "floor / ratio", "target"], rows: [
-        ["OpenBLAS dgemm 64×64×64, all cores (the flop-rate floor)", Timing.format(dgemmTime), String(format: "%.1f GFLOP/s", dgemmRate / 1e9), "(floor)"],
+        ["OpenBLAS dgemm 64×64×64 (\(BLASCore.name)), all cores (the flop-rate floor)", Timing.format(dgemmTime), String(format: "%.1f GFLOP/s", dgemmRate / 1e9), "(floor)"],
         ["Cauchy sums, fused (s4GeneratingFunction)", Timing.format(fusedTime),
          String(format: "%.1f GFLOP/s = %.0f%% of dgemm's rate", cauchyFlops / fusedTime / 1e9, 100 * cauchyFlops / fusedTime / dgemmRate),
          String(format: "%.1f× faster than readable (min %.1f×; target ≥ 4)", readableTime / fusedTime, t.minimum[1] / t.minimum[0])],
