@@ -177,3 +177,158 @@ void ass_scan_rows(const double *x, const double *delta, const double *a, const 
         }
     }
 }
+
+// ---- Blelloch's tree for one channel (`selectiveScanParallel` in ParallelScan.swift) ----
+
+/// (a₁, b₁) ⊕ (a₂, b₂) = (a₁a₂, a₂b₁ + b₂) on the N entries of two tree nodes, the result in node 2.
+static inline void combine_scalar(const double *a1, const double *b1, double *a2, double *b2, long n) {
+    for (long k = 0; k < n; k++) { double a = a2[k]; a2[k] = a1[k] * a; b2[k] = a * b1[k] + b2[k]; }
+}
+
+#if defined(__x86_64__)
+/// The same, eight entries per register (the last masked), a₂b₁ + b₂ by one FMA.
+AVX512 static inline __attribute__((always_inline)) void combine_avx512(const double *a1, const double *b1, double *a2, double *b2,
+                                                                        long n) {
+    for (long k = 0; k < n; k += 8) {
+        __mmask8 m = n - k >= 8 ? 0xFF : (__mmask8)((1u << (n - k)) - 1);
+        __m512d a = _mm512_maskz_loadu_pd(m, a2 + k);
+        _mm512_mask_storeu_pd(a2 + k, m, _mm512_mul_pd(_mm512_maskz_loadu_pd(m, a1 + k), a));
+        _mm512_mask_storeu_pd(b2 + k, m, _mm512_fmadd_pd(a, _mm512_maskz_loadu_pd(m, b1 + k), _mm512_maskz_loadu_pd(m, b2 + k)));
+    }
+}
+
+/// Down-sweep node pair, b-parts only: left ← p (the right node's prefix), right ← p ⊕ left,
+/// whose b-part is a_left·b_p + b_left. The prefixes' a-parts are never read — a b-part needs only
+/// the prefix's b and the left subtree's a from the up-sweep, which stays in place — so they are
+/// not formed: the same b-parts, bit for bit, for half the down-sweep's traffic.
+AVX512 static inline __attribute__((always_inline)) void down_avx512(const double *al, double *bl, double *br, long n) {
+    for (long k = 0; k < n; k += 8) {
+        __mmask8 m = n - k >= 8 ? 0xFF : (__mmask8)((1u << (n - k)) - 1);
+        __m512d pb = _mm512_maskz_loadu_pd(m, br + k);
+        __m512d la = _mm512_maskz_loadu_pd(m, al + k), lb = _mm512_maskz_loadu_pd(m, bl + k);
+        _mm512_mask_storeu_pd(bl + k, m, pb);
+        _mm512_mask_storeu_pd(br + k, m, _mm512_fmadd_pd(la, pb, lb));
+    }
+}
+
+
+/// The leaves t ∈ [t0, t1) ∩ [0, L): (Ā_t, Δ_t x_t B_t) with Ā_t = exp(Δ_t·A) formed in the
+/// register the exp takes and kept in `decay` for the read-out; identity (1, 0) for t ≥ L.
+AVX512 static inline __attribute__((always_inline)) void leaves_avx512(const double *x, const double *delta, const double *a,
+                                                                       const double *b, long l, long t0, long t1, long n,
+                                                                       double *ea, double *eb, double *decay) {
+    for (long t = t0; t < t1 && t < l; t++) {
+        __m512d step = _mm512_set1_pd(delta[t]), scale = _mm512_set1_pd(delta[t] * x[t]);
+        for (long k = 0; k < n; k += 8) {
+            __mmask8 m = n - k >= 8 ? 0xFF : (__mmask8)((1u << (n - k)) - 1);
+            __m512d e = _ZGVeN8v_exp(_mm512_mul_pd(step, _mm512_maskz_loadu_pd(m, a + k)));
+            _mm512_mask_storeu_pd(ea + t * n + k, m, e);
+            _mm512_mask_storeu_pd(decay + t * n + k, m, e);
+            _mm512_mask_storeu_pd(eb + t * n + k, m, _mm512_mul_pd(scale, _mm512_maskz_loadu_pd(m, b + t * n + k)));
+        }
+    }
+    for (long i = (t0 > l ? t0 : l) * n; i < t1 * n; i++) { ea[i] = 1; eb[i] = 0; }
+}
+
+/// y_t for t ∈ [t0, t1) ∩ [0, L): C_t·(Ā_t ⊙ exclusive_t + Δ_t x_t B_t) + D x_t, eight steps'
+/// sums reduced together.
+AVX512 static inline __attribute__((always_inline)) void readout_avx512(const double *x, const double *delta, const double *b,
+                                                                        const double *c, double skip, long l, long t0, long t1,
+                                                                        long n, const double *eb, const double *decay, double *y) {
+    long end = t1 < l ? t1 : l;
+    for (long first = t0; first < end; first += 8) {
+        long group = end - first < 8 ? end - first : 8;
+        __m512d acc[8];
+        for (long g = 0; g < 8; g++) {
+            long t = first + g;
+            acc[g] = _mm512_setzero_pd();
+            if (g >= group) continue;
+            __m512d scale = _mm512_set1_pd(delta[t] * x[t]);
+            for (long k = 0; k < n; k += 8) {
+                __mmask8 m = n - k >= 8 ? 0xFF : (__mmask8)((1u << (n - k)) - 1);
+                __m512d h = _mm512_fmadd_pd(_mm512_maskz_loadu_pd(m, decay + t * n + k), _mm512_maskz_loadu_pd(m, eb + t * n + k),
+                                            _mm512_mul_pd(scale, _mm512_maskz_loadu_pd(m, b + t * n + k)));
+                acc[g] = _mm512_fmadd_pd(_mm512_maskz_loadu_pd(m, c + t * n + k), h, acc[g]);
+            }
+        }
+        __mmask8 gm = (__mmask8)((1u << group) - 1);
+        __m512d out = _mm512_add_pd(sum_lanes8(acc), _mm512_mul_pd(_mm512_set1_pd(skip), _mm512_maskz_loadu_pd(gm, x + first)));
+        _mm512_mask_storeu_pd(y + first, gm, out);
+    }
+}
+
+/// One channel, AVX-512. The tree's levels below `leaf_group` (32 leaves: 3/4·32·N·8·3 bytes, in
+/// L1) run group by group, fused with the work on either side: each group's leaves are formed and
+/// its up-sweep levels s = 1 … 16 done while it is in L1; after the upper levels of both sweeps,
+/// each group's down-sweep levels s = 16 … 1 and its read-out likewise. The combines and their
+/// order per node are those of the level-by-level tree (levels below 32 never cross a group).
+AVX512 static inline __attribute__((always_inline)) void channel_blelloch_avx512(const double *x, const double *delta, const double *a,
+                                                                                 const double *b, const double *c, double skip,
+                                                                                 long l, long padded, long n, double *work, double *y) {
+    // The three arrays staggered by 192 and 448 bytes: at offsets that are multiples of 4 KiB, a
+    // store to one and a load from another at the same index would falsely depend (4K aliasing).
+    double *ea = work, *eb = work + padded * n + 24, *decay = work + 2 * padded * n + 56;
+    long group = padded < 32 ? padded : 32;
+    for (long g0 = 0; g0 < padded; g0 += group) {                        // leaves + low up-sweep levels, per group
+        leaves_avx512(x, delta, a, b, l, g0, g0 + group, n, ea, eb, decay);
+        for (long s = 1; s < group; s *= 2)
+            for (long i = g0 + 2 * s - 1; i < g0 + group; i += 2 * s)
+                combine_avx512(ea + (i - s) * n, eb + (i - s) * n, ea + i * n, eb + i * n, n);
+    }
+    for (long s = group; s < padded; s *= 2)                             // upper up-sweep levels
+        for (long i = 2 * s - 1; i < padded; i += 2 * s) combine_avx512(ea + (i - s) * n, eb + (i - s) * n, ea + i * n, eb + i * n, n);
+    for (long k = 0; k < n; k++) eb[(padded - 1) * n + k] = 0;          // the root's prefix: the identity's b-part
+    for (long s = padded / 2; s >= group; s /= 2)                        // upper down-sweep levels
+        for (long i = 2 * s - 1; i < padded; i += 2 * s) down_avx512(ea + (i - s) * n, eb + (i - s) * n, eb + i * n, n);
+    for (long g0 = 0; g0 < padded && g0 < l; g0 += group) {              // low down-sweep levels + read-out, per group
+        for (long s = group / 2; s >= 1; s /= 2)
+            for (long i = g0 + 2 * s - 1; i < g0 + group; i += 2 * s)
+                down_avx512(ea + (i - s) * n, eb + (i - s) * n, eb + i * n, n);
+        readout_avx512(x, delta, b, c, skip, l, g0, g0 + group, n, eb, decay, y);
+    }
+}
+AVX512 static void blelloch_avx512_16(const double *x, const double *delta, const double *a, const double *b, const double *c,
+                                      double skip, long l, long padded, double *work, double *y) {
+    channel_blelloch_avx512(x, delta, a, b, c, skip, l, padded, 16, work, y);
+}
+AVX512 static void blelloch_avx512_any(const double *x, const double *delta, const double *a, const double *b, const double *c,
+                                       double skip, long l, long padded, long n, double *work, double *y) {
+    channel_blelloch_avx512(x, delta, a, b, c, skip, l, padded, n, work, y);
+}
+#endif
+
+void ass_scan_blelloch(const double *x, const double *delta, const double *a, const double *b, const double *c, double skip,
+                       long l, long padded, long n, double *work, double *y) {
+#if defined(__x86_64__)
+    if (ass_has_avx512()) {
+        if (n == 16) blelloch_avx512_16(x, delta, a, b, c, skip, l, padded, work, y);
+        else blelloch_avx512_any(x, delta, a, b, c, skip, l, padded, n, work, y);
+        return;
+    }
+#endif
+    double *ea = work, *eb = work + padded * n, *decay = work + 2 * padded * n;
+    for (long t = 0; t < l; t++)                                        // Δ_t·A, then Ā = exp of it (one call)
+        for (long k = 0; k < n; k++) decay[t * n + k] = delta[t] * a[k];
+    ass_scan_exp(decay, decay, l * n);
+    for (long t = 0; t < l; t++) {                                      // leaves: (Ā_t, Δ_t x_t B_t); identity padding
+        double scale = delta[t] * x[t];
+        for (long k = 0; k < n; k++) { ea[t * n + k] = decay[t * n + k]; eb[t * n + k] = scale * b[t * n + k]; }
+    }
+    for (long i = l * n; i < padded * n; i++) { ea[i] = 1; eb[i] = 0; }
+    for (long s = 1; s < padded; s *= 2)
+        for (long i = 2 * s - 1; i < padded; i += 2 * s) combine_scalar(ea + (i - s) * n, eb + (i - s) * n, ea + i * n, eb + i * n, n);
+    for (long k = 0; k < n; k++) { ea[(padded - 1) * n + k] = 1; eb[(padded - 1) * n + k] = 0; }
+    for (long s = padded / 2; s >= 1; s /= 2)
+        for (long i = 2 * s - 1; i < padded; i += 2 * s) {
+            double *al = ea + (i - s) * n, *bl = eb + (i - s) * n, *ar = ea + i * n, *br = eb + i * n;
+            for (long k = 0; k < n; k++) {
+                double pa = ar[k], pb = br[k], la = al[k], lb = bl[k];
+                al[k] = pa; bl[k] = pb; ar[k] = pa * la; br[k] = la * pb + lb;
+            }
+        }
+    for (long t = 0; t < l; t++) {                                      // h_t = Ā_t·(exclusive b) + Δ_t x_t B_t; y_t = C_t·h_t + D x_t
+        double scale = delta[t] * x[t], out = 0;
+        for (long k = 0; k < n; k++) out += c[t * n + k] * (decay[t * n + k] * eb[t * n + k] + scale * b[t * n + k]);
+        y[t] = out + skip * x[t];
+    }
+}

@@ -48,4 +48,12 @@ void ass_scan_rows(const double *x, const double *delta, const double *a, const 
                    const double *skip, long dd, long n, long t0, long t1, long lo, long hi,
                    double *h, double *product, int carry, double *y, double *decay);
 
+/// Blelloch's scan of one channel of the selective scan (`selectiveScanParallel`): x, Δ the
+/// channel's columns (L); a its row of A (N); B, C (L, N); skip its D. The tree over
+/// padded = 2^⌈log₂L⌉ leaves (a, b) = (Ā_t, Δ_t x_t B_t), up-sweep then down-sweep with
+/// (a₁, b₁) ⊕ (a₂, b₂) = (a₁a₂, a₂b₁ + b₂), AVX-512 over the N entries of a node where the CPU has
+/// it. work: 3·padded·N + 64 doubles. Writes y (L).
+void ass_scan_blelloch(const double *x, const double *delta, const double *a, const double *b, const double *c, double skip,
+                       long l, long padded, long n, double *work, double *y);
+
 #endif
