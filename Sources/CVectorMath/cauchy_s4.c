@@ -86,12 +86,14 @@ AVX512 static void cauchy_sums_avx512(const double *packed, long poles, const do
 
 int ass_has_avx512(void) {
 #if defined(__x86_64__)
-    static int known = -1;
-    if (known < 0) {
+    static int known = -1;                                              // written once, same value by any thread
+    int value = __atomic_load_n(&known, __ATOMIC_RELAXED);
+    if (value < 0) {
         __builtin_cpu_init();
-        known = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("fma");
+        value = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("fma");
+        __atomic_store_n(&known, value, __ATOMIC_RELAXED);
     }
-    return known;
+    return value;
 #else
     return 0;
 #endif
@@ -101,6 +103,10 @@ void ass_cauchy_s4_sums(const double *packed, long poles, const double *gi, long
 #if defined(__x86_64__)
     if (ass_has_avx512()) { cauchy_sums_avx512(packed, poles, gi, count, sums); return; }
 #endif
+    cauchy_sums_scalar(packed, poles, gi, count, sums);
+}
+
+void ass_cauchy_s4_sums_portable(const double *packed, long poles, const double *gi, long count, double *sums) {
     cauchy_sums_scalar(packed, poles, gi, count, sums);
 }
 

@@ -154,16 +154,9 @@ AVX512 static void scan_rows_avx512_any(const double *x, const double *delta, co
 }
 #endif
 
-void ass_scan_rows(const double *x, const double *delta, const double *a, const double *b, const double *c,
-                   const double *skip, long dd, long n, long t0, long t1, long lo, long hi,
-                   double *h, double *product, int carry, double *y, double *decay) {
-#if defined(__x86_64__)
-    if (ass_has_avx512()) {
-        if (n == 16) scan_rows_avx512_16(x, delta, a, b, c, skip, dd, t0, t1, lo, hi, h, product, carry, y, decay);
-        else scan_rows_avx512_any(x, delta, a, b, c, skip, dd, n, t0, t1, lo, hi, h, product, carry, y, decay);
-        return;
-    }
-#endif
+void ass_scan_rows_portable(const double *x, const double *delta, const double *a, const double *b, const double *c,
+                            const double *skip, long dd, long n, long t0, long t1, long lo, long hi,
+                            double *h, double *product, int carry, double *y, double *decay) {
     long block = channel_block(n);
     for (long t = t0; t < t1; t++) {
         const double *xt = x + t * dd, *deltat = delta + t * dd, *bt = b + t * n, *ct = c + t * n;
@@ -174,10 +167,23 @@ void ass_scan_rows(const double *x, const double *delta, const double *a, const 
                 const double *row = a + (first + j) * n;
                 for (long i = 0; i < n; i++) decay[j * n + i] = s * row[i];
             }
-            ass_scan_exp(decay, decay, width * n);
+            ass_vector_exp(decay, decay, width * n);
             step_rows_scalar(decay, bt, ct, xt, deltat, skip, n, first, width, lo, h, product, carry, y + t * dd);
         }
     }
+}
+
+void ass_scan_rows(const double *x, const double *delta, const double *a, const double *b, const double *c,
+                   const double *skip, long dd, long n, long t0, long t1, long lo, long hi,
+                   double *h, double *product, int carry, double *y, double *decay) {
+#if defined(__x86_64__)
+    if (ass_has_avx512()) {
+        if (n == 16) scan_rows_avx512_16(x, delta, a, b, c, skip, dd, t0, t1, lo, hi, h, product, carry, y, decay);
+        else scan_rows_avx512_any(x, delta, a, b, c, skip, dd, n, t0, t1, lo, hi, h, product, carry, y, decay);
+        return;
+    }
+#endif
+    ass_scan_rows_portable(x, delta, a, b, c, skip, dd, n, t0, t1, lo, hi, h, product, carry, y, decay);
 }
 
 // ---- Blelloch's tree for one channel (`selectiveScanParallel` in ParallelScan.swift) ----
@@ -308,10 +314,15 @@ void ass_scan_blelloch(const double *x, const double *delta, const double *a, co
         return;
     }
 #endif
+    ass_scan_blelloch_portable(x, delta, a, b, c, skip, l, padded, n, work, y);
+}
+
+void ass_scan_blelloch_portable(const double *x, const double *delta, const double *a, const double *b, const double *c,
+                                double skip, long l, long padded, long n, double *work, double *y) {
     double *ea = work, *eb = work + padded * n, *decay = work + 2 * padded * n;
     for (long t = 0; t < l; t++)                                        // Δ_t·A, then Ā = exp of it (one call)
         for (long k = 0; k < n; k++) decay[t * n + k] = delta[t] * a[k];
-    ass_scan_exp(decay, decay, l * n);
+    ass_vector_exp(decay, decay, l * n);
     for (long t = 0; t < l; t++) {                                      // leaves: (Ā_t, Δ_t x_t B_t); identity padding
         double scale = delta[t] * x[t];
         for (long k = 0; k < n; k++) { ea[t * n + k] = decay[t * n + k]; eb[t * n + k] = scale * b[t * n + k]; }

@@ -53,6 +53,46 @@ struct PerfKernelsTests {
         #expect(run.cases.contains { $0.scan.length > 64 } && run.cases.contains { $0.scan.length < 32 })
     }
 
+    /// The portable C forms (what a CPU without AVX-512 runs) against the dispatched ones — on a
+    /// machine without AVX-512 both are the portable form and this compares it with itself; the
+    /// recurrence test above checks the dispatched one independently.
+    @Test("portable C forms = dispatched (AVX-512 here): scan rows, two-level, Blelloch (100 cases)")
+    func portableEqualsDispatched() async {
+        await checkProperty("portable C kernels", count: 100, seed: 0x15_9047, input: KernelCase.generator) { k in
+            let c = k.scan, inputs = try c.inputs(), tolerances = try kernelTolerances(c, inputs)
+            return [
+                compareElementwise("scan rows", selectiveScan(inputs, threads: c.threads, portable: true).elements,
+                                   selectiveScan(inputs, threads: c.threads).elements, tolerances: tolerances),
+                compareElementwise("two-level", selectiveScanTwoLevel(inputs, threads: c.threads, portable: true).elements,
+                                   selectiveScanTwoLevel(inputs, threads: c.threads).elements, tolerances: tolerances),
+                compareElementwise("Blelloch", selectiveScanParallel(inputs, threads: c.threads, portable: true).elements,
+                                   selectiveScanParallel(inputs, threads: c.threads).elements, tolerances: tolerances),
+            ]
+        }
+    }
+
+    /// Both forms evaluate one formula per (pole pair, frequency), the AVX-512 one with FMAs and a
+    /// Newton-refined reciprocal (≤ ~2 ulp from the quotient): they agree to a few u of Σ|terms|.
+    @Test("portable Cauchy sums = dispatched, every tail length 1…40 and L = 4096, N = 2…64")
+    func portableCauchy() throws {
+        for n in [2, 6, 16, 64] {
+            let dplr = try DPLR.legS(stateSize: n)
+            let weights = (0..<4).map { w in dplr.b.indices.map { dplr.b[$0] * Complex(Double(w + 1), 0.5) } }
+            for length in Array(1...40) + [4096] {
+                let sums = CauchySums(weights: weights, poles: dplr.lambda, step: 0.01, length: length)
+                var fast: [CauchySums.Four] = [], portable: [CauchySums.Four] = []
+                sums.fused(0..<(length / 2 + 1)) { _, four, _ in fast.append(four) }
+                sums.fused(0..<(length / 2 + 1), portable: true) { _, four, _ in portable.append(four) }
+                for (f, p) in zip(fast, portable) {
+                    for (x, y) in [(f.k00, p.k00), (f.k01, p.k01), (f.k10, p.k10), (f.k11, p.k11)] {
+                        #expect((x - y).length <= 1e-12 * max(1, y.length), "N = \(n), L = \(length): \(x) vs \(y)")
+                    }
+                }
+                #expect(fast.count == length / 2 + 1 && portable.count == fast.count)
+            }
+        }
+    }
+
     /// The check can fail: the recurrence with one decay rate A_{d,n} off by one part in 10⁶
     /// differs from the C scan by far more than the tolerance, in some case.
     @Test("caught: a scan whose A is off by 1e-6 relative in one entry")

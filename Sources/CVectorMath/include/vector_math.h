@@ -56,4 +56,14 @@ void ass_scan_rows(const double *x, const double *delta, const double *a, const 
 void ass_scan_blelloch(const double *x, const double *delta, const double *a, const double *b, const double *c, double skip,
                        long l, long padded, long n, double *work, double *y);
 
+/// The portable forms of the three kernels above (one state entry or frequency at a time, exp
+/// through `ass_vector_exp`): what runs on a CPU without AVX-512, callable anywhere so that tests
+/// can compare the two forms on one machine.
+void ass_cauchy_s4_sums_portable(const double *packed, long poles, const double *gi, long count, double *sums);
+void ass_scan_rows_portable(const double *x, const double *delta, const double *a, const double *b, const double *c,
+                            const double *skip, long dd, long n, long t0, long t1, long lo, long hi,
+                            double *h, double *product, int carry, double *y, double *decay);
+void ass_scan_blelloch_portable(const double *x, const double *delta, const double *a, const double *b, const double *c,
+                                double skip, long l, long padded, long n, double *work, double *y);
+
 #endif

@@ -194,8 +194,9 @@ struct CauchySums: Sendable {
     /// it): the formula above, one frequency per SIMD lane, one division per (pole pair, frequency).
     /// At ω = −1 (2k = L) the sums are formed at g = i·(2/Δ)·tan(π/2) ≈ 1e16·(2/Δ), finite, and the
     /// caller replaces that frequency by its limit.
+    /// `portable` runs the C kernel's portable form (what a CPU without AVX-512 runs) for tests.
     /// - Complexity: O(|range|·N), scratch 10·|range| doubles.
-    func fused(_ range: Range<Int>, _ body: (Int, Four, Double) -> Void) {
+    func fused(_ range: Range<Int>, portable: Bool = false, _ body: (Int, Four, Double) -> Void) {
         let count = range.count
         guard count > 0 else { return }
         let scratch = UnsafeMutablePointer<Double>.allocate(capacity: 10 * count)   // tan (count), gi (count), sums (8, count)
@@ -203,7 +204,9 @@ struct CauchySums: Sendable {
         let (tangents, gi, out) = (scratch, scratch + count, scratch + 2 * count)
         ass_cauchy_tangents(range.lowerBound, count, length, tangents)
         for j in 0..<count { gi[j] = 2 * tangents[j] / step }          // g = i·gi
-        packed.withUnsafeBufferPointer { ass_cauchy_s4_sums($0.baseAddress!, half, gi, count, out) }
+        packed.withUnsafeBufferPointer { p in
+            (portable ? ass_cauchy_s4_sums_portable : ass_cauchy_s4_sums)(p.baseAddress!, half, gi, count, out)
+        }
         for j in 0..<count {
             let part = { (row: Int) in out[row * count + j] }
             body(range.lowerBound + j, Four(k00: Complex(part(0), part(1)), k01: Complex(part(2), part(3)),

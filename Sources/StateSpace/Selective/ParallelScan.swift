@@ -28,14 +28,20 @@ import CVectorMath
 /// - Returns: y, (L, D).
 /// - Complexity: O(L·D·N) work (≈ 3× the sequential scan's combines), depth O(log L) per channel.
 public func selectiveScanParallel(_ inputs: SelectiveScanInputs, threads: Int = 1) -> Matrix {
+    selectiveScanParallel(inputs, threads: threads, portable: false)
+}
+
+/// `selectiveScanParallel(_:threads:)` with `portable` choosing the C kernel's portable form (tests).
+func selectiveScanParallel(_ inputs: SelectiveScanInputs, threads: Int, portable: Bool) -> Matrix {
     let (l, n) = (inputs.length, inputs.stateSize)
+    let kernel = portable ? ass_scan_blelloch_portable : ass_scan_blelloch
     let padded = ScanCost.powerOfTwo(atLeast: l)                      // l ≤ the elements of x: far below 2⁶²
     return forEachChannel(inputs, threads: threads, scratch: 3 * padded * n + 64) { d, channel, work in
         inputs.a.elements.withUnsafeBufferPointer { pa in
             inputs.b.elements.withUnsafeBufferPointer { pb in
                 inputs.c.elements.withUnsafeBufferPointer { pc in
-                    ass_scan_blelloch(channel.x, channel.delta, pa.baseAddress! + d * n, pb.baseAddress!, pc.baseAddress!,
-                                      inputs.skip[d], l, padded, n, work, channel.y)
+                    kernel(channel.x, channel.delta, pa.baseAddress! + d * n, pb.baseAddress!, pc.baseAddress!,
+                           inputs.skip[d], l, padded, n, work, channel.y)
                 }
             }
         }

@@ -16,9 +16,15 @@ import Dispatch
 /// - Returns: y, (L, D).
 /// - Complexity: O(L·D·N) work, depth O(L); L·D·N exponentials (libmvec).
 public func selectiveScan(_ inputs: SelectiveScanInputs, threads: Int = 1) -> Matrix {
+    selectiveScan(inputs, threads: threads, portable: false)
+}
+
+/// `selectiveScan(_:threads:)`, with `portable` choosing the C kernel's portable form (what a CPU
+/// without AVX-512 runs), for tests that compare the two on one machine.
+func selectiveScan(_ inputs: SelectiveScanInputs, threads: Int, portable: Bool) -> Matrix {
     var y = Matrix(zeros: inputs.length, inputs.channels)              // (L, D)
     y.elements.withUnsafeMutableBufferPointer { buffer in
-        scanChannelRanges(inputs, threads: threads, initial: nil, final: nil, y: DisjointWrites(buffer.baseAddress!))
+        scanChannelRanges(inputs, threads: threads, initial: nil, final: nil, y: DisjointWrites(buffer.baseAddress!), portable: portable)
     }
     return y
 }
@@ -27,7 +33,7 @@ public func selectiveScan(_ inputs: SelectiveScanInputs, threads: Int = 1) -> Ma
 /// each, from `initial` (D, N) (zero if nil), leaving the last state in `final` (D, N) if given.
 /// - Complexity: O(L·D·N), depth O(L).
 func scanChannelRanges(_ inputs: SelectiveScanInputs, threads: Int, initial: UnsafeSendable<UnsafePointer<Double>>?,
-                       final: DisjointWrites<Double>?, y: DisjointWrites<Double>) {
+                       final: DisjointWrites<Double>?, y: DisjointWrites<Double>, portable: Bool = false) {
     let (l, dd, n) = (inputs.length, inputs.channels, inputs.stateSize)
     let workers = max(1, min(threads, dd))
     let run: @Sendable (Int) -> Void = { worker in
@@ -35,7 +41,7 @@ func scanChannelRanges(_ inputs: SelectiveScanInputs, threads: Int, initial: Uns
         let h = UnsafeMutablePointer<Double>.allocate(capacity: max(1, (hi - lo) * n))  // (hi − lo, N): the state
         defer { h.deallocate() }
         if let initial { h.initialize(from: initial.value + lo * n, count: (hi - lo) * n) } else { h.initialize(repeating: 0, count: (hi - lo) * n) }
-        scanRows(inputs, times: 0..<l, channels: lo..<hi, state: h, mode: .scan, y: y)
+        scanRows(inputs, times: 0..<l, channels: lo..<hi, state: h, mode: .scan, y: y, portable: portable)
         if let final { for i in 0..<(hi - lo) * n { final[lo * n + i] = h[i] } }
     }
     if workers == 1 { run(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: run) }
@@ -61,18 +67,20 @@ enum RowMode {
 ///
 /// The loop runs in C (`ass_scan_rows`, Sources/CVectorMath/scan_selective.c): the step of
 /// `scanStep` (`decayStep` for `.carry`) with eight state entries per AVX-512 register and FMA,
-/// and Ā through libmvec's 8-wide exp, where the CPU has them; one entry at a time otherwise.
+/// and Ā through libmvec's 8-wide exp, where the CPU has them; one entry at a time otherwise
+/// (`portable` forces that form, for tests).
 /// - Complexity: O(|times|·|channels|·N), |times|·|channels|·N exponentials.
 func scanRows(_ inputs: SelectiveScanInputs, times: Range<Int>, channels: Range<Int>, state h: UnsafeMutablePointer<Double>,
-              mode: RowMode, product: UnsafeMutablePointer<Double>? = nil, y out: DisjointWrites<Double>) {
+              mode: RowMode, product: UnsafeMutablePointer<Double>? = nil, y out: DisjointWrites<Double>, portable: Bool = false) {
     let (dd, n) = (inputs.channels, inputs.stateSize)
     guard !times.isEmpty, !channels.isEmpty else { return }
     let decay = UnsafeMutablePointer<Double>.allocate(capacity: max(1024, n))   // (block, N): Ā_t for a block of channels
     defer { decay.deallocate() }
     inputs.skip.withUnsafeBufferPointer { skip in
         withRows(inputs) { x, delta, a, b, c in
-            ass_scan_rows(x, delta, a, b, c, skip.baseAddress!, dd, n, times.lowerBound, times.upperBound,
-                          channels.lowerBound, channels.upperBound, h, product, mode == .carry ? 1 : 0, out.base, decay)
+            (portable ? ass_scan_rows_portable : ass_scan_rows)(x, delta, a, b, c, skip.baseAddress!, dd, n, times.lowerBound,
+                                                                times.upperBound, channels.lowerBound, channels.upperBound, h, product,
+                                                                mode == .carry ? 1 : 0, out.base, decay)
         }
     }
 }
