@@ -221,28 +221,31 @@ AVX512 static inline __attribute__((always_inline)) void down_avx512(const doubl
 
 
 /// The leaves t ∈ [t0, t1) ∩ [0, L): (Ā_t, Δ_t x_t B_t) with Ā_t = exp(Δ_t·A) formed in the
-/// register the exp takes and kept in `decay` for the read-out; identity (1, 0) for t ≥ L.
-AVX512 static inline __attribute__((always_inline)) void leaves_avx512(const double *x, const double *delta, const double *a,
-                                                                       const double *b, long l, long t0, long t1, long n,
-                                                                       double *ea, double *eb, double *decay) {
+/// register the exp takes; identity (1, 0) for t ≥ L.
+AVX512 static inline __attribute__((always_inline)) void leaves_avx512(const double *x, const double *delta, long stride,
+                                                                       const double *a, const double *b, long l, long t0, long t1,
+                                                                       long n, double *ea, double *eb) {
     for (long t = t0; t < t1 && t < l; t++) {
-        __m512d step = _mm512_set1_pd(delta[t]), scale = _mm512_set1_pd(delta[t] * x[t]);
+        double dt = delta[t * stride];
+        __m512d step = _mm512_set1_pd(dt), scale = _mm512_set1_pd(dt * x[t * stride]);
         for (long k = 0; k < n; k += 8) {
             __mmask8 m = n - k >= 8 ? 0xFF : (__mmask8)((1u << (n - k)) - 1);
-            __m512d e = _ZGVeN8v_exp(_mm512_mul_pd(step, _mm512_maskz_loadu_pd(m, a + k)));
-            _mm512_mask_storeu_pd(ea + t * n + k, m, e);
-            _mm512_mask_storeu_pd(decay + t * n + k, m, e);
+            _mm512_mask_storeu_pd(ea + t * n + k, m, _ZGVeN8v_exp(_mm512_mul_pd(step, _mm512_maskz_loadu_pd(m, a + k))));
             _mm512_mask_storeu_pd(eb + t * n + k, m, _mm512_mul_pd(scale, _mm512_maskz_loadu_pd(m, b + t * n + k)));
         }
     }
     for (long i = (t0 > l ? t0 : l) * n; i < t1 * n; i++) { ea[i] = 1; eb[i] = 0; }
 }
 
-/// y_t for t ∈ [t0, t1) ∩ [0, L): C_t·(Ā_t ⊙ exclusive_t + Δ_t x_t B_t) + D x_t, eight steps'
-/// sums reduced together.
-AVX512 static inline __attribute__((always_inline)) void readout_avx512(const double *x, const double *delta, const double *b,
-                                                                        const double *c, double skip, long l, long t0, long t1,
-                                                                        long n, const double *eb, const double *decay, double *y) {
+/// y_t for t ∈ [t0, t1) ∩ [0, L): C_t·h_t + D x_t, eight steps' sums reduced together. h_t, the
+/// inclusive prefix's b-part, is the exclusive prefix of t + 1, which the down-sweep leaves in
+/// eb[t + 1] (the same combine, a_t·exclusive_t + b_t, formed there); only the last leaf of the
+/// tree (t = P − 1 = L − 1) has no successor, and gets a_t·exclusive_t + b_t here, its Ā_t
+/// formed again as in `leaves_avx512`.
+AVX512 static inline __attribute__((always_inline)) void readout_avx512(const double *x, const double *delta, long stride,
+                                                                        const double *a, const double *b, const double *c,
+                                                                        double skip, long l, long padded, long t0, long t1, long n,
+                                                                        const double *eb, double *y) {
     long end = t1 < l ? t1 : l;
     for (long first = t0; first < end; first += 8) {
         long group = end - first < 8 ? end - first : 8;
@@ -251,34 +254,41 @@ AVX512 static inline __attribute__((always_inline)) void readout_avx512(const do
             long t = first + g;
             acc[g] = _mm512_setzero_pd();
             if (g >= group) continue;
-            __m512d scale = _mm512_set1_pd(delta[t] * x[t]);
             for (long k = 0; k < n; k += 8) {
                 __mmask8 m = n - k >= 8 ? 0xFF : (__mmask8)((1u << (n - k)) - 1);
-                __m512d h = _mm512_fmadd_pd(_mm512_maskz_loadu_pd(m, decay + t * n + k), _mm512_maskz_loadu_pd(m, eb + t * n + k),
-                                            _mm512_mul_pd(scale, _mm512_maskz_loadu_pd(m, b + t * n + k)));
+                __m512d h;
+                if (t + 1 < padded) h = _mm512_maskz_loadu_pd(m, eb + (t + 1) * n + k);
+                else {
+                    double dt = delta[t * stride];
+                    __m512d decay = _ZGVeN8v_exp(_mm512_mul_pd(_mm512_set1_pd(dt), _mm512_maskz_loadu_pd(m, a + k)));
+                    __m512d drive = _mm512_mul_pd(_mm512_set1_pd(dt * x[t * stride]), _mm512_maskz_loadu_pd(m, b + t * n + k));
+                    h = _mm512_fmadd_pd(decay, _mm512_maskz_loadu_pd(m, eb + t * n + k), drive);
+                }
                 acc[g] = _mm512_fmadd_pd(_mm512_maskz_loadu_pd(m, c + t * n + k), h, acc[g]);
             }
         }
-        __mmask8 gm = (__mmask8)((1u << group) - 1);
-        __m512d out = _mm512_add_pd(sum_lanes8(acc), _mm512_mul_pd(_mm512_set1_pd(skip), _mm512_maskz_loadu_pd(gm, x + first)));
-        _mm512_mask_storeu_pd(y + first, gm, out);
+        double sums[8];
+        _mm512_storeu_pd(sums, sum_lanes8(acc));
+        for (long g = 0; g < group; g++) y[(first + g) * stride] = sums[g] + skip * x[(first + g) * stride];
     }
 }
 
-/// One channel, AVX-512. The tree's levels below `leaf_group` (32 leaves: 3/4·32·N·8·3 bytes, in
-/// L1) run group by group, fused with the work on either side: each group's leaves are formed and
-/// its up-sweep levels s = 1 … 16 done while it is in L1; after the upper levels of both sweeps,
-/// each group's down-sweep levels s = 16 … 1 and its read-out likewise. The combines and their
-/// order per node are those of the level-by-level tree (levels below 32 never cross a group).
-AVX512 static inline __attribute__((always_inline)) void channel_blelloch_avx512(const double *x, const double *delta, const double *a,
-                                                                                 const double *b, const double *c, double skip,
-                                                                                 long l, long padded, long n, double *work, double *y) {
-    // The three arrays staggered by 192 and 448 bytes: at offsets that are multiples of 4 KiB, a
-    // store to one and a load from another at the same index would falsely depend (4K aliasing).
-    double *ea = work, *eb = work + padded * n + 24, *decay = work + 2 * padded * n + 56;
+/// One channel, AVX-512. The tree's levels below `group` (32 leaves: 2·32·N doubles, in L1) run
+/// group by group, fused with the work on either side: each group's leaves are formed and its
+/// up-sweep levels s = 1 … 16 done while it is in L1; after the upper levels of both sweeps, each
+/// group's down-sweep levels s = 16 … 1, then the read-out of the group before it (whose last
+/// step reads the first exclusive prefix of this one). The combines and their order per node are
+/// those of the level-by-level tree (levels below 32 never cross a group).
+AVX512 static inline __attribute__((always_inline)) void channel_blelloch_avx512(const double *x, const double *delta, long stride,
+                                                                                 const double *a, const double *b, const double *c,
+                                                                                 double skip, long l, long padded, long n, double *work,
+                                                                                 double *y) {
+    // The two arrays staggered by 192 bytes: at offsets that are multiples of 4 KiB, a store to
+    // one and a load from the other at the same index would falsely depend (4K aliasing).
+    double *ea = work, *eb = work + padded * n + 24;
     long group = padded < 32 ? padded : 32;
     for (long g0 = 0; g0 < padded; g0 += group) {                        // leaves + low up-sweep levels, per group
-        leaves_avx512(x, delta, a, b, l, g0, g0 + group, n, ea, eb, decay);
+        leaves_avx512(x, delta, stride, a, b, l, g0, g0 + group, n, ea, eb);
         for (long s = 1; s < group; s *= 2)
             for (long i = g0 + 2 * s - 1; i < g0 + group; i += 2 * s)
                 combine_avx512(ea + (i - s) * n, eb + (i - s) * n, ea + i * n, eb + i * n, n);
@@ -288,43 +298,47 @@ AVX512 static inline __attribute__((always_inline)) void channel_blelloch_avx512
     for (long k = 0; k < n; k++) eb[(padded - 1) * n + k] = 0;          // the root's prefix: the identity's b-part
     for (long s = padded / 2; s >= group; s /= 2)                        // upper down-sweep levels
         for (long i = 2 * s - 1; i < padded; i += 2 * s) down_avx512(ea + (i - s) * n, eb + (i - s) * n, eb + i * n, n);
-    for (long g0 = 0; g0 < padded && g0 < l; g0 += group) {              // low down-sweep levels + read-out, per group
+    long last = 0;
+    for (long g0 = 0; g0 < padded && g0 <= l; g0 += group) {             // low down-sweep levels, then the previous group's read-out
         for (long s = group / 2; s >= 1; s /= 2)
             for (long i = g0 + 2 * s - 1; i < g0 + group; i += 2 * s)
                 down_avx512(ea + (i - s) * n, eb + (i - s) * n, eb + i * n, n);
-        readout_avx512(x, delta, b, c, skip, l, g0, g0 + group, n, eb, decay, y);
+        if (g0 > 0) readout_avx512(x, delta, stride, a, b, c, skip, l, padded, g0 - group, g0, n, eb, y);
+        last = g0;
     }
+    readout_avx512(x, delta, stride, a, b, c, skip, l, padded, last, last + group, n, eb, y);
 }
-AVX512 static void blelloch_avx512_16(const double *x, const double *delta, const double *a, const double *b, const double *c,
-                                      double skip, long l, long padded, double *work, double *y) {
-    channel_blelloch_avx512(x, delta, a, b, c, skip, l, padded, 16, work, y);
+
+AVX512 static void blelloch_avx512_16(const double *x, const double *delta, long stride, const double *a, const double *b,
+                                      const double *c, double skip, long l, long padded, double *work, double *y) {
+    channel_blelloch_avx512(x, delta, stride, a, b, c, skip, l, padded, 16, work, y);
 }
-AVX512 static void blelloch_avx512_any(const double *x, const double *delta, const double *a, const double *b, const double *c,
-                                       double skip, long l, long padded, long n, double *work, double *y) {
-    channel_blelloch_avx512(x, delta, a, b, c, skip, l, padded, n, work, y);
+AVX512 static void blelloch_avx512_any(const double *x, const double *delta, long stride, const double *a, const double *b,
+                                       const double *c, double skip, long l, long padded, long n, double *work, double *y) {
+    channel_blelloch_avx512(x, delta, stride, a, b, c, skip, l, padded, n, work, y);
 }
 #endif
 
-void ass_scan_blelloch(const double *x, const double *delta, const double *a, const double *b, const double *c, double skip,
-                       long l, long padded, long n, double *work, double *y) {
+void ass_scan_blelloch(const double *x, const double *delta, long stride, const double *a, const double *b, const double *c,
+                       double skip, long l, long padded, long n, double *work, double *y) {
 #if defined(__x86_64__)
     if (ass_has_avx512()) {
-        if (n == 16) blelloch_avx512_16(x, delta, a, b, c, skip, l, padded, work, y);
-        else blelloch_avx512_any(x, delta, a, b, c, skip, l, padded, n, work, y);
+        if (n == 16) blelloch_avx512_16(x, delta, stride, a, b, c, skip, l, padded, work, y);
+        else blelloch_avx512_any(x, delta, stride, a, b, c, skip, l, padded, n, work, y);
         return;
     }
 #endif
-    ass_scan_blelloch_portable(x, delta, a, b, c, skip, l, padded, n, work, y);
+    ass_scan_blelloch_portable(x, delta, stride, a, b, c, skip, l, padded, n, work, y);
 }
 
-void ass_scan_blelloch_portable(const double *x, const double *delta, const double *a, const double *b, const double *c,
-                                double skip, long l, long padded, long n, double *work, double *y) {
+void ass_scan_blelloch_portable(const double *x, const double *delta, long stride, const double *a, const double *b,
+                                const double *c, double skip, long l, long padded, long n, double *work, double *y) {
     double *ea = work, *eb = work + padded * n, *decay = work + 2 * padded * n;
     for (long t = 0; t < l; t++)                                        // Δ_t·A, then Ā = exp of it (one call)
-        for (long k = 0; k < n; k++) decay[t * n + k] = delta[t] * a[k];
+        for (long k = 0; k < n; k++) decay[t * n + k] = delta[t * stride] * a[k];
     ass_vector_exp(decay, decay, l * n);
     for (long t = 0; t < l; t++) {                                      // leaves: (Ā_t, Δ_t x_t B_t); identity padding
-        double scale = delta[t] * x[t];
+        double scale = delta[t * stride] * x[t * stride];
         for (long k = 0; k < n; k++) { ea[t * n + k] = decay[t * n + k]; eb[t * n + k] = scale * b[t * n + k]; }
     }
     for (long i = l * n; i < padded * n; i++) { ea[i] = 1; eb[i] = 0; }
@@ -340,8 +354,8 @@ void ass_scan_blelloch_portable(const double *x, const double *delta, const doub
             }
         }
     for (long t = 0; t < l; t++) {                                      // h_t = Ā_t·(exclusive b) + Δ_t x_t B_t; y_t = C_t·h_t + D x_t
-        double scale = delta[t] * x[t], out = 0;
+        double scale = delta[t * stride] * x[t * stride], out = 0;
         for (long k = 0; k < n; k++) out += c[t * n + k] * (decay[t * n + k] * eb[t * n + k] + scale * b[t * n + k]);
-        y[t] = out + skip * x[t];
+        y[t * stride] = out + skip * x[t * stride];
     }
 }

@@ -49,12 +49,13 @@ void ass_scan_rows(const double *x, const double *delta, const double *a, const 
                    double *h, double *product, int carry, double *y, double *decay);
 
 /// Blelloch's scan of one channel of the selective scan (`selectiveScanParallel`): x, Δ the
-/// channel's columns (L); a its row of A (N); B, C (L, N); skip its D. The tree over
+/// channel's columns (L entries, `stride` apart: D when they point into x, Δ (L, D)); a its row of
+/// A (N); B, C (L, N); skip its D. The tree over
 /// padded = 2^⌈log₂L⌉ leaves (a, b) = (Ā_t, Δ_t x_t B_t), up-sweep then down-sweep with
 /// (a₁, b₁) ⊕ (a₂, b₂) = (a₁a₂, a₂b₁ + b₂), AVX-512 over the N entries of a node where the CPU has
-/// it. work: 3·padded·N + 64 doubles. Writes y (L).
-void ass_scan_blelloch(const double *x, const double *delta, const double *a, const double *b, const double *c, double skip,
-                       long l, long padded, long n, double *work, double *y);
+/// it. work: 3·padded·N + 64 doubles. Writes y (L entries, `stride` apart).
+void ass_scan_blelloch(const double *x, const double *delta, long stride, const double *a, const double *b, const double *c,
+                       double skip, long l, long padded, long n, double *work, double *y);
 
 /// The portable forms of the three kernels above (one state entry or frequency at a time, exp
 /// through `ass_vector_exp`): what runs on a CPU without AVX-512, callable anywhere so that tests
@@ -63,7 +64,7 @@ void ass_cauchy_s4_sums_portable(const double *packed, long poles, const double 
 void ass_scan_rows_portable(const double *x, const double *delta, const double *a, const double *b, const double *c,
                             const double *skip, long dd, long n, long t0, long t1, long lo, long hi,
                             double *h, double *product, int carry, double *y, double *decay);
-void ass_scan_blelloch_portable(const double *x, const double *delta, const double *a, const double *b, const double *c,
-                                double skip, long l, long padded, long n, double *work, double *y);
+void ass_scan_blelloch_portable(const double *x, const double *delta, long stride, const double *a, const double *b,
+                                const double *c, double skip, long l, long padded, long n, double *work, double *y);
 
 #endif

@@ -37,13 +37,8 @@ func selectiveScanParallel(_ inputs: SelectiveScanInputs, threads: Int, portable
     let kernel = portable ? ass_scan_blelloch_portable : ass_scan_blelloch
     let padded = ScanCost.powerOfTwo(atLeast: l)                      // l ≤ the elements of x: far below 2⁶²
     return forEachChannel(inputs, threads: threads, scratch: 3 * padded * n + 64) { d, channel, work in
-        inputs.a.elements.withUnsafeBufferPointer { pa in
-            inputs.b.elements.withUnsafeBufferPointer { pb in
-                inputs.c.elements.withUnsafeBufferPointer { pc in
-                    kernel(channel.x, channel.delta, pa.baseAddress! + d * n, pb.baseAddress!, pc.baseAddress!,
-                           inputs.skip[d], l, padded, n, work, channel.y)
-                }
-            }
+        withRows(inputs) { _, _, a, b, c in
+            kernel(channel.x, channel.delta, 1, a + d * n, b, c, inputs.skip[d], l, padded, n, work, channel.y)
         }
     }
 }

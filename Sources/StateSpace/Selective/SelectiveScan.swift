@@ -248,16 +248,18 @@ struct ChannelBuffers {
 /// Runs `body(channel, buffers, scratch)` for every channel and gathers y (L, D): for
 /// algorithms that need a channel's whole sequence at once (the parallel scan).
 ///
-/// Channels go to `threads` workers in blocks of 64, whose columns of x and Δ are gathered
-/// row by row (512 contiguous bytes per row) into per-channel buffers, and scattered back the
-/// same way into y. Each worker allocates its buffers once and reuses them.
+/// Channels go to `threads` workers in blocks of 8, whose columns of x and Δ are gathered row by
+/// row (one 64-byte cache line per row) into per-channel buffers, and scattered back the same way
+/// into y. Eight columns are eight write streams L doubles apart, which the L1 cache holds at
+/// once (64 of them, the earlier block, evicted each other). Each worker allocates its buffers
+/// once and reuses them.
 func forEachChannel(_ inputs: SelectiveScanInputs, threads: Int, scratch: Int,
                     _ body: @escaping @Sendable (Int, ChannelBuffers, UnsafeMutablePointer<Double>) -> Void) -> Matrix {
     let (l, dd) = (inputs.length, inputs.channels)
-    let block = 64
+    let block = 8
     var y = Matrix(zeros: l, dd)                                       // (L, D)
     y.elements.withUnsafeMutableBufferPointer { buffer in
-        let out = DisjointWrites(buffer.baseAddress!)                  // block b's workers write columns 8b…8b+7
+        let out = DisjointWrites(buffer.baseAddress!)                  // block b's worker writes columns 8b…8b+7
         let workers = max(1, min(threads, (dd + block - 1) / block))
         let run: @Sendable (Int) -> Void = { worker in
             let xs = UnsafeMutablePointer<Double>.allocate(capacity: block * l)       // (8, L)
