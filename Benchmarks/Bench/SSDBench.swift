@@ -38,7 +38,7 @@ func ssdBenchmarks(repetitions: Int) throws {
     print(renderTable(header: ["row (T = \(t), H = \(h), P = \(p), N = \(n), f64, \(cores) threads)", "median", "rate", "target"], rows: [
         ["chunked SSD, Q = \(q) (fresh output)", Timing.format(chunked), String(format: "%.1f GFLOP/s of GEMM work", chunkedRate / 1e9), "≤ 0.2 s"],
         ["chunked SSD, Q = \(q), into a reused output", Timing.format(reused), String(format: "%.1f GFLOP/s of GEMM work", gemmFlops / reused / 1e9), ""],
-        ["OpenBLAS dgemm 64×64×64 alone, same parallelism", "", String(format: "%.1f GFLOP/s", dgemmRate / 1e9), ""],
+        ["OpenBLAS dgemm 64×64×64 (\(BLASCore.name)) alone, same parallelism", "", String(format: "%.1f GFLOP/s", dgemmRate / 1e9), ""],
         ["its GEMM steps, timed inside (reused output)", String(format: "%.0f%% of its time", 100 * profile.gemmShare),
          String(format: "%.1f GFLOP/s", profile.gemmRatePerCore * Double(cores) / 1e9),
          String(format: "%.0f%% of dgemm's (≥ 50%%)", 100 * profile.gemmRatePerCore * Double(cores) / dgemmRate)],

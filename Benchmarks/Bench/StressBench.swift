@@ -51,8 +51,8 @@ func stressBenchmarks(_ repetitions: Int) throws {
     let parameters = try SelectiveParameters(channels: 64, stateSize: 16, dtRank: 4, rng: &rng)
     let selective = try parameters.scanInputs(try Matrix(rows: short, cols: 64, elements: (0..<short * 64).map { _ in rng.nextGaussian() }))
     try row("selective scan, sequential, D = 64, N = 16, L = 2¹⁸, \(cores) threads") { selectiveScan(selective, threads: cores).elements }
-    // forEachChannel hands 64-channel blocks to workers, so D = 64 runs on one of them.
-    try row("selective scan, Blelloch, D = 64, N = 16, L = 2¹⁸ (one 64-channel block: 1 thread)") {
+    // forEachChannel hands 8-channel blocks to the workers: D = 64 runs on all of them.
+    try row("selective scan, Blelloch, D = 64, N = 16, L = 2¹⁸, \(cores) threads") {
         selectiveScanParallel(selective, threads: cores).elements
     }
     let ssd = try SSDInputs.random(length: short, heads: 4, headDim: 16, stateSize: 16, rng: &rng)

@@ -48,6 +48,9 @@ struct Bench: ParsableCommand {
             throw ValidationError("this is a debug build: run `swift run -c release Bench` (or pass --allow-debug)")
         }
         #endif
+        // The BLAS kernel set behind every dgemm rate below (openblas_core.c corrects OpenBLAS 0.3.21's
+        // fallback to its SSE3 "Prescott" kernels on CPUs it does not know).
+        print("OpenBLAS kernels: \(BLASCore.summary); \(ProcessInfo.processInfo.activeProcessorCount) cores; load average \(loadAverage())")
         for group in BenchGroup.all where filter.map({ group.name.contains($0) }) ?? true {
             print("\n## \(group.name)\n")
             try group.run(repetitions)
@@ -68,6 +71,13 @@ struct BenchGroup: Sendable {
         BenchGroup(name: "stress", run: stressBenchmarks),
         BenchGroup(name: "learning", run: learningBenchmarks),
     ]
+}
+
+/// The 1-, 5- and 15-minute load averages from /proc/loadavg ("unknown" where there is none):
+/// how busy the machine was around the run, for reading its medians.
+func loadAverage() -> String {
+    guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return "unknown" }
+    return text.split(separator: " ").prefix(3).joined(separator: " ")
 }
 
 Bench.main()

@@ -23,4 +23,51 @@ const char *ass_openblas_detected_core(void);
 /// (see openblas_core.c for when this is safe). Returns 1 if it switched, 0 otherwise.
 int ass_openblas_select_cpu_kernels(void);
 
+// issue 15
+/// 1 if the CPU runs AVX-512 (F, DQ) and FMA, which the kernels below use when present, else 0.
+int ass_has_avx512(void);
+
+/// S4's four Cauchy sums at `count` frequencies g_j = i·gi[j], for `poles` pole pairs packed as
+/// CauchySums.packed (11 doubles each: α0…α3, β0…β3, a², b, −2a). Writes sums (8, count): the
+/// rows re0, im0, re1, im1, re2, im2, re3, im3. AVX-512 over 16 frequencies at a time when the
+/// CPU has it, else one frequency at a time; the same formula per term either way.
+void ass_cauchy_s4_sums(const double *packed, long poles, const double *gi, long count, double *sums);
+
+/// out[i] = tan(π·(start + i)/length) for i < count, through libmvec's vector tan (≤ 4 ulp).
+void ass_cauchy_tangents(long start, long count, long length, double *out);
+
+/// y[i] = exp(x[i]) for i < n through libmvec's widest exp on this CPU: 8-wide (AVX-512) when
+/// `ass_has_avx512()`, else `ass_vector_exp` (4-wide AVX2 or 2-wide SSE). x may equal y.
+void ass_scan_exp(const double *x, double *y, long n);
+
+/// The selective scan's rows t0 ..< t1 for the channels lo ..< hi (`scanRows` in SelectiveScan.swift):
+/// x, Δ (L, D) with D = dd; A (D, N); B, C (L, N); skip (D); h ((hi − lo), N), updated in place.
+/// carry = 0: h ← Ā_t ⊙ h + B_t·(Δ_t x_t), y[t, d] = C_t·h + D_d x_t (written).
+/// carry = 1: h ← Ā_t ⊙ h, y[t, d] += C_t·h (the two-level scan's fix-up).
+/// product ((hi − lo), N) or NULL: multiplied by every Ā_t. decay: scratch of max(1024, N) doubles.
+/// Ā = exp(Δ·A) through `ass_scan_exp`, a block of channels at a time; AVX-512 + FMA for the
+/// state update when the CPU has it, else one state entry at a time.
+void ass_scan_rows(const double *x, const double *delta, const double *a, const double *b, const double *c,
+                   const double *skip, long dd, long n, long t0, long t1, long lo, long hi,
+                   double *h, double *product, int carry, double *y, double *decay);
+
+/// Blelloch's scan of one channel of the selective scan (`selectiveScanParallel`): x, Δ the
+/// channel's columns (L entries, `stride` apart: D when they point into x, Δ (L, D)); a its row of
+/// A (N); B, C (L, N); skip its D. The tree over
+/// padded = 2^⌈log₂L⌉ leaves (a, b) = (Ā_t, Δ_t x_t B_t), up-sweep then down-sweep with
+/// (a₁, b₁) ⊕ (a₂, b₂) = (a₁a₂, a₂b₁ + b₂), AVX-512 over the N entries of a node where the CPU has
+/// it. work: 3·padded·N + 64 doubles. Writes y (L entries, `stride` apart).
+void ass_scan_blelloch(const double *x, const double *delta, long stride, const double *a, const double *b, const double *c,
+                       double skip, long l, long padded, long n, double *work, double *y);
+
+/// The portable forms of the three kernels above (one state entry or frequency at a time, exp
+/// through `ass_vector_exp`): what runs on a CPU without AVX-512, callable anywhere so that tests
+/// can compare the two forms on one machine.
+void ass_cauchy_s4_sums_portable(const double *packed, long poles, const double *gi, long count, double *sums);
+void ass_scan_rows_portable(const double *x, const double *delta, const double *a, const double *b, const double *c,
+                            const double *skip, long dd, long n, long t0, long t1, long lo, long hi,
+                            double *h, double *product, int carry, double *y, double *decay);
+void ass_scan_blelloch_portable(const double *x, const double *delta, long stride, const double *a, const double *b,
+                                const double *c, double skip, long l, long padded, long n, double *work, double *y);
+
 #endif

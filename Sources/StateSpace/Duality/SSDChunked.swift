@@ -180,6 +180,7 @@ func ssdChunkedHeads(_ inputs: SSDInputs, logA: [Double], chunk q: Int, heads: R
                     masks.withUnsafeMutableBufferPointer { pm in
                         scores.withUnsafeMutableBufferPointer { psc in
                           decays.withUnsafeBufferPointer { pdecays in
+                           weighted.withUnsafeMutableBufferPointer { pweighted in   // a pointer: the copy below vectorises
                             for (g, first, k) in spans {
                                 gemm(transposeB: true, m: len, n: len, k: n, c + start * gn + g * n, lda: gn,
                                      b + start * gn + g * n, ldb: gn, psc.baseAddress!, ldc: q)
@@ -189,8 +190,8 @@ func ssdChunkedHeads(_ inputs: SSDInputs, logA: [Double], chunk q: Int, heads: R
                                     // The decay to the chunk's end (the last row of L_c) weights X for step 2.
                                     let last = decay + (len - 1) * len / 2
                                     for j in 0..<len {
-                                        let w = last[j], row = x + (start + j) * hp + head * p, dst = j * hp + head * p
-                                        for e in 0..<p { weighted[dst + e] = row[e] * w }
+                                        let w = last[j], row = x + (start + j) * hp + head * p, dst = pweighted.baseAddress! + j * hp + head * p
+                                        for e in 0..<p { dst[e] = row[e] * w }
                                     }
                                     for i in 0..<len {                 // L_c ∘ C Bᵀ, lower triangle
                                         let li = decay + i * (i + 1) / 2
@@ -200,6 +201,7 @@ func ssdChunkedHeads(_ inputs: SSDInputs, logA: [Double], chunk q: Int, heads: R
                                          beta: 1, y + start * hp + head * p, ldc: hp)
                                 }
                             }
+                           }
                           }
                         }
                     }

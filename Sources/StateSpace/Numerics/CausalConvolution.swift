@@ -47,7 +47,7 @@ public final class CausalConvolution {
         let scale = FFT.inverseScale(n)
         kernelSpectrum = spectrum.buffer.map { $0.multiplied(by: scale) }
         kernelScale = maxMagnitude(kernel)
-        try requireNoOverflow(allFinite(kernelSpectrum), result: "kernel's spectrum", suspects: [OverflowSuspect("kernel K", kernel)])
+        try requireNoOverflow(complexFinite(kernelSpectrum), result: "kernel's spectrum", suspects: [OverflowSuspect("kernel K", kernel)])
     }
 
     /// n: the smallest power of two ≥ 2L − 1, for L = `length` (n = 1 for L = 1).

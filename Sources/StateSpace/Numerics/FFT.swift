@@ -57,14 +57,18 @@ public enum FFT {
     public static func inverse(_ spectrum: [Complex<Double>], count n: Int, plans: FFTPlanCache = .shared) throws -> [Double] {
         try requireLength(n)
         try requireCount(spectrum.count, n / 2 + 1, "spectrum of a length-\(n) real signal")
-        try requireFinite(spectrum, "spectrum")
+        if !complexFinite(spectrum) { try requireFinite(spectrum, "spectrum") }   // one branch-free pass; names the entry if not
         let input = FFTWComplexBuffer(count: n / 2 + 1)        // (n/2+1), destroyed by c2r
         let output = FFTWRealBuffer(count: n)                  // (n)
         _ = input.buffer.update(fromContentsOf: spectrum)
         plans.plan(.realInverse, size: n).execute(input, output)
         let scale = inverseScale(n)
-        let x = output.buffer.map { $0 * scale }
-        try StateSpace.requireNoOverflow(allFinite(x), result: "transform", suspects: [OverflowSuspect("spectrum", spectrum)])
+        var finite = true
+        let x = [Double](unsafeUninitializedCapacity: n) { out, count in   // (n): x·(1/n), checked as it is scaled
+            finite = scaleChecked(UnsafePointer(output.pointer), by: scale, into: out.baseAddress!, count: n)
+            count = n
+        }
+        try StateSpace.requireNoOverflow(finite, result: "transform", suspects: [OverflowSuspect("spectrum", spectrum)])
         return x
     }
 
@@ -103,4 +107,18 @@ public enum FFT {
     private static func requireNoOverflow(_ output: [Complex<Double>], of input: OverflowSuspect) throws {
         try StateSpace.requireNoOverflow(allFinite(output), result: "transform", suspects: [input])
     }
+}
+
+/// target[i] = s·source[i] for i < count; false if any product is not finite. Branch-free, as
+/// `copyChecked`, so the scaling and the check vectorise together.
+/// - Complexity: O(count).
+@inline(__always)
+func scaleChecked(_ source: UnsafePointer<Double>, by s: Double, into target: UnsafeMutablePointer<Double>, count: Int) -> Bool {
+    var carries: UInt64 = 0
+    for i in 0..<count {
+        let x = s * source[i]
+        target[i] = x
+        carries |= (x.bitPattern & 0x7FF0_0000_0000_0000) &+ 0x0010_0000_0000_0000
+    }
+    return carries & 0x8000_0000_0000_0000 == 0
 }

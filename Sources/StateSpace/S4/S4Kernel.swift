@@ -1,3 +1,4 @@
+import CVectorMath
 import Dispatch
 import Foundation
 import Numerics
@@ -53,7 +54,7 @@ public func s4Kernel(_ dplr: DPLR, cTilde: [Double], step: Double, length: Int, 
 /// from the Cauchy sums and the Woodbury combination (see `s4Kernel`, which inverts it with one
 /// FFT). It is the kernel's DFT, i.e. its frequency response.
 /// - Parameters: `lowRankTerm`: as in `s4Kernel`; `fused` true (the default) evaluates the sums
-///   by `CauchySums.fused` (two frequencies per SIMD register, one reciprocal per pole pair),
+///   by `CauchySums.fused` (a frequency per SIMD lane, one reciprocal per pole pair),
 ///   false by the readable loop `CauchySums.readable` — the same sums, term by term.
 /// - Returns: (⌊L/2⌋ + 1).
 /// - Throws: as `s4Kernel`.
@@ -79,28 +80,37 @@ public func s4GeneratingFunction(_ dplr: DPLR, cTilde: [Double], step: Double, l
     var spectrum = [Complex<Double>](repeating: .zero, count: frequencies)  // (L/2+1): K̂(ω_k)
     let useFused = fused && sums.fusedIsSafe
     spectrum.withUnsafeMutableBufferPointer { buffer in
-        let out = DisjointWrites(buffer.baseAddress!)               // chunk c writes its pairs of frequencies
-        let pairs = (frequencies + 1) / 2
+        let out = DisjointWrites(buffer.baseAddress!)               // chunk c writes its frequencies
         parallelChunks(count: frequencies, threshold: 2048) { chunk, chunks in
-            for pair in stride(from: chunk, to: pairs, by: chunks) {
-                let k = 2 * pair
-                if useFused, k + 1 < frequencies, 2 * k != length, 2 * (k + 1) != length {
-                    let tangents = (sums.tangent(k), sums.tangent(k + 1))
-                    let (first, second) = sums.fused(tangents)
-                    out[k] = combine(first, tangent: tangents.0, lowRankTerm: lowRankTerm)
-                    out[k + 1] = combine(second, tangent: tangents.1, lowRankTerm: lowRankTerm)
-                    continue
+            let range = (chunk * frequencies / chunks)..<((chunk + 1) * frequencies / chunks)
+            if useFused {
+                sums.fused(range) { k, four, t in
+                    out[k] = 2 * k == length ? Complex(limitAtMinusOne, 0) : combine(four, tangent: t, lowRankTerm: lowRankTerm)
                 }
-                for j in k..<min(k + 2, frequencies) {
-                    let t = sums.tangent(j)
-                    out[j] = 2 * j == length ? Complex(limitAtMinusOne, 0) : combine(sums.readable(t), tangent: t, lowRankTerm: lowRankTerm)
-                }
+                return
+            }
+            for k in range {
+                let t = sums.tangent(k)
+                out[k] = 2 * k == length ? Complex(limitAtMinusOne, 0) : combine(sums.readable(t), tangent: t, lowRankTerm: lowRankTerm)
             }
         }
     }
-    try requireNoOverflow(allFinite(spectrum), result: "generating function",
+    try requireNoOverflow(complexFinite(spectrum), result: "generating function",
                           suspects: [OverflowSuspect("C̃", cTilde), OverflowSuspect("step Δ", [step])])
     return spectrum
+}
+
+/// True when every real and imaginary part is finite: one branch-free pass over the doubles
+/// (`copyChecked`'s test without the copy), where `allFinite` walks a key path per entry.
+/// - Complexity: O(n).
+func complexFinite(_ values: [Complex<Double>]) -> Bool {
+    values.withUnsafeBufferPointer { p in
+        p.withMemoryRebound(to: Double.self) { d -> Bool in    // Complex<Double> is (real, imaginary) in memory
+            var carries: UInt64 = 0
+            for x in d { carries |= (x.bitPattern & 0x7FF0_0000_0000_0000) &+ 0x0010_0000_0000_0000 }
+            return carries & 0x8000_0000_0000_0000 == 0
+        }
+    }
 }
 
 /// K̂ = c·[k00 − k01·k10/(1 + k11)] with c = 1 + i·tan(πk/L) (Woodbury), or c·k00 alone.
@@ -115,13 +125,13 @@ private func combine(_ k: CauchySums.Four, tangent t: Double, lowRankTerm: Bool)
 /// **Readable** (`readable(k)`): term by term, two reciprocals per pole — 1/(g − Λ) and 1/(g − Λ̄)
 /// — each formed with one real reciprocal of |g − Λ|², and each weight multiplied in.
 ///
-/// **Fused** (`fused(k)`, frequencies k and k + 1 at once): the pair's two terms over one common
+/// **Fused** (`fused(range)`, a SIMD lane per frequency): the pair's two terms over one common
 /// denominator, with λ = a + ib, d₁ = gi − b, d₂ = gi + b:
 ///
 ///     w/(g − λ) + w̄/(g − λ̄) = (α + iβ·gi) / ((a² − d₁d₂) − 2ia·gi),   α = −2(Re w·a + Im w·b), β = 2 Re w
 ///
 /// — one reciprocal per pole pair instead of two, α and β computed once per pole, and the
-/// arithmetic in SIMD2 lanes, one frequency per lane. Its roundings: a² − d₁d₂ is within 4u of
+/// arithmetic in SIMD lanes, one frequency per lane (C, Sources/CVectorMath/cauchy_s4.c). Its roundings: a² − d₁d₂ is within 4u of
 /// |(g − λ)(g − λ̄)| (which is ≥ |d₁d₂|), and α's rounding u·|w|·|λ| is ≤ 2u·|w|/min|g − λ|
 /// because |λ| ≤ 2·max(|g − λ|, |g − λ̄|) for gi ≥ 0 — both a few u of the terms, as the
 /// readable form's. It squares |g − λ||g − λ̄|, so it is used only while every |g| + |Λ| < 2²⁴⁰
@@ -178,31 +188,30 @@ struct CauchySums: Sendable {
         return Four(k00: Complex(sr[0], si[0]), k01: Complex(sr[1], si[1]), k10: Complex(sr[2], si[2]), k11: Complex(sr[3], si[3]))
     }
 
-    /// The four sums at two frequencies (neither at ω = −1) given by their tangents tan(πk/L),
-    /// one per SIMD lane, over one common denominator per pole pair (see the type's notes).
-    /// - Complexity: O(N).
-    func fused(_ tangents: (Double, Double)) -> (Four, Four) {
-        let gi = SIMD2(2 * tangents.0 / step, 2 * tangents.1 / step)   // g = i·gi, one frequency per lane
-        var re0 = SIMD2<Double>(), im0 = re0, re1 = re0, im1 = re0, re2 = re0, im2 = re0, re3 = re0, im3 = re0
-        packed.withUnsafeBufferPointer { pp in
-            var q = pp.baseAddress!
-            for _ in 0..<half {
-                let d1 = gi - q[9], d2 = gi + q[9]
-                let er = q[8] - d1 * d2, ei = q[10] * gi              // (g − λ)(g − λ̄) = er + i·ei
-                let s = 1 / (er * er + ei * ei)
-                let qr = er * s, qi = -ei * s                          // 1/den
-                let u = gi * qi, v = gi * qr
-                re0 += q[0] * qr - q[4] * u; im0 += q[0] * qi + q[4] * v
-                re1 += q[1] * qr - q[5] * u; im1 += q[1] * qi + q[5] * v
-                re2 += q[2] * qr - q[6] * u; im2 += q[2] * qi + q[6] * v
-                re3 += q[3] * qr - q[7] * u; im3 += q[3] * qi + q[7] * v
-                q += 11
-            }
+    /// The four sums at the frequencies `range` by the fused form (see the type's notes), handed
+    /// to `body(k, sums, tan(πk/L))` in order. The tangents come from libmvec's vector tan and the
+    /// sums from `ass_cauchy_s4_sums` (C, AVX-512 over 16 frequencies at a time where the CPU has
+    /// it): the formula above, one frequency per SIMD lane, one division per (pole pair, frequency).
+    /// At ω = −1 (2k = L) the sums are formed at g = i·(2/Δ)·tan(π/2) ≈ 1e16·(2/Δ), finite, and the
+    /// caller replaces that frequency by its limit.
+    /// `portable` runs the C kernel's portable form (what a CPU without AVX-512 runs) for tests.
+    /// - Complexity: O(|range|·N), scratch 10·|range| doubles.
+    func fused(_ range: Range<Int>, portable: Bool = false, _ body: (Int, Four, Double) -> Void) {
+        let count = range.count
+        guard count > 0 else { return }
+        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: 10 * count)   // tan (count), gi (count), sums (8, count)
+        defer { scratch.deallocate() }
+        let (tangents, gi, out) = (scratch, scratch + count, scratch + 2 * count)
+        ass_cauchy_tangents(range.lowerBound, count, length, tangents)
+        for j in 0..<count { gi[j] = 2 * tangents[j] / step }          // g = i·gi
+        packed.withUnsafeBufferPointer { p in
+            (portable ? ass_cauchy_s4_sums_portable : ass_cauchy_s4_sums)(p.baseAddress!, half, gi, count, out)
         }
-        func lane(_ i: Int) -> Four {
-            Four(k00: Complex(re0[i], im0[i]), k01: Complex(re1[i], im1[i]), k10: Complex(re2[i], im2[i]), k11: Complex(re3[i], im3[i]))
+        for j in 0..<count {
+            let part = { (row: Int) in out[row * count + j] }
+            body(range.lowerBound + j, Four(k00: Complex(part(0), part(1)), k01: Complex(part(2), part(3)),
+                                            k10: Complex(part(4), part(5)), k11: Complex(part(6), part(7))), tangents[j])
         }
-        return (lane(0), lane(1))
     }
 }
 

@@ -48,15 +48,26 @@ public struct S4Layer: Sendable {
         try requirePositive(length, "kernel length L")
         _ = try requireAllocatable([channels, length], "kernel length L", value: "\(length) (H = \(channels) channels × L)")
         var k = Matrix(zeros: channels, length)                        // (H, L)
-        for h in 0..<channels {
-            let row = try s4Kernel(dplr, cTilde: cTilde.row(h), step: steps[h], length: length)
-            k.elements.replaceSubrange(h * length..<(h + 1) * length, with: row)
+        let failure = FirstError()
+        k.elements.withUnsafeMutableBufferPointer { buffer in
+            let out = DisjointWrites(buffer.baseAddress!)              // channel h writes row h
+            let layer = self
+            // Channels over the cores (each kernel's own sums then run on the calling core).
+            parallelChunks(count: channels, threshold: 2) { chunk, chunks in
+                for h in stride(from: chunk, to: layer.channels, by: chunks) {
+                    do {
+                        let row = try s4Kernel(layer.dplr, cTilde: layer.cTilde.row(h), step: layer.steps[h], length: length)
+                        for t in 0..<length { out[h * length + t] = row[t] }
+                    } catch { failure.record(error) }
+                }
+            }
         }
+        try failure.rethrow()
         return k
     }
 
-    /// y_h = K_h ∗ u_h + D_h u_h for every channel, each convolution by FFTW, channels split
-    /// over the cores (one `CausalConvolution`, i.e. one set of FFT buffers, per channel).
+    /// y_h = K_h ∗ u_h + D_h u_h for every channel, each convolution by FFTW (`causalConvolution`:
+    /// the kernel's FFT, the input's and one inverse, in pooled buffers), channels split over the cores.
     /// - Parameters: `u` (H, L); `kernels` (H, L) from `kernels(length:)` (computed once, reused
     ///   for every input, as at inference).
     /// - Returns: y, (H, L).
@@ -74,17 +85,16 @@ public struct S4Layer: Sendable {
         try kernels.requireFinite("kernels")
         let length = u.cols
         var y = Matrix(zeros: channels, length)                        // (H, L)
-        let convolutions = try (0..<channels).map { try CausalConvolution(kernel: kernels.row($0)) }
         let failure = FirstError()
         y.elements.withUnsafeMutableBufferPointer { buffer in
             let out = DisjointWrites(buffer.baseAddress!)              // channel h writes row h
-            let work = UnsafeSendable((convolutions, u, skip))
+            let work = UnsafeSendable((kernels, u, skip))
             parallelChunks(count: channels, threshold: 2) { chunk, chunks in
-                let (convolutions, u, skip) = work.value
-                for h in stride(from: chunk, to: convolutions.count, by: chunks) {
+                let (kernels, u, skip) = work.value
+                for h in stride(from: chunk, to: kernels.rows, by: chunks) {
                     do {
                         let input = u.row(h)
-                        let row = try convolutions[h].apply(input)
+                        let row = try causalConvolution(kernels.row(h), input)
                         for t in 0..<length { out[h * length + t] = row[t] + skip[h] * input[t] }
                     } catch { failure.record(error) }
                 }

@@ -1,3 +1,4 @@
+import CVectorMath
 /// The selective scan as a parallel prefix scan (Blelloch 1990).
 ///
 /// The recurrence h_t = a_t h_{t−1} + b_t composes: applying (a₁, b₁) then (a₂, b₂) is the
@@ -16,15 +17,30 @@
 /// combines in the sweeps plus L to finish, against L − 1 for the sequential scan — about 3×.
 /// With thousands of cores (a GPU) the depth wins; on two cores the work does, so here channels
 /// are what is spread over the cores, and each channel's tree runs its levels in order.
-/// Sequences are padded to P = 2^⌈log₂L⌉ with identity elements. The loops over the N state
-/// entries of a node combine four at a time (`ScanCombine`'s SIMD form, which rounds exactly as
-/// the scalar one); the tree, its order of combines and so its roundings are unchanged.
+/// Sequences are padded to P = 2^⌈log₂L⌉ with identity elements.
+///
+/// This entry point runs each channel's tree in C (`ass_scan_blelloch`,
+/// Sources/CVectorMath/scan_selective.c): the same levels and the same order of combines as the
+/// readable generic form below (`selectiveScanParallel(_:threads:combine:)`), with a node's N
+/// entries eight per AVX-512 register and a₂b₁ + b₂ by one FMA where the CPU has them.
 ///
 /// - Parameters: `inputs`; `threads` ≥ 1 (channels split over them; < 1 counts as 1).
 /// - Returns: y, (L, D).
 /// - Complexity: O(L·D·N) work (≈ 3× the sequential scan's combines), depth O(log L) per channel.
 public func selectiveScanParallel(_ inputs: SelectiveScanInputs, threads: Int = 1) -> Matrix {
-    selectiveScanParallel(inputs, threads: threads, combine: AffineComposition.self)
+    selectiveScanParallel(inputs, threads: threads, portable: false)
+}
+
+/// `selectiveScanParallel(_:threads:)` with `portable` choosing the C kernel's portable form (tests).
+func selectiveScanParallel(_ inputs: SelectiveScanInputs, threads: Int, portable: Bool) -> Matrix {
+    let (l, n) = (inputs.length, inputs.stateSize)
+    let kernel = portable ? ass_scan_blelloch_portable : ass_scan_blelloch
+    let padded = ScanCost.powerOfTwo(atLeast: l)                      // l ≤ the elements of x: far below 2⁶²
+    return forEachChannel(inputs, threads: threads, scratch: 3 * padded * n + 64) { d, channel, work in
+        withRows(inputs) { _, _, a, b, c in
+            kernel(channel.x, channel.delta, 1, a + d * n, b, c, inputs.skip[d], l, padded, n, work, channel.y)
+        }
+    }
 }
 
 /// The combine operator of a scan over pairs (a, b) that stand for the affine step h ↦ a·h + b:
@@ -64,7 +80,9 @@ public enum AffineComposition: ScanCombine {
 }
 
 /// `selectiveScanParallel(_:threads:)` with the combine operator `Op` in every level of the tree
-/// and in the final step (up-sweep e[i] ← e[i−s] ⊕ e[i], down-sweep p ⊕ left, h_t = exclusive ⊕ e_t).
+/// and in the final step (up-sweep e[i] ← e[i−s] ⊕ e[i], down-sweep p ⊕ left, h_t = exclusive ⊕ e_t):
+/// the readable form, in Swift. The loops over the N state entries of a node combine four at a
+/// time (`ScanCombine`'s SIMD form, which rounds exactly as the scalar one).
 /// - Complexity: as `selectiveScanParallel(_:threads:)`.
 public func selectiveScanParallel<Op: ScanCombine>(_ inputs: SelectiveScanInputs, threads: Int, combine _: Op.Type) -> Matrix {
     let (l, n) = (inputs.length, inputs.stateSize)

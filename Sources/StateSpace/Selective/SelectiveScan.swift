@@ -1,3 +1,4 @@
+import CVectorMath
 import Dispatch
 
 /// The selective scan as a sequential recurrence over time, all channels at once:
@@ -5,18 +6,25 @@ import Dispatch
 ///     for t = 0 … L−1:  h ← Ā_t ⊙ h + B̄_t x_t,   y_t = C_t·h + D ⊙ x_t      h (D, N)
 ///
 /// (see `SelectiveScanInputs` for the equations). Time is the outer loop, so x, Δ, B, C are read
-/// and y written row by row, front to back; within a row, Ā is formed and exponentiated 64
-/// channels at a time so that it stays in L1. Channels are independent: `threads` workers each
-/// own a contiguous range of them (and its state, (range, N) doubles, which stays in L2).
+/// and y written row by row, front to back; within a row, Ā is formed and exponentiated for a
+/// block of channels at a time so that it stays in L1 (`scanRows`). Channels are independent:
+/// `threads` workers each own a contiguous range of them (and its state, (range, N) doubles,
+/// which stays in L2).
 ///
 /// - Parameters: `inputs` (x (L, D), Δ (L, D), A (D, N), B, C (L, N), D skip (D)), whose
 ///   checks (done once, when they are built) guarantee a finite y; `threads` ≥ 1 (< 1 counts as 1).
 /// - Returns: y, (L, D).
 /// - Complexity: O(L·D·N) work, depth O(L); L·D·N exponentials (libmvec).
 public func selectiveScan(_ inputs: SelectiveScanInputs, threads: Int = 1) -> Matrix {
+    selectiveScan(inputs, threads: threads, portable: false)
+}
+
+/// `selectiveScan(_:threads:)`, with `portable` choosing the C kernel's portable form (what a CPU
+/// without AVX-512 runs), for tests that compare the two on one machine.
+func selectiveScan(_ inputs: SelectiveScanInputs, threads: Int, portable: Bool) -> Matrix {
     var y = Matrix(zeros: inputs.length, inputs.channels)              // (L, D)
     y.elements.withUnsafeMutableBufferPointer { buffer in
-        scanChannelRanges(inputs, threads: threads, initial: nil, final: nil, y: DisjointWrites(buffer.baseAddress!))
+        scanChannelRanges(inputs, threads: threads, initial: nil, final: nil, y: DisjointWrites(buffer.baseAddress!), portable: portable)
     }
     return y
 }
@@ -25,7 +33,7 @@ public func selectiveScan(_ inputs: SelectiveScanInputs, threads: Int = 1) -> Ma
 /// each, from `initial` (D, N) (zero if nil), leaving the last state in `final` (D, N) if given.
 /// - Complexity: O(L·D·N), depth O(L).
 func scanChannelRanges(_ inputs: SelectiveScanInputs, threads: Int, initial: UnsafeSendable<UnsafePointer<Double>>?,
-                       final: DisjointWrites<Double>?, y: DisjointWrites<Double>) {
+                       final: DisjointWrites<Double>?, y: DisjointWrites<Double>, portable: Bool = false) {
     let (l, dd, n) = (inputs.length, inputs.channels, inputs.stateSize)
     let workers = max(1, min(threads, dd))
     let run: @Sendable (Int) -> Void = { worker in
@@ -33,7 +41,7 @@ func scanChannelRanges(_ inputs: SelectiveScanInputs, threads: Int, initial: Uns
         let h = UnsafeMutablePointer<Double>.allocate(capacity: max(1, (hi - lo) * n))  // (hi − lo, N): the state
         defer { h.deallocate() }
         if let initial { h.initialize(from: initial.value + lo * n, count: (hi - lo) * n) } else { h.initialize(repeating: 0, count: (hi - lo) * n) }
-        scanRows(inputs, times: 0..<l, channels: lo..<hi, state: h, mode: .scan, y: y)
+        scanRows(inputs, times: 0..<l, channels: lo..<hi, state: h, mode: .scan, y: y, portable: portable)
         if let final { for i in 0..<(hi - lo) * n { final[lo * n + i] = h[i] } }
     }
     if workers == 1 { run(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: run) }
@@ -52,39 +60,27 @@ enum RowMode {
 /// the state `state` ((channels.count, N), updated in place to the state after the last row).
 ///
 /// Time is the outer loop, so x, Δ, B, C are read and y written row by row, front to back;
-/// within a row, Ā is formed and exponentiated 64 channels at a time so that it stays in L1.
-/// With `product` ((channels.count, N), set to 1 by the caller), it also accumulates ∏_t Ā_t: the
-/// block's decay, which the two-level scan needs to carry a state across it.
+/// within a row, Ā is formed and exponentiated for a block of channels at a time (≤ 1024 numbers,
+/// so that it stays in L1), then each channel takes its step. With `product` ((channels.count, N),
+/// set to 1 by the caller), it also accumulates ∏_t Ā_t: the block's decay, which the two-level
+/// scan needs to carry a state across it.
+///
+/// The loop runs in C (`ass_scan_rows`, Sources/CVectorMath/scan_selective.c): the step of
+/// `scanStep` (`decayStep` for `.carry`) with eight state entries per AVX-512 register and FMA,
+/// and Ā through libmvec's 8-wide exp, where the CPU has them; one entry at a time otherwise
+/// (`portable` forces that form, for tests).
 /// - Complexity: O(|times|·|channels|·N), |times|·|channels|·N exponentials.
 func scanRows(_ inputs: SelectiveScanInputs, times: Range<Int>, channels: Range<Int>, state h: UnsafeMutablePointer<Double>,
-              mode: RowMode, product: UnsafeMutablePointer<Double>? = nil, y out: DisjointWrites<Double>) {
+              mode: RowMode, product: UnsafeMutablePointer<Double>? = nil, y out: DisjointWrites<Double>, portable: Bool = false) {
     let (dd, n) = (inputs.channels, inputs.stateSize)
-    let (lo, hi) = (channels.lowerBound, channels.upperBound)
-    let block = 64                                                     // channels per exp call: Ā for 64·N stays in L1
-    let decay = UnsafeMutablePointer<Double>.allocate(capacity: block * n)   // (block, N): Ā_t
+    guard !times.isEmpty, !channels.isEmpty else { return }
+    let decay = UnsafeMutablePointer<Double>.allocate(capacity: max(1024, n))   // (block, N): Ā_t for a block of channels
     defer { decay.deallocate() }
     inputs.skip.withUnsafeBufferPointer { skip in
         withRows(inputs) { x, delta, a, b, c in
-            for t in times {
-                let xt = x + t * dd, deltat = delta + t * dd           // row t: read front to back
-                for first in stride(from: lo, to: hi, by: block) {
-                    let width = min(block, hi - first)
-                    for j in 0..<width { scaleRow(a + (first + j) * n, by: deltat[first + j], into: decay + j * n, n: n) }
-                    vectorExp(UnsafeBufferPointer(start: decay, count: width * n),
-                              into: UnsafeMutableBufferPointer(start: decay, count: width * n))
-                    for j in 0..<width {
-                        let d = first + j, hd = h + (d - lo) * n
-                        switch mode {
-                        case .scan:
-                            let value = scanStep(h: hd, decay: decay + j * n, b: b + t * n, c: c + t * n, input: deltat[d] * xt[d], n: n)
-                            out[t * dd + d] = value + skip[d] * xt[d]
-                            if let product { for i in 0..<n { product[(d - lo) * n + i] *= decay[j * n + i] } }
-                        case .carry:
-                            out[t * dd + d] += decayStep(h: hd, decay: decay + j * n, c: c + t * n, n: n)
-                        }
-                    }
-                }
-            }
+            (portable ? ass_scan_rows_portable : ass_scan_rows)(x, delta, a, b, c, skip.baseAddress!, dd, n, times.lowerBound,
+                                                                times.upperBound, channels.lowerBound, channels.upperBound, h, product,
+                                                                mode == .carry ? 1 : 0, out.base, decay)
         }
     }
 }
@@ -138,7 +134,20 @@ func requireInitialState(_ state: Matrix, rows: Int, _ n: Int, c: Matrix, _ name
     }
 }
 
-/// One step of a carried state alone, for one channel: h ← Ā ⊙ h, returning C·h.
+/// The exponentials the scan computes, y = exp(x) elementwise, by the same routine `scanRows`
+/// uses (libmvec's 8-wide AVX-512 exp where the CPU has it, else `vectorExp`'s): the floor its
+/// benchmark measures the scan against. (n) → (n), into `output`.
+/// - Precondition: `output.count >= input.count` (a violation traps with both lengths).
+/// - Complexity: O(n).
+public func scanExponentials(_ input: UnsafeBufferPointer<Double>, into output: UnsafeMutableBufferPointer<Double>) {
+    requirePrecondition(output.count >= input.count,
+                        "scanExponentials: output has length \(output.count) but input has length \(input.count): output must be at least as long")
+    guard let x = input.baseAddress, let y = output.baseAddress, input.count > 0 else { return }
+    ass_scan_exp(x, y, input.count)
+}
+
+/// One step of a carried state alone, for one channel: h ← Ā ⊙ h, returning C·h (the readable
+/// form of `scanRows`' `.carry` step, which runs in C).
 /// - Complexity: O(N).
 @inline(__always)
 func decayStep(h: UnsafeMutablePointer<Double>, decay: UnsafePointer<Double>, c: UnsafePointer<Double>, n: Int) -> Double {
@@ -239,16 +248,18 @@ struct ChannelBuffers {
 /// Runs `body(channel, buffers, scratch)` for every channel and gathers y (L, D): for
 /// algorithms that need a channel's whole sequence at once (the parallel scan).
 ///
-/// Channels go to `threads` workers in blocks of 64, whose columns of x and Δ are gathered
-/// row by row (512 contiguous bytes per row) into per-channel buffers, and scattered back the
-/// same way into y. Each worker allocates its buffers once and reuses them.
+/// Channels go to `threads` workers in blocks of 8, whose columns of x and Δ are gathered row by
+/// row (one 64-byte cache line per row) into per-channel buffers, and scattered back the same way
+/// into y. Eight columns are eight write streams L doubles apart, which the L1 cache holds at
+/// once (64 of them, the earlier block, evicted each other). Each worker allocates its buffers
+/// once and reuses them.
 func forEachChannel(_ inputs: SelectiveScanInputs, threads: Int, scratch: Int,
                     _ body: @escaping @Sendable (Int, ChannelBuffers, UnsafeMutablePointer<Double>) -> Void) -> Matrix {
     let (l, dd) = (inputs.length, inputs.channels)
-    let block = 64
+    let block = 8
     var y = Matrix(zeros: l, dd)                                       // (L, D)
     y.elements.withUnsafeMutableBufferPointer { buffer in
-        let out = DisjointWrites(buffer.baseAddress!)                  // block b's workers write columns 8b…8b+7
+        let out = DisjointWrites(buffer.baseAddress!)                  // block b's worker writes columns 8b…8b+7
         let workers = max(1, min(threads, (dd + block - 1) / block))
         let run: @Sendable (Int) -> Void = { worker in
             let xs = UnsafeMutablePointer<Double>.allocate(capacity: block * l)       // (8, L)

@@ -33,6 +33,11 @@ import Dispatch
 ///   combined in a different order).
 /// - Complexity: O(L·D·N·(2 − 1/P)) work, depth O(L/P + P).
 public func selectiveScanTwoLevel(_ inputs: SelectiveScanInputs, threads: Int = 1) -> Matrix {
+    selectiveScanTwoLevel(inputs, threads: threads, portable: false)
+}
+
+/// `selectiveScanTwoLevel(_:threads:)` with `portable` choosing `scanRows`' portable C form (tests).
+func selectiveScanTwoLevel(_ inputs: SelectiveScanInputs, threads: Int, portable: Bool) -> Matrix {
     let (l, dd, n) = (inputs.length, inputs.channels, inputs.stateSize)
     let blocks = max(1, min(threads, l))
     var y = Matrix(zeros: l, dd)                                       // (L, D)
@@ -51,7 +56,7 @@ public func selectiveScanTwoLevel(_ inputs: SelectiveScanInputs, threads: Int = 
         // 1. Each block from a zero state: y, its last state s_k and its decay ∏ Ā.
         concurrent(blocks) { k in
             scanRows(inputs, times: times(k), channels: 0..<dd, state: states.value + k * size, mode: .scan,
-                     product: k == 0 ? nil : products.value + k * size, y: out)
+                     product: k == 0 ? nil : products.value + k * size, y: out, portable: portable)
         }
         // 2. Carries, in block order: h_in(k) = ∏Ā(k−1) ⊙ h_in(k−1) + s_{k−1}, h_in(0) = 0.
         for k in 1..<blocks {
@@ -65,7 +70,7 @@ public func selectiveScanTwoLevel(_ inputs: SelectiveScanInputs, threads: Int = 
             let channels = (w * dd / blocks)..<((w + 1) * dd / blocks)
             for k in 1..<blocks where !channels.isEmpty {
                 scanRows(inputs, times: times(k), channels: channels, state: carries.value + k * size + channels.lowerBound * n,
-                         mode: .carry, y: out)
+                         mode: .carry, y: out, portable: portable)
             }
         }
     }
