@@ -70,8 +70,9 @@ func introduction(_ book: Notebook) {
 
         **Selective copying** (§4.1.1, Table 1): k data tokens sit at random positions among noise
         tokens, then k markers follow, and at the j-th marker the model must output the j-th data
-        token. With random spacing no fixed convolution kernel can pick the data out: the layer
-        must decide from each token's *content* whether to store it. **Induction heads** (§4.1.2,
+        token. With random spacing a fixed convolution kernel cannot route the j-th data token to
+        the j-th marker wherever it sits (the paper: the task "requires time-varying models",
+        Fig. 2): the layer must decide from each token's *content* whether to store it. **Induction heads** (§4.1.2,
         Table 2): a special token is followed by a key somewhere in a random sequence; at the end
         the special token appears again and the model must recall the key — associative recall,
         tested at lengths far beyond the training length.
@@ -85,7 +86,7 @@ func introduction(_ book: Notebook) {
 
 /// One sequence of `task` written out: "·" noise, digits data, "▸" markers.
 func rendered(_ tokens: ArraySlice<Int>, _ task: SelectiveCopyingTask) -> String {
-    tokens.map { $0 == task.noiseToken ? "·" : $0 == task.markerToken ? "▸" : "\($0)" }.joined()
+    tokens.map { $0 == task.noiseToken ? "·" : $0 == task.markerToken ? "▸" : "\($0)" }.joined(separator: " ")
 }
 
 func twoTasks(_ book: Notebook, _ copying: CopyingSetting) throws {
@@ -96,8 +97,9 @@ func twoTasks(_ book: Notebook, _ copying: CopyingSetting) throws {
 
         What makes selective copying hard for a time-invariant layer is that the j-th data token
         sits at a different position in every sequence. The checks below measure that on 2000 fresh
-        sequences: how far the j-th data token's position wanders, and that the content rule "the
-        j-th non-noise token of the body" is always right.
+        sequences: how far the j-th data token's position wanders (a rule that reads positions has
+        nothing fixed to read), and how often the content rule "the j-th non-noise token of the
+        body" is right.
         """)
     let task = copying.task
     var rng = SplitMix64(seed: book.rng.next())
@@ -127,10 +129,9 @@ func twoTasks(_ book: Notebook, _ copying: CopyingSetting) throws {
     contentRule /= Double(test.size * k)
     book.show(String(format: "the j-th data token's position varies by %.1f positions (standard deviation, mean over j); "
                      + "the content rule is right at %.1f%% of queries", spread, 100 * contentRule))
-    book.check(.bound("content rule (j-th non-noise token) solves selective copying", contentRule, .greaterOrEqual, 1,
-                      reason: "the targets are the data tokens in order: reading content must be exact"))
     book.check(.bound("the j-th data token's position varies (standard deviation, positions)", spread, .greaterOrEqual, 2,
-                      reason: "random spacing: ≈ body/(2√k) positions; a fixed kernel cannot follow it (regular spacing: 0)"))
+                      reason: "random spacing: the j-th of k sorted uniform positions has spread body·√(p(1−p)/(k+2)), p = j/(k+1) — "
+                        + "about 0.13·body at k = 8; regular spacing: 0"))
 }
 
 /// One selective-copying model trained (or loaded) and tested.
@@ -172,7 +173,8 @@ func selectiveCopying(_ book: Notebook, _ s: CopyingSetting) throws -> [CopyingR
         Four 2-layer models (embedding → 2 × (RMSNorm → mixer → residual) → RMSNorm → head),
         identical except for the mixer:
 
-        - **S4D alone** and **S6 alone**: in_proj → SSM → out_proj, no convolution and no gate.
+        - **S4D alone** and **S6 alone**: in_proj → SiLU → SSM → out_proj, no convolution and no
+          gate.
           This is how we read the "No gate" rows of the paper's Table 1; the paper does not spell
           the block out, and an S4 block with its own nonlinearity would be a stronger baseline.
         - **Mamba block + S4D** and **Mamba block + S6**: in_proj → conv1d → SiLU → SSM, gated by
@@ -180,8 +182,10 @@ func selectiveCopying(_ book: Notebook, _ s: CopyingSetting) throws -> [CopyingR
 
         S4D is time-invariant: its kernel is fixed once trained (Chapter 04). S6 computes Δ_t, B_t
         and C_t from each token (Chapter 05). All four get the same data, recipe and steps: AdamW
-        (learning rate 1e-2, weight decay 0.1 except on A, D, Δ's bias and S4D's Λ, B, log Δ), 100
-        warm-up steps then cosine decay to 10%, gradient clipping at norm 1. The two cores train
+        (learning rate 1e-2, β = (0.9, 0.95), weight decay 0.1 except on S6's A_log, D and Δ bias
+        and S4D's Λ, B and log Δ — which also train at 1e-2, though the S4 code advises ≤ 1e-3 for
+        them; we did not tune it), 100 warm-up steps then cosine decay to 10%, gradient clipping at
+        norm 1 — a common recipe, not the paper's (Appendix E.1: a constant 1e-4). The two cores train
         two models at a time, each on one core. Accuracy is measured after training on 1000 fresh
         test sequences. (`--quick` trains only the two S6 models, on a smaller task.)
 
@@ -250,13 +254,14 @@ func s6Tape(_ model: LanguageModel<MambaMixer<S6Core>>, _ batch: SelectiveCopyin
 }
 
 
-/// Per position of sequence 0: Δ_t ÷ its channel's mean Δ on noise, the median over channels. (L)
+/// Per position of sequence 0: Δ_t ÷ its channel's mean Δ on the noise tokens that are not within 3
+/// steps after a data token, the median over channels. (L)
 func relativeSteps(_ delta: Matrix, _ batch: SelectiveCopyingBatch) throws -> [Double] {
     let (l, channels) = (batch.length, delta.cols)
-    let positions = Set(try batch.dataPositions(ofSequence: 0))
-    let noise = (0..<channels).map { c in                              // (d_inner) mean Δ on sequence 0's noise
-        (0..<batch.task.bodyLength).filter { !positions.contains($0) }.map { delta.elements[$0 * channels + c] }.reduce(0, +)
-            / Double(batch.task.bodyLength - positions.count)
+    let near = Set(try batch.dataPositions(ofSequence: 0).flatMap { p in (0...3).map { p + $0 } })   // data and the 3 steps after
+    let quiet = (0..<batch.task.bodyLength).filter { !near.contains($0) }
+    let noise = (0..<channels).map { c in                              // (d_inner) mean Δ on noise far from data
+        quiet.map { delta.elements[$0 * channels + c] }.reduce(0, +) / Double(max(1, quiet.count))
     }
     return (0..<l).map { t in (0..<channels).map { delta.elements[t * channels + $0] / noise[$0] }.sorted()[channels / 2] }
 }
@@ -283,7 +288,7 @@ func learnedSelection(_ book: Notebook, _ models: [(label: String, model: Langua
             rows.append([label, "\(layer + 1)", "\(lag)", String(format: "%.2f", steps[steps.count / 2]),
                          "\(steps.filter { $0 >= 2 }.count) of \(steps.count)", String(format: "%.2f", writes[writes.count / 2])])
             if layer == 0 {
-                layerOne.append((label, steps[steps.count / 2]))
+                if label == MixerKind.s6.label { layerOne.append((label, steps[steps.count / 2])) }
                 curves.append(Figure.Series(label, x: (0..<task.length).map(Double.init), y: try relativeSteps(tape.delta, batch),
                                             style: "linespoints lw 2 pt 7 ps 0.6"))
             }
@@ -292,8 +297,9 @@ func learnedSelection(_ book: Notebook, _ models: [(label: String, model: Langua
     book.table(header: ["model", "layer", "lag ℓ", "Δ: data ÷ noise (median channel)", "channels with Δ ratio ≥ 2", "write: data ÷ noise"],
                rows: rows)
     for (label, ratio) in layerOne {
-        book.check(.bound("\(label), layer 1: learned Δ on data tokens (ℓ steps later) ÷ on noise, median channel", ratio, .greaterOrEqual, 1.5,
-                          reason: "selection by Δ: a larger step where a data token must be stored; an untrained layer gives ≈ 1"))
+        book.check(.bound("\(label), layer 1: learned Δ on data tokens ÷ on noise, median channel", ratio, .greaterOrEqual, 1.5,
+                          reason: "S6 alone has no other way to select than Δ, B and C; an untrained layer gives ≈ 1 (the Mamba block, "
+                            + "which can also select with its gate and conv1d, is reported, not checked)"))
     }
     book.finding(selectionFinding(rows))
     try deltaFigure(book, curves, batch)
@@ -306,24 +312,28 @@ func bestLag(_ delta: Matrix, _ batch: SelectiveCopyingBatch) throws -> (lag: In
     return candidates.max { $0.1[$0.1.count / 2] < $1.1[$1.1.count / 2] }!
 }
 
-/// What the table says, from its numbers: where each model's layer 1 selects.
+/// What the table says, from its numbers: where each model's layers raise Δ on the data, if at all.
 func selectionFinding(_ rows: [[String]]) -> String {
-    let first = rows.filter { $0[1] == "1" }
-    return first.map { "\($0[0]) raises Δ \($0[3])× (median channel) \($0[2] == "0" ? "on the data tokens themselves" : "\($0[2]) steps after each data token")" }
-        .joined(separator: "; ") + ". A Mamba block sees token t through conv1d at t, t + 1, t + 2 and t + 3, so its step can come "
-        + "later than the token; without the convolution, S6 alone can only select at the token."
+    let sentences = rows.map { row -> String in
+        let ratio = Double(row[3]) ?? 0
+        let place = row[2] == "0" ? "on the data tokens" : "\(row[2]) steps after each data token"
+        return ratio >= 1.5 ? "\(row[0]), layer \(row[1]): Δ \(row[3])× higher \(place)"
+            : "\(row[0]), layer \(row[1]): Δ not raised (\(row[3])×)"
+    }
+    return sentences.joined(separator: "; ") + ". A Mamba block sees token t through conv1d at t … t + 3, so its step can come later "
+        + "than the token, and its gate gives it a second way to select; S6 alone can only use Δ, B and C at the token."
 }
 
 func deltaFigure(_ book: Notebook, _ curves: [Figure.Series], _ batch: SelectiveCopyingBatch) throws {
     guard !curves.isEmpty else { return }
     let data = try batch.dataPositions(ofSequence: 0).map(Double.init)
     let top = curves.flatMap(\.y).max() ?? 1
-    var figure = Figure(name: "learned-delta", title: "Learned Δ_t of layer 1 along one test sequence (÷ each channel's mean on noise, median over channels)",
+    var figure = Figure(name: "learned-delta", title: "Learned Δ_t of layer 1 along one test sequence (÷ each channel's mean on noise away from data; median channel)",
                         xLabel: "position t in the sequence (markers after the dashed line)", yLabel: "Δ_t relative to noise (log scale)",
                         series: curves + [Figure.Series("a data token is at t", x: data, y: data.map { _ in top * 1.5 }, style: "points pt 11 ps 1.5 lc rgb 'gray30'")])
     figure.logY = true
     figure.extraCommands = ["set arrow from \(Double(batch.task.bodyLength) - 0.5), graph 0 to \(Double(batch.task.bodyLength) - 0.5), graph 1 nohead dt 2",
-                            "set key top left"]
+                            "set format y '%g'", "set key top left"]
     try book.figure(figure)
 }
 
@@ -369,7 +379,7 @@ func inductionHeads(_ book: Notebook, _ s: InductionSetting) throws {
         stays perfect to 2²⁰, 4000× its training length, and no other model it tests works
         beyond 2× (its attention models were run only up to 2¹⁴, for memory). Ours trains at
         \(s.trainingLength) for \(s.steps) steps (batch \(s.batch)); the loss can sit near ln 16 ≈ 2.77 for a long while before it
-        falls (the issue's PyTorch reference at L = 64: 550–800 steps) — the loss figure shows ours.
+        falls (a PyTorch reference Mamba we ran at L = 64: 550–800 steps) — the loss figure shows ours.
         """)
     let progress = TrainingProgress(quiet: book.skipsTimings)
     let seed = book.rng.next()
@@ -378,21 +388,23 @@ func inductionHeads(_ book: Notebook, _ s: InductionSetting) throws {
         book.check(.agreement("\(run.label): step-mode logits = parallel forward (L = \(s.trainingLength), last position)", run.stepLogits, run.parallelLogits,
                               tolerance: 1e-9, reason: "the same arithmetic in another order: rounding only (~1e-14)"))
     }
-    book.table(header: ["test length", "× training", "Mamba (S6)", "its state", "attention (RoPE)", "its KV cache", "paper: Mamba / attention"],
+    book.table(header: ["test length", "× training", "Mamba (S6)", "its state", "attention (RoPE)", "its KV cache", "paper (§4.1.2): Mamba / attention"],
                rows: s.testLengths.map { l in
         let m = mamba.accuracy[l], a = attention.accuracy[l]
         return ["\(l)", String(format: "%g×", Double(l) / Double(s.trainingLength)),
                 m.map { String(format: "%.1f%%", 100 * $0.accuracy) } ?? "–", m.map { bytes($0.bytes) } ?? "–",
                 a.map { String(format: "%.1f%%", 100 * $0.accuracy) } ?? "not run", a.map { bytes($0.bytes) } ?? "–",
-                l <= 2 * s.trainingLength ? "100% / 100%" : "100% / fails"]
+                l <= 2 * s.trainingLength ? "100% / works" : "100% / fails"]
     })
     let four = 4 * s.trainingLength
     book.check(.bound("Mamba (S6) at the training length L = \(s.trainingLength)", mamba.accuracy[s.trainingLength]?.accuracy ?? 0, .greaterOrEqual, 0.99,
                       reason: "the paper: 100% (\(s.testSequences) test sequences: at most one miss)"))
     book.check(.bound("Mamba (S6) at 4× the training length (L = \(four))", mamba.accuracy[four]?.accuracy ?? 0, .greaterOrEqual, 0.99,
                       reason: "the paper: 100% at every length to 2²⁰"))
-    book.check(.bound("attention (RoPE) has collapsed at 4× (L = \(four))", attention.accuracy[four]?.accuracy ?? 1, .lessOrEqual, 0.6,
-                      reason: "the paper (§4.1.2): no model but Mamba works beyond 2× its training length; ours was 100% at 1×"))
+    book.check(.bound("attention (RoPE) at 4× the training length (L = \(four)): at most 60%", attention.accuracy[four]?.accuracy ?? 1, .lessOrEqual, 0.6,
+                      reason: "the paper (§4.1.2): no model but Mamba works beyond 2× its training length; chance is 1/16 = 6%"))
+    book.check(.bound("at 4×: Mamba (S6) − attention (RoPE), accuracy points", (mamba.accuracy[four]?.accuracy ?? 0) - (attention.accuracy[four]?.accuracy ?? 1),
+                      .greaterOrEqual, 0.4, reason: "the contrast the paper reports: one extrapolates, the other does not"))
     book.finding(inductionFinding(mamba, s))
     try inductionFigure(book, mamba, attention, s)
 }
@@ -454,7 +466,7 @@ func inductionFinding(_ mamba: InductionRun, _ s: InductionSetting) -> String {
     let measured = far.compactMap { l in mamba.accuracy[l].map { String(format: "%.1f%% at %d (%g×)", 100 * $0.accuracy, l, Double(l) / Double(s.trainingLength)) } }
     return "Far beyond the training length, this run's Mamba model reaches " + measured.joined(separator: ", ")
         + " — the paper reports 100% to 2²⁰. At CPU size this depends on the seed and on the training length"
-        + " (the issue's PyTorch reference, trained at 64: 51–100% at 16×, 18–77% at 64×), so it is measured here, not asserted."
+        + " (a PyTorch reference Mamba we trained at 64: 51–100% at 16×, 18–77% at 64×), so it is measured here, not asserted."
 }
 
 func inductionFigure(_ book: Notebook, _ mamba: InductionRun, _ attention: InductionRun, _ s: InductionSetting) throws {
@@ -467,7 +479,8 @@ func inductionFigure(_ book: Notebook, _ mamba: InductionRun, _ attention: Induc
                         series: [series(mamba, "linespoints lw 2 pt 7"), series(attention, "linespoints lw 2 pt 5")])
     figure.logX = true
     let tics = s.testLengths.map { "\"\($0)\" \($0)" }.joined(separator: ", ")
-    figure.extraCommands = ["set yrange [0:1.05]", "set xrange [\(Double(s.testLengths.min()!) / 1.3):\(Double(s.testLengths.max()!) * 1.3)]",
+    figure.extraCommands = ["set yrange [0:1.05]", "set arrow from graph 0, first 0.0625 to graph 1, first 0.0625 nohead dt 3 lc rgb 'gray50'",
+                            "set label 'chance (1/16)' at graph 0.02, first 0.09 tc rgb 'gray40'", "set xrange [\(Double(s.testLengths.min()!) / 1.3):\(Double(s.testLengths.max()!) * 1.3)]",
                             "set xtics (\(tics))", "set format x '%g'",
                             "set arrow from \(s.trainingLength), graph 0 to \(s.trainingLength), graph 1 nohead dt 2",
                             "set label 'training length' at \(s.trainingLength), graph 0.5 offset 1,0",
@@ -518,17 +531,15 @@ func savedWeights(_ book: Notebook, _ model: LanguageModel<MambaMixer<S6Core>>, 
 
 func whatComesNext(_ book: Notebook) {
     book.cell("6. What this shows, and what it does not", """
-        When the checks above pass, this is what they establish, at this size and budget:
-        selective layers learn selective copying (≥ 95%) and time-invariant ones do not (≤ 75%)
-        with the same data, steps and recipe; trained S6 layers raise Δ where a data token must be
-        stored (the Mamba block a few steps after the token, behind its convolution), as Chapter
-        05's hand-made Δ did; a selective model trained on induction heads at 32 tokens still
-        recalls at 4× that length in step mode, where attention with RoPE has collapsed. What it
-        does not show: the paper's lengths (4096 for copying, 2²⁰ for induction heads) or step
-        counts; that our Mamba model stays perfect far out (the table in cell 4 measures how it
-        degrades); or that no LTI model could learn these tasks with more width and steps.
-        Exercise 1 shows what the time-invariant layers are missing: take away the random spacing
-        and their obstacle is gone.
+        Each check above states its claim and its bound; when they pass, they establish that at
+        this size and budget the selective layers learned selective copying and the time-invariant
+        ones did not, that the trained S6 layer without a gate raised Δ on the data tokens as
+        Chapter 05's hand-made Δ did, and (in the full run) that the Mamba model trained on
+        induction heads still recalled at 4× its training length in step mode where attention
+        with RoPE did not. What they do not show: the paper's lengths (4096 for copying, 2²⁰ for
+        induction heads) or step counts; that our Mamba model stays perfect far out (cell 4
+        measures how it degrades); or that no LTI model could learn these tasks with more width,
+        steps or length of training. Exercise 1 asks what the time-invariant layers are missing.
         """)
     book.exercises("""
         1. Run `swift run Chapter08 --inject spacing-regular`: the data tokens sit at the same
