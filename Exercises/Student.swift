@@ -13,5 +13,4 @@ extension Student: Chapter04Exercises {}
 extension Student: Chapter05Exercises {}
 extension Student: Chapter06Exercises {}
 extension Student: Chapter07Exercises {}
-// Chapter 08 (learning to select) is being written: its protocol, stubs and graders will be
-// added here the same way (see COURSE.md).
+extension Student: Chapter08Exercises {}

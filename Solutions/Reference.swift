@@ -15,3 +15,4 @@ extension Reference: Chapter04Exercises {}
 extension Reference: Chapter05Exercises {}
 extension Reference: Chapter06Exercises {}
 extension Reference: Chapter07Exercises {}
+extension Reference: Chapter08Exercises {}

@@ -11,14 +11,14 @@ struct GradeCommandTests {
     func selection() throws {
         #expect(try Selection.chapters(["Chapter03"]) == [3])
         #expect(try Selection.chapters(["03", "5", "chapter00"]) == [0, 3, 5])
-        #expect(try Selection.chapters(["all"]) == Array(0...7))
-        #expect(try Selection.chapters([]) == Array(0...7))
+        #expect(try Selection.chapters(["all"]) == Array(0...8))
+        #expect(try Selection.chapters([]) == Array(0...8))
         #expect(try Selection.chapters(["3", "Chapter03"]) == [3])
-        for bad in ["Chapter08", "Chapter99", "x", ""] {
+        for bad in ["Chapter09", "Chapter99", "x", ""] {
             #expect(throws: SelectionError.self) { try Selection.chapters([bad]) }
         }
-        do { _ = try Selection.chapters(["Chapter08"]) } catch let e as SelectionError {
-            #expect(e.message.contains("Chapter07") && e.message.contains("chapter 08"))
+        do { _ = try Selection.chapters(["Chapter09"]) } catch let e as SelectionError {
+            #expect(e.message.contains("Chapter00") && e.message.contains("Chapter08"))
         }
     }
 

@@ -33,12 +33,12 @@ struct GradeRunTests {
                    stderr: try String(contentsOfFile: scratch.path + ".err", encoding: .utf8))
     }
 
-    @Test("Grade all --solutions: 24 ✓, exit 0")
+    @Test("Grade all --solutions: 27 ✓, exit 0")
     func solutions() throws {
         let run = try Self.grade(["all", "--solutions"])
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
-        #expect(run.stdout.components(separatedBy: "  ✓ ").count - 1 == 24)
-        #expect(run.stdout.hasSuffix("Grade (solutions, seed 2026): 24 of 24 passed, 0 failed\n"))
+        #expect(run.stdout.components(separatedBy: "  ✓ ").count - 1 == 27)
+        #expect(run.stdout.hasSuffix("Grade (solutions, seed 2026): 27 of 27 passed, 0 failed\n"))
     }
 
     @Test("Grade all on the stubs: every exercise ✗ not implemented, exit 1; the JSON report says the same")
@@ -47,10 +47,10 @@ struct GradeRunTests {
         defer { try? FileManager.default.removeItem(at: file) }
         let run = try Self.grade(["all", "--json", file.path])
         #expect(run.status == 1)
-        #expect(run.stdout.components(separatedBy: ": not implemented\n").count - 1 == 24)
+        #expect(run.stdout.components(separatedBy: ": not implemented\n").count - 1 == 27)
         #expect(!run.stdout.contains("✓"))
         let report = try JSONDecoder().decode(GradeReport.self, from: Data(contentsOf: file))
-        #expect(report.notImplemented == 24 && report.failed == 24 && report.passed == 0 && report.graded == "student")
+        #expect(report.notImplemented == 27 && report.failed == 27 && report.passed == 0 && report.graded == "student")
     }
 
     @Test("--json refuses a folder and a device before grading (exit 64)")

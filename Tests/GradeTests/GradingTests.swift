@@ -27,11 +27,11 @@ struct GradingTests {
         for exercise in stubs { #expect(exercise.grade(2026) == .notImplemented, "\(exercise.id)") }
     }
 
-    @Test("students and solutions answer the same exercises, ≥ 3 per chapter 00–07")
+    @Test("students and solutions answer the same exercises, ≥ 3 per chapter 00–08")
     func sameExercises() {
         let ids = Catalogue.exercises(Student.self).map(\.id)
         #expect(ids == Catalogue.exercises(Reference.self).map(\.id))
-        for chapter in 0...7 { #expect(ids.filter { Int($0.prefix(2)) == chapter }.count >= 3, "chapter \(chapter)") }
+        for chapter in 0...8 { #expect(ids.filter { Int($0.prefix(2)) == chapter }.count >= 3, "chapter \(chapter)") }
     }
 
     /// (name, how to grade it, the hint it must get).
@@ -91,7 +91,7 @@ struct GradingTests {
         Case(name: "06.2 a_s included", hint: "06.2/extra-decay") { Chapter06Grading.quadratic(Mistaken06.quadraticExtraDecay, seed: $0) },
         Case(name: "06.3 leaving", hint: "06.3/off-by-one") { Chapter06Grading.statePass(Mistaken06.passLeaving, seed: $0) },
         Case(name: "06.3 undecayed", hint: "06.3/undecayed") { Chapter06Grading.statePass(Mistaken06.passUndecayed, seed: $0) },
-    ] + moreMistakes + chapter07Mistakes
+    ] + moreMistakes + chapter07Mistakes + chapter08Mistakes
 
     /// One plausible implementation for every other hint the grader can give (ClassicMistakesMore.swift).
     static let moreMistakes: [Case] = [

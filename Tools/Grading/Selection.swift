@@ -14,8 +14,7 @@ public enum Selection {
             let digits = name.lowercased().hasPrefix("chapter") ? String(name.dropFirst("chapter".count)) : name
             guard let n = Int(digits), known.contains(n) else {
                 throw SelectionError(message: "unknown chapter '\(name)': choose all or one of "
-                    + known.map { String(format: "Chapter%02d", $0) }.joined(separator: ", ")
-                    + " (chapter 08 gets exercises once it is written)")
+                    + known.map { String(format: "Chapter%02d", $0) }.joined(separator: ", "))
             }
             chosen.append(n)
         }
