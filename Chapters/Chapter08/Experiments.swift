@@ -97,7 +97,7 @@ func runSideBySide<T: Sendable>(_ jobs: [@Sendable () throws -> T]) throws -> [T
 }
 
 /// The 2-layer language model of `kind` for selective copying (d_inner = 2·d, as Mamba).
-/// "Alone" = in_proj → SSM → out_proj (no conv1d, no gate); "Mamba block" = the full block.
+/// "Alone" = in_proj → SiLU → SSM → out_proj (no conv1d, no gate); "Mamba block" = the full block.
 func copyingModel<Core: SequenceMixer>(_ kind: MixerKind, _ s: CopyingSetting, core: (inout SplitMix64) throws -> Core,
                                         rng: inout SplitMix64) throws -> LanguageModel<MambaMixer<Core>> {
     let mixers = try (0..<s.layers).map { _ in
@@ -114,8 +114,8 @@ func s4dCore(_ width: Int, _ stateSize: Int) -> @Sendable (inout SplitMix64) thr
     { rng in try S4DCore("mixer", width: 2 * width, stateSize: stateSize, rng: &rng) }
 }
 
-/// The recipe: AdamW (β = 0.9, 0.95 as PyTorch/Mamba; weight decay 0.1 except the SSM's own
-/// parameters), warm-up then cosine decay to 10%, gradient clipping at norm 1.
+/// The recipe: AdamW (β = 0.9, 0.95, the library's defaults; weight decay 0.1 except the groups
+/// `.noDecay` and `.ssm`), warm-up then cosine decay to 10%, gradient clipping at norm 1.
 func recipe(steps: Int, warmup: Int, learningRate: Double) throws -> TrainingRecipe {
     try TrainingRecipe(steps: steps, warmupSteps: min(warmup, steps),
                        optimizer: try AdamW.Configuration(learningRate: learningRate, ssmLearningRate: learningRate, weightDecay: 0.1))

@@ -13,8 +13,9 @@ public struct TrainingBatch: Sendable {
     }
 }
 
-/// How a model is trained: AdamW with warm-up and cosine decay, gradient clipping — the recipe
-/// of the Mamba paper's synthetic tasks at CPU size (Chapter 08 states the paper's beside it).
+/// How a model is trained: AdamW with warm-up and cosine decay, gradient clipping — a common
+/// recipe, used by Chapter 08 at CPU size (the Mamba paper's synthetic tasks use a constant
+/// learning rate, Appendix E.1; Chapter 08 states both).
 public struct TrainingRecipe: Sendable, Equatable {
     public var steps: Int
     public var warmupSteps: Int

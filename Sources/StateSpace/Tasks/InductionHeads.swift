@@ -27,7 +27,7 @@
 /// we count V ordinary tokens plus s (so ln V is the loss of a model that has not learned, the
 /// plateau issue 16 reports at V = 16).
 ///
-/// **Ours, CPU-sized** (issue 16): V = 16, trained at L = 64, tested at 64 … 2¹⁴ and beyond.
+/// **Ours, CPU-sized** (Chapter 08): V = 16, trained at L = 32, tested at 32 … 2¹⁴.
 /// Long test sequences are never materialised: `InductionHeadsSequences` computes any token
 /// on demand from a per-sequence seed (a counter-based generator), so step-mode evaluation at
 /// L = 2²⁰ holds only the current token.
@@ -41,7 +41,7 @@ public struct InductionHeadsTask: Sendable, Equatable, CustomStringConvertible {
     public var vocabularySize: Int { vocabulary + 1 }
     /// The shortest sequence with room for s, the key and s again.
     public static let minimumLength = 3
-    /// The paper's training length 2⁸ (§4.1.2); ours trains shorter (issue 16: L = 64).
+    /// The paper's training length 2⁸ (§4.1.2); Chapter 08 trains at 32.
     public static let paperTrainingLength = 256
 
     /// The largest number of ordinary tokens V: 2²⁰ (a model's logits are (B·L, V + 1); beyond
