@@ -402,7 +402,8 @@ func inductionHeads(_ book: Notebook, _ s: InductionSetting) throws {
         """)
     let progress = TrainingProgress(quiet: book.skipsTimings)
     let seed = book.rng.next()
-    let (mamba, attention) = try runSideBySide(inductionJobs(s, seed: seed, progress: progress)).pairs
+    var (mamba, attention) = try runSideBySide(inductionJobs(s, seed: seed, progress: progress)).pairs
+    if let model = mamba.mamba { mamba.accuracy = try mambaAccuracies(model, s, seed: seed &+ 2) }
     for run in [mamba, attention] {
         book.check(.agreement("\(run.label): step-mode logits = parallel forward (L = \(s.trainingLength), last position)", run.stepLogits, run.parallelLogits,
                               tolerance: 1e-9, reason: "the same arithmetic in another order: rounding only (~1e-14)"))
@@ -439,7 +440,9 @@ func inductionJobs(_ s: InductionSetting, seed: UInt64, progress: TrainingProgre
             let history = try trainedOrLoaded(&model, name: "induction-mamba-s6", load: load, save: save) { m in
                 try trainInduction(&m, "Mamba block + S6", s, seed: seed &+ 1, progress: progress)
             }
-            return try evaluated(model, label: "Mamba (S6)", history, s, maxLength: s.testLengths.max()!, seed: seed &+ 2, bytes: mambaStateBytes)
+            var run = try evaluated(model, label: "Mamba (S6)", history, s, lengths: [], seed: seed &+ 2, bytes: mambaStateBytes)
+            run.mamba = model                                         // its long lengths are evaluated next, on both cores
+            return run
         },
         {
             var rng = SplitMix64(seed: seed &+ 3)
@@ -448,7 +451,8 @@ func inductionJobs(_ s: InductionSetting, seed: UInt64, progress: TrainingProgre
             let history = try trainedOrLoaded(&model, name: "induction-attention", load: load, save: save) { m in
                 try trainInduction(&m, "attention (RoPE)", s, seed: seed &+ 1, progress: progress)
             }
-            return try evaluated(model, label: "attention (RoPE)", history, s, maxLength: s.attentionMaxLength, seed: seed &+ 2, bytes: attentionStateBytes)
+            return try evaluated(model, label: "attention (RoPE)", history, s, lengths: s.testLengths.filter { $0 <= s.attentionMaxLength },
+                                 seed: seed &+ 2, bytes: attentionStateBytes)
         },
     ]
 }
@@ -460,6 +464,7 @@ struct InductionRun: Sendable {
     var history: TrainingHistory?
     var accuracy: [Int: (accuracy: Double, bytes: Int)] = [:]
     var stepLogits: [Double] = [], parallelLogits: [Double] = []
+    var mamba: LanguageModel<MambaMixer<S6Core>>?                     // the trained Mamba model, until it is evaluated
 }
 
 extension Array where Element == InductionRun {
@@ -467,13 +472,29 @@ extension Array where Element == InductionRun {
 }
 
 func evaluated<M: SequenceMixer>(_ model: LanguageModel<M>, label: String, _ history: TrainingHistory?, _ s: InductionSetting,
-                                  maxLength: Int, seed: UInt64, bytes: (LanguageModel<M>.State) -> Int) throws -> InductionRun {
+                                  lengths: [Int], seed: UInt64, bytes: (LanguageModel<M>.State) -> Int) throws -> InductionRun {
     var run = InductionRun(label: label, history: history)
     (run.stepLogits, run.parallelLogits) = try stepVersusParallel(model, s.task, length: s.trainingLength, seed: seed)
-    for l in s.testLengths where l <= maxLength {
-        run.accuracy[l] = try stepModeInductionAccuracy(model, s.task, length: l, count: s.testSequences, seed: seed &+ UInt64(l), stateBytes: bytes)
-    }
+    run.accuracy = try accuracies(model, s, lengths: lengths, seed: seed, bytes: bytes)
     return run
+}
+
+func accuracies<M: SequenceMixer>(_ model: LanguageModel<M>, _ s: InductionSetting, lengths: [Int], seed: UInt64,
+                                   bytes: (LanguageModel<M>.State) -> Int) throws -> [Int: (accuracy: Double, bytes: Int)] {
+    var result: [Int: (accuracy: Double, bytes: Int)] = [:]
+    for l in lengths {
+        result[l] = try stepModeInductionAccuracy(model, s.task, length: l, count: s.testSequences, seed: seed &+ UInt64(l), stateBytes: bytes)
+    }
+    return result
+}
+
+/// The Mamba model's step-mode accuracies at every test length, on both cores: the longest length
+/// on one, all the others (about as many tokens in all) on the other.
+func mambaAccuracies(_ model: LanguageModel<MambaMixer<S6Core>>, _ s: InductionSetting, seed: UInt64) throws -> [Int: (accuracy: Double, bytes: Int)] {
+    let longest = s.testLengths.max()!
+    let groups = [[longest], s.testLengths.filter { $0 != longest }]
+    return try runSideBySide(groups.map { lengths in { try accuracies(model, s, lengths: lengths, seed: seed, bytes: mambaStateBytes) } })
+        .reduce(into: [:]) { all, part in all.merge(part) { a, _ in a } }
 }
 
 func bytes(_ n: Int) -> String {

@@ -203,9 +203,13 @@ public struct S6Core: SequenceMixer {
         let z = try dtProj.forward(dt)                                  // (B, D)
         let a = self.a
         let delta = z.elements.map(softplus)                            // (B·D)
-        var decay = [Double](repeating: 0, count: x.rows * d * n)      // (B, D, N): exp(Δ A), one vector call
-        for s in 0..<x.rows { for k in 0..<d { for i in 0..<n { decay[(s * d + k) * n + i] = delta[s * d + k] * a.elements[k * n + i] } } }
-        decay = vectorExp(decay)
+        var decay = [Double](unsafeUninitializedCapacity: x.rows * d * n) { out, count in   // (B, D, N): Δ A, then exp in one call
+            a.elements.withUnsafeBufferPointer { a in
+                for s in 0..<x.rows { for k in 0..<d { scaleRow(a.baseAddress! + k * n, by: delta[s * d + k], into: out.baseAddress! + (s * d + k) * n, n: n) } }
+            }
+            count = x.rows * d * n
+        }
+        decay.withUnsafeMutableBufferPointer { vectorExp(UnsafeBufferPointer($0), into: $0) }
         var y = Matrix(zeros: x.rows, d)
         state.h.withUnsafeMutableBufferPointer { h in
             decay.withUnsafeBufferPointer { decay in
