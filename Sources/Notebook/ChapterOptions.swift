@@ -119,10 +119,12 @@ public struct ChapterOptions: ParsableArguments, Sendable {
     /// The running program's file name (`Chapter00`).
     public static var executableName: String { URL(fileURLWithPath: CommandLine.arguments[0]).lastPathComponent }
 
-    /// `text` with ArgumentParser's name for every chapter, "chapter" (from the type name),
-    /// replaced by the executable's in the usage lines.
+    /// `text` with ArgumentParser's name for every chapter, "chapter" (from the type name; for
+    /// `ChapterCommandLine<Extra>`, its generic type name), replaced by the executable's in the
+    /// usage lines.
     static func named(_ text: String, executable: String) -> String {
-        text.replacingOccurrences(of: "USAGE: chapter ", with: "USAGE: \(executable) ")
+        text.replacing(/chapter_command_line<[^>]*>/, with: "chapter")           // a chapter with its own flags
+            .replacingOccurrences(of: "USAGE: chapter ", with: "USAGE: \(executable) ")
             .replacingOccurrences(of: "Usage: chapter ", with: "Usage: \(executable) ")
             .replacingOccurrences(of: "'chapter --help'", with: "'\(executable) --help'")
     }
