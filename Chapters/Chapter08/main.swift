@@ -96,10 +96,10 @@ func twoTasks(_ book: Notebook, _ copying: CopyingSetting) throws {
         markers are ▸; the targets are the data tokens in order, scored at the markers only.
 
         What makes selective copying hard for a time-invariant layer is that the j-th data token
-        sits at a different position in every sequence. The checks below measure that on 2000 fresh
+        sits at a different position in every sequence. The check below measures that on 2000 fresh
         sequences: how far the j-th data token's position wanders (a rule that reads positions has
-        nothing fixed to read), and how often the content rule "the j-th non-noise token of the
-        body" is right.
+        nothing fixed to read); the run also prints how often the content rule "the j-th
+        non-noise token of the body" is right.
         """)
     let task = copying.task
     var rng = SplitMix64(seed: book.rng.next())

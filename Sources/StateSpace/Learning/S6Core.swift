@@ -45,10 +45,12 @@ public struct S6Core: SequenceMixer {
         let scans: [SelectiveScanTape]                                // B of them
         /// Δ = softplus(z) at every position and channel, (B·L, D): the step sizes the forward
         /// used — what a trained layer learned to select with (Chapter 08 plots them).
+        /// - Complexity: O(B·L·D).
         public var delta: Matrix { Matrix(unchecked: z.rows, z.cols, z.elements.map(softplus)) }
         /// |Δ_t x_t|·‖B_t‖ at every position and channel, (B·L, D): the size of what token t
         /// writes into the channel's state (B̄_t x_t = Δ_t x_t B_t). A layer can select through Δ_t,
         /// through B_t, or through its input x_t; this measures all three together.
+        /// - Complexity: O(B·L·(D + N)).
         public var writeStrength: Matrix {
             var w = delta                                             // (B·L, D)
             let (d, l) = (z.cols, scans.first?.inputs.length ?? 0)
