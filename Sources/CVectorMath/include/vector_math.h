@@ -70,4 +70,17 @@ void ass_scan_rows_portable(const double *x, const double *delta, const double *
 void ass_scan_blelloch_portable(const double *x, const double *delta, long stride, const double *a, const double *b,
                                 const double *c, double skip, long l, long padded, long n, double *work, double *y);
 
+// The Mamba block's elementwise passes (activations.c), e^{−x} by `ass_scan_exp`; one pass each.
+// Arrays of n entries; an output may equal an input of the same name only where noted.
+/// y = SiLU(x) = x·σ(x), σ(x) = 1/(1 + e^{−x}); SiLU(−∞) = −0.
+void ass_silu(const double *x, double *y, long n);
+/// dx = dy ⊙ SiLU'(x), SiLU'(x) = σ(x)(1 + x(1 − σ(x))), 1 at +∞ and 0 at −∞. dx may equal dy.
+void ass_silu_backward(const double *x, const double *dy, double *dx, long n);
+/// s = σ(x) = 1/(1 + e^{−x}) (0 at x = −∞, 1 at +∞). s may equal x.
+void ass_sigmoid(const double *x, double *s, long n);
+/// The gate: g = y ⊙ SiLU(z).
+void ass_gate(const double *y, const double *z, double *g, long n);
+/// The gate's backward: dy = dg ⊙ SiLU(z), dz = dg ⊙ y ⊙ SiLU'(z).
+void ass_gate_backward(const double *y, const double *z, const double *dg, double *dy, double *dz, long n);
+
 #endif

@@ -1,3 +1,4 @@
+import CVectorMath
 import Foundation
 
 /// SiLU applied to every entry of a matrix, with its backward pass. The scalar function is
@@ -18,38 +19,74 @@ public enum SiLU {
         return z.isInfinite ? (z > 0 ? 1 : 0) : s * (1 + z * (1 - s))
     }
 
-    /// σ(x) of every entry, with e^{−x} from the vector exp (libmvec, `vectorExp`): σ = 1/(1 + e^{−x})
-    /// has no cancellation for any x, and e^{−x} = ∞ for x ≪ 0 gives σ = 0 exactly.
+    /// σ(x) of every entry: σ = 1/(1 + e^{−x}) has no cancellation for any x, and e^{−x} = ∞ for
+    /// x ≪ 0 gives σ = 0 exactly. (rows·cols) entries, in x's order.
+    /// - Complexity: O(rows·cols), one vectorised exp per entry (`ass_sigmoid`, one pass).
     static func sigmoids(_ x: Matrix) -> [Double] {
-        var e = vectorExp(x.elements.map { -$0 })                     // (rows·cols) e^{−x}
-        for i in e.indices { e[i] = 1 / (1 + e[i]) }
-        return e
+        [Double](unsafeUninitializedCapacity: x.elements.count) { s, initialized in
+            x.elements.withUnsafeBufferPointer { ass_sigmoid($0.baseAddress, s.baseAddress, $0.count) }
+            initialized = x.elements.count
+        }
     }
 
-    /// y = SiLU(x) = x·σ(x) entrywise. `x` (rows, cols) → (rows, cols).
+    /// y = SiLU(x) = x·σ(x) entrywise, `silu(_:)` of every entry in one fused pass (`ass_silu`:
+    /// blocks of 256 entries, their exponentials in libmvec's widest exp). (rows, cols) → (rows, cols).
     /// - Complexity: O(rows·cols), one vectorised exp per entry.
     public static func forward(_ x: Matrix) -> Matrix {
-        var y = x                                                     // (rows, cols)
-        let s = sigmoids(x)
-        for i in y.elements.indices {
-            let v = x.elements[i]
-            y.elements[i] = v.isInfinite ? silu(v) : v * s[i]         // silu(−∞) = −0, not −∞·0 = NaN
-        }
-        return y
+        elementwise(x) { out in x.elements.withUnsafeBufferPointer { ass_silu($0.baseAddress, out, $0.count) } }
     }
 
-    /// ∂ℓ/∂x = ∂ℓ/∂y ⊙ SiLU'(x). `x` is the forward's input.
+    /// ∂ℓ/∂x = ∂ℓ/∂y ⊙ SiLU'(x), `derivative(_:)` of every entry in one fused pass
+    /// (`ass_silu_backward`). `x` is the forward's input.
     /// - Throws: `shapeMismatch` unless ∂ℓ/∂y has x's shape; `nonFinite` for NaN/∞ in it.
     /// - Complexity: O(rows·cols), one vectorised exp per entry.
     public static func backward(_ x: Matrix, outputGradient dy: Matrix, _ name: String = "SiLU") throws -> Matrix {
         try requireGradient(dy, rows: x.rows, cols: x.cols, "∂ℓ/∂y of \(name) (rows, cols)")
-        var dx = dy                                                   // (rows, cols)
-        let s = sigmoids(x)
-        for i in dx.elements.indices {
-            let v = x.elements[i]
-            dx.elements[i] *= v.isInfinite ? derivative(v) : s[i] * (1 + v * (1 - s[i]))
+        return elementwise(x) { out in
+            x.elements.withUnsafeBufferPointer { xs in
+                dy.elements.withUnsafeBufferPointer { ass_silu_backward(xs.baseAddress, $0.baseAddress, out, xs.count) }
+            }
         }
-        return dx
+    }
+
+    /// Mamba's gate, g = y ⊙ SiLU(z), in one pass (`ass_gate`). y, z (rows, cols) → (rows, cols).
+    /// - Precondition: y and z have the same shape.
+    /// - Complexity: O(rows·cols), one vectorised exp per entry.
+    public static func gate(_ y: Matrix, _ z: Matrix) -> Matrix {
+        requirePrecondition(y.rows == z.rows && y.cols == z.cols, "SiLU.gate: y \(y.rows)×\(y.cols) vs z \(z.rows)×\(z.cols)")
+        return elementwise(y) { out in
+            y.elements.withUnsafeBufferPointer { ys in
+                z.elements.withUnsafeBufferPointer { ass_gate(ys.baseAddress, $0.baseAddress, out, ys.count) }
+            }
+        }
+    }
+
+    /// The gate's backward in one pass (`ass_gate_backward`): with g = y ⊙ SiLU(z),
+    /// ∂ℓ/∂y = ∂ℓ/∂g ⊙ SiLU(z) and ∂ℓ/∂z = ∂ℓ/∂g ⊙ y ⊙ SiLU'(z). All (rows, cols).
+    /// - Throws: `shapeMismatch` unless ∂ℓ/∂g has y's shape; `nonFinite` for NaN/∞ in it.
+    /// - Complexity: O(rows·cols), one vectorised exp per entry.
+    public static func gateBackward(_ y: Matrix, _ z: Matrix, outputGradient dg: Matrix) throws -> (dy: Matrix, dz: Matrix) {
+        requirePrecondition(y.rows == z.rows && y.cols == z.cols, "SiLU.gateBackward: y \(y.rows)×\(y.cols) vs z \(z.rows)×\(z.cols)")
+        try requireGradient(dg, rows: y.rows, cols: y.cols, "∂ℓ/∂g of the gate y ⊙ SiLU(z) (rows, cols)")
+        var dz = Matrix(zeros: 0, 0)
+        let dy = elementwise(y) { outY in
+            dz = elementwise(y) { outZ in
+                y.elements.withUnsafeBufferPointer { ys in
+                    z.elements.withUnsafeBufferPointer { zs in
+                        dg.elements.withUnsafeBufferPointer { ass_gate_backward(ys.baseAddress, zs.baseAddress, $0.baseAddress, outY, outZ, ys.count) }
+                    }
+                }
+            }
+        }
+        return (dy, dz)
+    }
+
+    /// A matrix of `like`'s shape whose entries `fill` writes (all of them).
+    private static func elementwise(_ like: Matrix, _ fill: (UnsafeMutablePointer<Double>?) -> Void) -> Matrix {
+        Matrix(unchecked: like.rows, like.cols, [Double](unsafeUninitializedCapacity: like.elements.count) { out, initialized in
+            fill(out.baseAddress)
+            initialized = like.elements.count
+        })
     }
 }
 

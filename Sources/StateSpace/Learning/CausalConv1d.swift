@@ -60,19 +60,34 @@ public struct CausalConv1d: Trainable, Sendable {
         let batch = try requireSequences(x, length: length, width: width, "\(weight.name) input")
         let (d, k) = (width, kernelSize)
         var y = Matrix(zeros: x.rows, d)                              // (B·L, d)
-        let w = weight.value.elements, b = bias.value.elements
-        for sequence in 0..<batch {
-            let start = sequence * length
-            for t in 0..<length {
-                let row = (start + t) * d
-                for c in 0..<d { y.elements[row + c] = b[c] }
-                for j in max(0, k - 1 - t)..<k {                      // taps that stay inside the sequence
-                    let source = (start + t - (k - 1) + j) * d
-                    for c in 0..<d { y.elements[row + c] += w[c * k + j] * x.elements[source + c] }
+        let taps = tapRows()                                          // (K, d)
+        y.elements.withUnsafeMutableBufferPointer { ys in
+            x.elements.withUnsafeBufferPointer { xs in
+                taps.withUnsafeBufferPointer { w in
+                    bias.value.elements.withUnsafeBufferPointer { b in
+                        for sequence in 0..<batch {
+                            let start = sequence * length
+                            for t in 0..<length {
+                                let row = (start + t) * d
+                                for c in 0..<d { ys[row + c] = b[c] }
+                                for j in max(0, k - 1 - t)..<k {      // taps that stay inside the sequence
+                                    let source = (start + t - (k - 1) + j) * d
+                                    for c in 0..<d { ys[row + c] += w[j * d + c] * xs[source + c] }
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }
         return y
+    }
+
+    /// The weight (d, K) transposed to K rows of d: tap j of every channel side by side, so that
+    /// the loops over channels read contiguous memory. - Complexity: O(d·K).
+    func tapRows() -> [Double] {
+        let (d, k) = (width, kernelSize)
+        return (0..<k * d).map { weight.value.elements[($0 % d) * k + $0 / d] }
     }
 
     /// Accumulates ∂ℓ/∂w, ∂ℓ/∂b and returns ∂ℓ/∂x (B·L, d). `x` is the forward's input.
@@ -83,21 +98,38 @@ public struct CausalConv1d: Trainable, Sendable {
         try requireGradient(dy, rows: x.rows, cols: width, "∂ℓ/∂y of \(weight.name) (B·L, d)")
         let (d, k) = (width, kernelSize)
         var dx = Matrix(zeros: x.rows, d)                             // (B·L, d)
-        let w = weight.value.elements
-        for sequence in 0..<batch {
-            let start = sequence * length
-            for t in 0..<length {
-                let row = (start + t) * d
-                for c in 0..<d { bias.gradient.elements[c] += dy.elements[row + c] }
-                for j in max(0, k - 1 - t)..<k {
-                    let source = (start + t - (k - 1) + j) * d
-                    for c in 0..<d {
-                        let g = dy.elements[row + c]
-                        weight.gradient.elements[c * k + j] += g * x.elements[source + c]
-                        dx.elements[source + c] += w[c * k + j] * g
+        let taps = tapRows()                                          // (K, d)
+        var dTaps = [Double](repeating: 0, count: k * d), dBias = [Double](repeating: 0, count: d)   // (K, d), (d)
+        dx.elements.withUnsafeMutableBufferPointer { dxs in
+            dTaps.withUnsafeMutableBufferPointer { dw in
+                dBias.withUnsafeMutableBufferPointer { db in
+                    x.elements.withUnsafeBufferPointer { xs in
+                        dy.elements.withUnsafeBufferPointer { dys in
+                            taps.withUnsafeBufferPointer { w in
+                                for sequence in 0..<batch {
+                                    let start = sequence * length
+                                    for t in 0..<length {
+                                        let row = (start + t) * d
+                                        for c in 0..<d { db[c] += dys[row + c] }
+                                        for j in max(0, k - 1 - t)..<k {
+                                            let source = (start + t - (k - 1) + j) * d
+                                            for c in 0..<d {
+                                                let g = dys[row + c]
+                                                dw[j * d + c] += g * xs[source + c]
+                                                dxs[source + c] += w[j * d + c] * g
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
                     }
                 }
             }
+        }
+        for c in 0..<d {
+            bias.gradient.elements[c] += dBias[c]
+            for j in 0..<k { weight.gradient.elements[c * k + j] += dTaps[j * d + c] }
         }
         return dx
     }
@@ -123,18 +155,26 @@ public struct CausalConv1d: Trainable, Sendable {
         try requireDimensions(x, batch, d, "\(weight.name) step input (B, d) with B = \(batch) from the state")
         try x.requireFinite("\(weight.name) step input")
         var y = Matrix(zeros: batch, d)                               // (B, d)
-        let w = weight.value.elements
-        for s in 0..<batch {
-            for c in 0..<d {
-                var sum = bias.value.elements[c] + w[c * k + k - 1] * x.elements[s * d + c]
-                for j in 0..<(k - 1) { sum += w[c * k + j] * state.window.elements[(s * (k - 1) + j) * d + c] }
-                y.elements[s * d + c] = sum
+        let taps = tapRows()                                          // (K, d)
+        y.elements.withUnsafeMutableBufferPointer { ys in
+            state.window.elements.withUnsafeMutableBufferPointer { window in
+                x.elements.withUnsafeBufferPointer { xs in
+                    taps.withUnsafeBufferPointer { w in
+                        bias.value.elements.withUnsafeBufferPointer { b in
+                            for s in 0..<batch {
+                                let (out, oldest) = (s * d, s * (k - 1) * d)      // y's row; the window's first row
+                                for c in 0..<d { ys[out + c] = b[c] + w[(k - 1) * d + c] * xs[out + c] }
+                                for j in 0..<(k - 1) {
+                                    for c in 0..<d { ys[out + c] += w[j * d + c] * window[oldest + j * d + c] }
+                                }
+                                guard k > 1 else { continue }
+                                for i in 0..<(k - 2) * d { window[oldest + i] = window[oldest + d + i] }   // shift: drop the oldest
+                                for c in 0..<d { window[oldest + (k - 2) * d + c] = xs[out + c] }
+                            }
+                        }
+                    }
+                }
             }
-            guard k > 1 else { continue }
-            for j in 0..<(k - 2) {                                    // shift: drop the oldest
-                for c in 0..<d { state.window.elements[(s * (k - 1) + j) * d + c] = state.window.elements[(s * (k - 1) + j + 1) * d + c] }
-            }
-            for c in 0..<d { state.window.elements[(s * (k - 1) + k - 2) * d + c] = x.elements[s * d + c] }
         }
         return y
     }

@@ -90,7 +90,7 @@ public struct MambaMixer<Core: SequenceMixer>: SequenceMixer {
         let (x, z) = gated ? splitColumns(xz, at: innerWidth) : (xz, nil)
         let c = try convolution?.forward(x, length: length) ?? x      // (B·L, d_inner)
         let (y, coreTape) = try core.forward(SiLU.forward(c), length: length)
-        let g = z.map { hadamard(y, SiLU.forward($0)) } ?? y         // (B·L, d_inner)
+        let g = z.map { SiLU.gate(y, $0) } ?? y                       // (B·L, d_inner): y ⊙ SiLU(z)
         let out = try outProjection.forward(g)                        // (B·L, d_model)
         return (out, Tape(input: u, x: x, z: z, convolved: c, coreTape: coreTape, coreOutput: y, gatedOutput: g, length: length))
     }
@@ -110,10 +110,7 @@ public struct MambaMixer<Core: SequenceMixer>: SequenceMixer {
         try requireGradient(dOut, rows: tape.input.rows, cols: width, "∂ℓ/∂output of the Mamba block (B·L, d_model)")
         let dg = try outProjection.backward(tape.gatedOutput, outputGradient: dOut)   // (B·L, d_inner)
         var dy = dg, dz: Matrix? = nil
-        if let z = tape.z {
-            dy = hadamard(dg, SiLU.forward(z))
-            dz = try SiLU.backward(z, outputGradient: hadamard(dg, tape.coreOutput), "the gate SiLU(z)")
-        }
+        if let z = tape.z { (dy, dz) = try SiLU.gateBackward(tape.coreOutput, z, outputGradient: dg) }
         let da = try core.backward(tape.coreTape, outputGradient: dy)               // (B·L, d_inner)
         let dc = try SiLU.backward(tape.convolved, outputGradient: da, "SiLU after conv1d")
         let dx = try convolution?.backward(tape.x, length: tape.length, outputGradient: dc) ?? dc
@@ -142,37 +139,42 @@ public struct MambaMixer<Core: SequenceMixer>: SequenceMixer {
             state.convolution = window
         }
         let y = try core.step(SiLU.forward(c), state: &state.core)    // (B, d_inner)
-        let g = z.map { hadamard(y, SiLU.forward($0)) } ?? y
+        let g = z.map { SiLU.gate(y, $0) } ?? y
         return try outProjection.forward(g)
     }
 }
 
 /// a ⊙ b. - Precondition: equal shapes (callers pass matrices they built). - Complexity: O(n).
-fileprivate func hadamard(_ a: Matrix, _ b: Matrix) -> Matrix {
-    requirePrecondition(a.rows == b.rows && a.cols == b.cols, "hadamard: \(a.rows)×\(a.cols) vs \(b.rows)×\(b.cols)")
-    var c = a
-    for i in c.elements.indices { c.elements[i] *= b.elements[i] }
-    return c
-}
-
-/// Columns 0 ..< k and k ..< cols of `m` as two matrices. - Complexity: O(rows·cols).
+/// The first k columns of m and the rest, as two matrices. (rows, cols) → (rows, k), (rows, cols − k).
 fileprivate func splitColumns(_ m: Matrix, at k: Int) -> (Matrix, Matrix) {
     var left = Matrix(zeros: m.rows, k), right = Matrix(zeros: m.rows, m.cols - k)
-    for r in 0..<m.rows {
-        for j in 0..<k { left.elements[r * k + j] = m.elements[r * m.cols + j] }
-        for j in k..<m.cols { right.elements[r * (m.cols - k) + j - k] = m.elements[r * m.cols + j] }
+    m.elements.withUnsafeBufferPointer { ms in
+        left.elements.withUnsafeMutableBufferPointer { ls in
+            right.elements.withUnsafeMutableBufferPointer { rs in
+                for r in 0..<m.rows {
+                    for j in 0..<k { ls[r * k + j] = ms[r * m.cols + j] }
+                    for j in k..<m.cols { rs[r * (m.cols - k) + j - k] = ms[r * m.cols + j] }
+                }
+            }
+        }
     }
     return (left, right)
 }
 
-/// [a | b] side by side. - Precondition: equal row counts. - Complexity: O(rows·cols).
+/// [a b]: a's columns, then b's. (rows, p), (rows, q) → (rows, p + q).
 fileprivate func concatenateColumns(_ a: Matrix, _ b: Matrix) -> Matrix {
     requirePrecondition(a.rows == b.rows, "concatenateColumns: \(a.rows) rows vs \(b.rows)")
     let cols = a.cols + b.cols
     var c = Matrix(zeros: a.rows, cols)
-    for r in 0..<a.rows {
-        for j in 0..<a.cols { c.elements[r * cols + j] = a.elements[r * a.cols + j] }
-        for j in 0..<b.cols { c.elements[r * cols + a.cols + j] = b.elements[r * b.cols + j] }
+    c.elements.withUnsafeMutableBufferPointer { cs in
+        a.elements.withUnsafeBufferPointer { aa in
+            b.elements.withUnsafeBufferPointer { bs in
+                for r in 0..<a.rows {
+                    for j in 0..<a.cols { cs[r * cols + j] = aa[r * a.cols + j] }
+                    for j in 0..<b.cols { cs[r * cols + a.cols + j] = bs[r * b.cols + j] }
+                }
+            }
+        }
     }
     return c
 }

@@ -42,20 +42,26 @@ public struct RMSNorm: Trainable, Sendable {
     /// the row is scaled first: r = 1 / (s·√(mean (x/s)² + ε/s²)) — the same number, with every
     /// (x/s)² ≤ 1. Rows with s ≤ 1 cannot overflow and use the plain sum (as before).
     @inline(__always)
-    func inverseRMS(_ x: Matrix, row: Int) -> Double {
+    func inverseRMS(_ x: UnsafePointer<Double>) -> Double {          // x: one row (d)
         let d = width
         var largest = 0.0
-        for j in 0..<d { largest = Swift.max(largest, abs(x.elements[row * d + j])) }
+        for j in 0..<d { largest = Swift.max(largest, abs(x[j])) }
         if largest <= 1 {
             var sum = 0.0
-            for j in 0..<d { let v = x.elements[row * d + j]; sum += v * v }
+            for j in 0..<d { let v = x[j]; sum += v * v }
             return 1 / (sum / Double(d) + epsilon).squareRoot()
         }
         var sum = 0.0
-        for j in 0..<d { let v = x.elements[row * d + j] / largest; sum += v * v }
+        for j in 0..<d { let v = x[j] / largest; sum += v * v }
         let scaledEpsilon = epsilon / largest / largest                // ε/s² (may underflow to 0: then negligible)
         return 1 / (largest * (sum / Double(d) + scaledEpsilon).squareRoot())
     }
+
+    /// 1/rms of row `row` of x (rows, d), as `forward` scales it. - Complexity: O(d).
+    func inverseRMS(_ x: Matrix, row: Int) -> Double {
+        x.elements.withUnsafeBufferPointer { inverseRMS($0.baseAddress! + row * width) }
+    }
+
 
     /// y = g ⊙ x·r per row. `x` (rows, d) → (rows, d).
     /// - Throws: `shapeMismatch` unless x has d columns; `nonFinite` for NaN/∞ in x.
@@ -64,9 +70,14 @@ public struct RMSNorm: Trainable, Sendable {
         try x.requireFinite("\(weight.name) input")
         let d = width
         var y = x                                                     // (rows, d)
-        for r in 0..<x.rows {
-            let s = inverseRMS(x, row: r)
-            for j in 0..<d { y.elements[r * d + j] *= s * weight.value.elements[j] }
+        y.elements.withUnsafeMutableBufferPointer { ys in
+            weight.value.elements.withUnsafeBufferPointer { gain in
+                for r in 0..<x.rows {
+                    let row = ys.baseAddress! + r * d
+                    let s = inverseRMS(row)
+                    for j in 0..<d { row[j] *= s * gain[j] }
+                }
+            }
         }
         return y
     }
@@ -78,22 +89,32 @@ public struct RMSNorm: Trainable, Sendable {
         try requireGradient(dy, rows: x.rows, cols: width, "∂ℓ/∂y of \(weight.name) (rows, d)")
         let d = width
         var dx = Matrix(zeros: x.rows, d)                             // (rows, d)
-        for r in 0..<x.rows {
-            let s = inverseRMS(x, row: r)
-            // Work with x̂_j = x_j·r (of order 1 for any scale of x): x_k·r²·mean(u x) =
-            // x̂_k·mean(u x̂), so neither r² (underflows for |x| ~ 1e200) nor Σ u x (overflows) is formed.
-            var ux = 0.0                                              // Σ_j u_j x̂_j
-            for j in 0..<d {
-                let g = dy.elements[r * d + j], v = x.elements[r * d + j] * s
-                weight.gradient.elements[j] += g * v
-                ux += g * weight.value.elements[j] * v
-            }
-            let correction = ux / Double(d)
-            for j in 0..<d {
-                let u = dy.elements[r * d + j] * weight.value.elements[j]
-                dx.elements[r * d + j] = s * (u - x.elements[r * d + j] * s * correction)
+        var dGain = [Double](repeating: 0, count: d)                  // (d) this call's ∂ℓ/∂g
+        dx.elements.withUnsafeMutableBufferPointer { dxs in
+            dGain.withUnsafeMutableBufferPointer { dg in
+                x.elements.withUnsafeBufferPointer { xs in
+                    dy.elements.withUnsafeBufferPointer { dys in
+                        weight.value.elements.withUnsafeBufferPointer { gain in
+                            for r in 0..<x.rows {
+                                let (xr, gr, dxr) = (xs.baseAddress! + r * d, dys.baseAddress! + r * d, dxs.baseAddress! + r * d)
+                                let s = inverseRMS(xr)
+                                // Work with x̂_j = x_j·r (of order 1 for any scale of x): x_k·r²·mean(u x) =
+                                // x̂_k·mean(u x̂), so neither r² (underflows for |x| ~ 1e200) nor Σ u x (overflows) is formed.
+                                var ux = 0.0                                              // Σ_j u_j x̂_j
+                                for j in 0..<d {
+                                    let v = xr[j] * s
+                                    dg[j] += gr[j] * v
+                                    ux += gr[j] * gain[j] * v
+                                }
+                                let correction = ux / Double(d)
+                                for j in 0..<d { dxr[j] = s * (gr[j] * gain[j] - xr[j] * s * correction) }
+                            }
+                        }
+                    }
+                }
             }
         }
+        for j in 0..<d { weight.gradient.elements[j] += dGain[j] }
         return dx
     }
 }

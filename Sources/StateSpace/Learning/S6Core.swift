@@ -104,8 +104,12 @@ public struct S6Core: SequenceMixer {
     func split(_ projected: Matrix) -> (dt: Matrix, b: Matrix, c: Matrix) {
         let (rows, r, n) = (projected.rows, dtRank, stateSize)
         func columns(_ from: Int, _ count: Int) -> Matrix {
-            var m = Matrix(zeros: rows, count)
-            for t in 0..<rows { for j in 0..<count { m.elements[t * count + j] = projected.elements[t * (r + 2 * n) + from + j] } }
+            var m = Matrix(zeros: rows, count)                          // (rows, count)
+            m.elements.withUnsafeMutableBufferPointer { ms in
+                projected.elements.withUnsafeBufferPointer { ps in
+                    for t in 0..<rows { for j in 0..<count { ms[t * count + j] = ps[t * (r + 2 * n) + from + j] } }
+                }
+            }
             return m
         }
         return (columns(0, r), columns(r, n), columns(r + n, n))
@@ -142,27 +146,41 @@ public struct S6Core: SequenceMixer {
         try requireGradient(dy, rows: tape.x.rows, cols: d, "∂ℓ/∂y of S6 (B·L, D)")
         var dx = Matrix(zeros: tape.x.rows, d), dz = Matrix(zeros: tape.x.rows, d)         // (B·L, D) each
         var dProjected = Matrix(zeros: tape.x.rows, r + 2 * n)                             // (B·L, R + 2N)
-        let a = self.a
+        let (a, width2) = (self.a, r + 2 * n)
+        let sigma = SiLU.sigmoids(tape.z)                               // (B·L·D) softplus'(z) = σ(z)
         for (s, scan) in tape.scans.enumerated() {
             let rows = s * length..<(s + 1) * length
             let g = try selectiveScanBackward(scan, outputGradient: dy.rowBlock(rows), threads: threads)
-            for (j, t) in rows.enumerated() {
-                for k in 0..<d {
-                    dx.elements[t * d + k] = g.x.elements[j * d + k]
-                    dz.elements[t * d + k] = g.delta.elements[j * d + k] * logistic(tape.z.elements[t * d + k])
-                }
-                for k in 0..<n {
-                    dProjected.elements[t * (r + 2 * n) + r + k] = g.b.elements[j * n + k]
-                    dProjected.elements[t * (r + 2 * n) + r + n + k] = g.c.elements[j * n + k]
+            let first = rows.lowerBound
+            dx.elements.withUnsafeMutableBufferPointer { dxs in
+                dz.elements.withUnsafeMutableBufferPointer { dzs in
+                    for i in 0..<length * d {
+                        dxs[first * d + i] = g.x.elements[i]
+                        dzs[first * d + i] = g.delta.elements[i] * sigma[first * d + i]
+                    }
                 }
             }
-            for i in 0..<d * n { aLog.gradient.elements[i] += g.a.elements[i] * a.elements[i] }
+            dProjected.elements.withUnsafeMutableBufferPointer { dp in
+                for j in 0..<length {
+                    for k in 0..<n {
+                        dp[(first + j) * width2 + r + k] = g.b.elements[j * n + k]
+                        dp[(first + j) * width2 + r + n + k] = g.c.elements[j * n + k]
+                    }
+                }
+            }
+            aLog.gradient.elements.withUnsafeMutableBufferPointer { da in
+                for i in 0..<d * n { da[i] += g.a.elements[i] * a.elements[i] }
+            }
             for k in 0..<d { skip.gradient.elements[k] += g.skip[k] }
         }
         let ddt = try dtProj.backward(tape.dt, outputGradient: dz)     // (B·L, R)
-        for t in 0..<tape.x.rows { for k in 0..<r { dProjected.elements[t * (r + 2 * n) + k] = ddt.elements[t * r + k] } }
+        dProjected.elements.withUnsafeMutableBufferPointer { dp in
+            for t in 0..<tape.x.rows { for k in 0..<r { dp[t * width2 + k] = ddt.elements[t * r + k] } }
+        }
         let dxProj = try xProj.backward(tape.x, outputGradient: dProjected)   // (B·L, D)
-        for i in dx.elements.indices { dx.elements[i] += dxProj.elements[i] }
+        dx.elements.withUnsafeMutableBufferPointer { dxs in
+            for i in 0..<dxs.count { dxs[i] += dxProj.elements[i] }
+        }
         return dx
     }
 
@@ -211,7 +229,7 @@ public struct S6Core: SequenceMixer {
             }
             count = x.rows * d * n
         }
-        decay.withUnsafeMutableBufferPointer { vectorExp(UnsafeBufferPointer($0), into: $0) }
+        decay.withUnsafeMutableBufferPointer { scanExponentials(UnsafeBufferPointer($0), into: $0) }
         var y = Matrix(zeros: x.rows, d)
         state.h.withUnsafeMutableBufferPointer { h in
             decay.withUnsafeBufferPointer { decay in
@@ -233,11 +251,6 @@ public struct S6Core: SequenceMixer {
     }
 }
 
-/// softplus′(z) = σ(z) = 1/(1 + e^{−z}), without overflow for either sign.
-/// - Complexity: O(1).
-private func logistic(_ z: Double) -> Double {
-    z >= 0 ? 1 / (1 + exp(-z)) : exp(z) / (1 + exp(z))
-}
 
 extension Matrix {
     /// Rows `range` as a matrix (range.count, cols). - Complexity: O(range.count·cols).

@@ -220,15 +220,18 @@ public func allFinite(_ values: [Double]) -> Bool {
     values.withUnsafeBufferPointer { p in
         guard let base = p.baseAddress else { return true }
         let raw = UnsafeRawPointer(base)
-        var lanes = SIMD8<Double>()
+        var lanes = (SIMD8<Double>(), SIMD8<Double>(), SIMD8<Double>(), SIMD8<Double>())   // four chains: adds overlap
         var i = 0
-        while i + 8 <= p.count {
-            lanes += raw.loadUnaligned(fromByteOffset: i * 8, as: SIMD8<Double>.self) * 0
-            i += 8
+        while i + 32 <= p.count {
+            lanes.0 += raw.loadUnaligned(fromByteOffset: i * 8, as: SIMD8<Double>.self) * 0
+            lanes.1 += raw.loadUnaligned(fromByteOffset: (i + 8) * 8, as: SIMD8<Double>.self) * 0
+            lanes.2 += raw.loadUnaligned(fromByteOffset: (i + 16) * 8, as: SIMD8<Double>.self) * 0
+            lanes.3 += raw.loadUnaligned(fromByteOffset: (i + 24) * 8, as: SIMD8<Double>.self) * 0
+            i += 32
         }
         var rest = 0.0
         while i < p.count { rest += p[i] * 0; i += 1 }
-        return lanes.sum() + rest == 0
+        return ((lanes.0 + lanes.1) + (lanes.2 + lanes.3)).sum() + rest == 0
     }
 }
 

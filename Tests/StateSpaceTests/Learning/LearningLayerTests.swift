@@ -87,6 +87,30 @@ struct LearningLayerTests {
         #expect(abs(dSiLU[0, 2] - (-39 * exp(-40))) < 1e-30)              // σ(z)(1 + z(1−σ)) ≈ e^z(1 + z) for z ≪ 0
     }
 
+    @Test("SiLU's fused passes and the gate = the scalar silu and SiLU' entry by entry (sizes around the 256-entry block, ±∞, ±800)")
+    func fusedActivationsEqualScalars() throws {
+        var rng = SplitMix64(seed: 0x5117)
+        for count in [1, 7, 255, 256, 257, 1000] {
+            var values = (0..<count).map { _ in Double.random(in: -30...30, using: &rng) }
+            for (i, v) in [-Double.infinity, .infinity, -800, 800, 0].enumerated() where i < count { values[count - 1 - i] = v }
+            let x = try Matrix(rows: 1, cols: count, elements: values)
+            let other = try Matrix(rows: 1, cols: count, elements: (0..<count).map { _ in Double.random(in: -3...3, using: &rng) })
+            let scalarSiLU = values.map(silu), scalarDerivative = values.map(SiLU.derivative)
+            // one exp per entry either way, by different routes (libmvec vs scalar exp): a few ulp apart
+            func close(_ a: [Double], _ b: [Double]) -> Bool {
+                zip(a, b).allSatisfy { $0 == $1 || abs($0 - $1) <= 1e-14 * max(1, abs($1)) }
+            }
+            #expect(close(SiLU.forward(x).elements, scalarSiLU), "SiLU, \(count) entries")
+            #expect(close(try SiLU.backward(x, outputGradient: other).elements, zip(other.elements, scalarDerivative).map { $0 * $1 }))
+            #expect(close(SiLU.gate(other, x).elements, zip(other.elements, scalarSiLU).map { $0 * $1 }), "gate, \(count) entries")
+            let (dy, dz) = try SiLU.gateBackward(other, x, outputGradient: other)
+            #expect(close(dy.elements, zip(other.elements, scalarSiLU).map { $0 * $1 }))
+            #expect(close(dz.elements, (0..<count).map { other.elements[$0] * other.elements[$0] * scalarDerivative[$0] }))
+        }
+        let limits = SiLU.forward(try Matrix([[-.infinity, .infinity, .nan]])).elements
+        #expect(limits[0] == 0 && limits[0].sign == .minus && limits[1] == .infinity && limits[2].isNaN)
+    }
+
     @Test("causal conv1d: backward = finite differences (input, weight, bias)")
     func convolutionGradient() async {
         await checkProperty("conv1d", count: 40, seed: 0xC01, input: LearningLayerCase.generator) { c in
