@@ -9,7 +9,6 @@ func learningBenchmarks(repetitions: Int) throws {
     try selectiveScanGradientBenchmarks(repetitions: repetitions)
     try mambaBlockGradientBenchmarks(repetitions: repetitions)
     try s4dGradientBenchmarks(repetitions: repetitions)
-    try trainingThroughputBenchmarks(repetitions: repetitions)
 }
 
 /// One Mamba block (d_model = 256, d_inner = 512, N = 16, one sequence of L = 2048): training
@@ -131,7 +130,7 @@ func s4dGradientBenchmarks(repetitions: Int) throws {
     ]))
 }
 
-/// Chapter08's training step: the 2-layer Mamba model (Mamba block + S6, d_model = 64, N = 16) on
+/// Chapter08's training step (the group `training`, run last): the 2-layer Mamba model (Mamba block + S6, d_model = 64, N = 16) on
 /// the chapter's selective-copying batches (B = 16, L = 64 = 56 + 8 queries, 16 data tokens):
 /// optimiser steps and tokens per second on one core, and on both cores with two models training
 /// side by side (as the chapter runs them: OpenBLAS held to one thread, its kernels chosen for this

@@ -70,6 +70,7 @@ struct BenchGroup: Sendable {
         BenchGroup(name: "ssd", run: ssdBenchmarks),
         BenchGroup(name: "stress", run: stressBenchmarks),
         BenchGroup(name: "learning", run: learningBenchmarks),
+        BenchGroup(name: "training", run: trainingThroughputBenchmarks),   // last: it switches OpenBLAS's kernels
     ]
 }
 

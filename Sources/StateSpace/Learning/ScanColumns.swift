@@ -76,7 +76,7 @@ final class ScanColumns: @unchecked Sendable {
 func transposedCopy(_ m: Matrix) -> UnsafeMutablePointer<Double> {
     let p = UnsafeMutablePointer<Double>.allocate(capacity: max(1, m.elements.count))
     m.elements.withUnsafeBufferPointer { e in
-        for i in 0..<m.rows { for j in 0..<m.cols { p[j * m.rows + i] = e[i * m.cols + j] } }
+        if let base = e.baseAddress { transpose(base, rows: m.rows, cols: m.cols, into: p) }
     }
     return p
 }
