@@ -1,3 +1,4 @@
+import CVectorMath
 import Foundation
 
 /// S6: the selective SSM core of a Mamba block (Gu & Dao 2023, Algorithm 2), trainable. Width D
@@ -223,24 +224,26 @@ public struct S6Core: SequenceMixer {
         let z = try dtProj.forward(dt)                                  // (B, D)
         let a = self.a
         let delta = z.elements.map(softplus)                            // (B·D)
-        var decay = [Double](unsafeUninitializedCapacity: x.rows * d * n) { out, count in   // (B, D, N): Δ A, then exp in one call
-            a.elements.withUnsafeBufferPointer { a in
-                for s in 0..<x.rows { for k in 0..<d { scaleRow(a.baseAddress! + k * n, by: delta[s * d + k], into: out.baseAddress! + (s * d + k) * n, n: n) } }
-            }
-            count = x.rows * d * n
-        }
-        decay.withUnsafeMutableBufferPointer { scanExponentials(UnsafeBufferPointer($0), into: $0) }
-        var y = Matrix(zeros: x.rows, d)
+        var y = Matrix(zeros: x.rows, d)                                // (B, D)
+        // Each sequence is one row (L = 1) of the selective scan's rows kernel (`scanRows`): Ā = exp(Δ A)
+        // for a block of channels at a time in L1, then h ← Ā ⊙ h + B (Δx), y = C·h + D x.
+        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: max(1024, n))   // Ā of a block of channels
+        defer { scratch.deallocate() }
         state.h.withUnsafeMutableBufferPointer { h in
-            decay.withUnsafeBufferPointer { decay in
-                b.elements.withUnsafeBufferPointer { b in
-                    c.elements.withUnsafeBufferPointer { c in
-                        for s in 0..<x.rows {
-                            for k in 0..<d {                          // h ← Ā ⊙ h + B (Δx), y = C·h + D x
-                                let at = (s * d + k) * n, xv = x.elements[s * d + k]
-                                y.elements[s * d + k] = scanStep(h: h.baseAddress! + at, decay: decay.baseAddress! + at, b: b.baseAddress! + s * n,
-                                                                 c: c.baseAddress! + s * n, input: delta[s * d + k] * xv, n: n)
-                                    + skip.value.elements[k] * xv
+            y.elements.withUnsafeMutableBufferPointer { y in
+                x.elements.withUnsafeBufferPointer { x in
+                    delta.withUnsafeBufferPointer { delta in
+                        a.elements.withUnsafeBufferPointer { a in
+                            b.elements.withUnsafeBufferPointer { b in
+                                c.elements.withUnsafeBufferPointer { c in
+                                    skip.value.elements.withUnsafeBufferPointer { skip in
+                                        for s in 0..<x.count / max(1, d) {
+                                            ass_scan_rows(x.baseAddress! + s * d, delta.baseAddress! + s * d, a.baseAddress, b.baseAddress! + s * n,
+                                                          c.baseAddress! + s * n, skip.baseAddress, d, n, 0, 1, 0, d,
+                                                          h.baseAddress! + s * d * n, nil, 0, y.baseAddress! + s * d, scratch)
+                                        }
+                                    }
+                                }
                             }
                         }
                     }
