@@ -81,19 +81,49 @@ final class TrainingProgress: @unchecked Sendable {
     }
 }
 
-/// Runs `jobs` on the machine's cores (two here): each job trains one model single-threaded,
-/// so two models train at once. OpenBLAS is held to one thread meanwhile: its own pool would
-/// otherwise put two threads per GEMM on the same two cores, spinning against each other (30% of
-/// the run's CPU time, measured). Results come back in the jobs' order.
-func runSideBySide<T: Sendable>(_ jobs: [@Sendable () throws -> T]) throws -> [T] {
-    let results = UnsafeMutablePointer<Result<T, Error>?>.allocate(capacity: jobs.count)
-    results.initialize(repeating: nil, count: jobs.count)
-    defer { results.deinitialize(count: jobs.count); results.deallocate() }
-    let slots = DisjointWrites(results)
-    BLASThreads.withSingleThreadedBLAS {
-        DispatchQueue.concurrentPerform(iterations: jobs.count) { i in slots.base[i] = Result { try jobs[i]() } }
+/// A queue of jobs for the machine's cores: each job starts, in the order submitted, as soon as a
+/// core is free, and `Pending.value()` waits for its result. The chapter submits every training
+/// run at the start, longest first, so that the induction-heads models train while the last
+/// copying models do and neither core idles between the experiments. Each job runs on one core:
+/// use the pool inside `BLASThreads.withSingleThreadedBLAS`, as the chapter does, or OpenBLAS's
+/// own threads put two threads per GEMM on the same two cores, spinning against each other (30%
+/// of the run's CPU time, measured).
+final class JobPool: Sendable {
+    private let feeder = DispatchQueue(label: "chapter08.jobs")       // serial: starts jobs in order
+    private let cores: DispatchSemaphore
+
+    init(cores: Int) { self.cores = DispatchSemaphore(value: max(1, cores)) }
+
+    func submit<T: Sendable>(_ job: @escaping @Sendable () throws -> T) -> Pending<T> {
+        let pending = Pending<T>()
+        feeder.async { [cores] in
+            cores.wait()
+            DispatchQueue.global().async {
+                pending.fulfil(Result { try job() })
+                cores.signal()
+            }
+        }
+        return pending
     }
-    return try (0..<jobs.count).map { try results[$0]!.get() }
+}
+
+/// The result of a job submitted to a `JobPool`, once it has run.
+final class Pending<T: Sendable>: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private let lock = NSLock()
+    private var result: Result<T, Error>?
+
+    fileprivate func fulfil(_ r: Result<T, Error>) {
+        lock.withLock { result = r }
+        done.signal()
+    }
+
+    /// Waits for the job (if it has not finished) and returns its result or rethrows its error.
+    func value() throws -> T {
+        done.wait()
+        done.signal()                                                 // later calls return at once
+        return try lock.withLock { result! }.get()
+    }
 }
 
 /// The 2-layer language model of `kind` for selective copying (d_inner = 2·d, as Mamba).

@@ -160,6 +160,17 @@ func copyingJob<Core: SequenceMixer>(_ kind: MixerKind, _ s: CopyingSetting, cor
     }
 }
 
+/// The copying models to train (`--quick`: the two S6 models), each as a job for the pool.
+func copyingJobs(_ s: CopyingSetting, seed: UInt64, progress: TrainingProgress) -> [MixerKind: @Sendable () throws -> CopyingResult] {
+    let kinds: [MixerKind] = flags.quick ? [.mambaS6, .s6] : MixerKind.allCases
+    return Dictionary(uniqueKeysWithValues: kinds.map { kind in
+        switch kind {
+        case .s4d, .mambaS4D: (kind, copyingJob(kind, s, core: s4dCore(s.width, s.stateSize), seed: seed, progress: progress, keep: { _ in nil }))
+        case .s6, .mambaS6: (kind, copyingJob(kind, s, core: s6Core(s.width, s.stateSize), seed: seed, progress: progress, keep: { $0 }))
+        }
+    })
+}
+
 /// Mean of `values` over windows of `window` steps: (steps / window) points.
 func windowMeans(_ values: [Double], window: Int) -> (x: [Double], y: [Double]) {
     let w = max(1, window)
@@ -168,7 +179,7 @@ func windowMeans(_ values: [Double], window: Int) -> (x: [Double], y: [Double]) 
             starts.map { values[$0..<min($0 + w, values.count)].reduce(0, +) / Double(min(w, values.count - $0)) })
 }
 
-func selectiveCopying(_ book: Notebook, _ s: CopyingSetting) throws -> [CopyingResult] {
+func selectiveCopying(_ book: Notebook, _ s: CopyingSetting, _ training: [MixerKind: Pending<CopyingResult>]) throws -> [CopyingResult] {
     book.cell("2. Four mixers learn selective copying — or do not", """
         Four 2-layer models (embedding → 2 × (RMSNorm → mixer → residual) → RMSNorm → head),
         identical except for the mixer:
@@ -200,18 +211,8 @@ func selectiveCopying(_ book: Notebook, _ s: CopyingSetting) throws -> [CopyingR
         1000 of 2500 steps and was still climbing — a gated time-invariant block can partly count
         its way to the answer at this length — while with 16 it stays near the paper's 56%.
         """)
-    let progress = TrainingProgress(quiet: book.skipsTimings)
-    let seed = book.rng.next()
-    let kinds: [MixerKind] = flags.quick ? [.mambaS6, .s6] : MixerKind.allCases.reversed()
-    book.show("\(s.task); d = \(s.width), N = \(s.stateSize), batch \(s.batch), \(s.steps) steps; training \(kinds.count) models, two at a time:")
-    let jobs: [@Sendable () throws -> CopyingResult] = kinds.map { kind in
-        switch kind {
-        case .s4d, .mambaS4D: copyingJob(kind, s, core: s4dCore(s.width, s.stateSize), seed: seed, progress: progress, keep: { _ in nil })
-        case .s6, .mambaS6: copyingJob(kind, s, core: s6Core(s.width, s.stateSize), seed: seed, progress: progress,
-                                       keep: { $0 })
-        }
-    }
-    let results = try runSideBySide(jobs)
+    book.show("\(s.task); d = \(s.width), N = \(s.stateSize), batch \(s.batch), \(s.steps) steps; training \(training.count) models, two at a time:")
+    let results = try MixerKind.allCases.reversed().compactMap { try training[$0]?.value() }
     book.table(header: ["mixer", "paper, Table 1", "ours", "per query 1…k", "parameters", "train time"], rows: results.map { r in
         [r.kind.label, String(format: "%.1f%%", r.kind.paperAccuracy), String(format: "%.1f%%", 100 * r.accuracy),
          r.perQuery.map { String(format: "%.0f", 100 * $0) }.joined(separator: " "), "\(r.parameters)",
@@ -392,7 +393,7 @@ func stepVersusParallel<M: SequenceMixer>(_ model: LanguageModel<M>, _ task: Ind
     return (last.elements, parallel)
 }
 
-func inductionHeads(_ book: Notebook, _ s: InductionSetting) throws {
+func inductionHeads(_ book: Notebook, _ s: InductionSetting, _ training: InductionTraining, pool: JobPool) throws {
     book.cell("4. Induction heads: trained on short sequences, tested up to 2¹⁴ in step mode", """
         A Mamba model (2 Mamba blocks + S6) and an attention model (2 blocks of causal softmax
         attention, \(s.heads) heads, rotary position encoding (RoPE), the same d) are trained on
@@ -408,10 +409,8 @@ func inductionHeads(_ book: Notebook, _ s: InductionSetting) throws {
         \(s.trainingLength) for \(s.steps) steps (batch \(s.batch)); the loss can sit near ln 16 ≈ 2.77 for a long while before it
         falls (a PyTorch reference Mamba we ran at L = 64: 550–800 steps) — the loss figure shows ours.
         """)
-    let progress = TrainingProgress(quiet: book.skipsTimings)
-    let seed = book.rng.next()
-    var (mamba, attention) = try runSideBySide(inductionJobs(s, seed: seed, progress: progress)).pairs
-    if let model = mamba.mamba { mamba.accuracy = try mambaAccuracies(model, s, seed: seed &+ 2) }
+    var (mamba, attention) = (try training.mamba.value(), try training.attention.value())
+    if let model = mamba.mamba { mamba.accuracy = try mambaAccuracies(model, s, seed: training.seed &+ 2, pool: pool) }
     for run in [mamba, attention] {
         book.check(.agreement("\(run.label): step-mode logits = parallel forward (L = \(s.trainingLength), last position)", run.stepLogits, run.parallelLogits,
                               tolerance: 1e-9, reason: "the same arithmetic in another order: rounding only (~1e-14)"))
@@ -437,7 +436,13 @@ func inductionHeads(_ book: Notebook, _ s: InductionSetting) throws {
     try inductionFigure(book, mamba, attention, s)
 }
 
-/// The two induction-heads runs, trained (or loaded) and evaluated side by side.
+/// The two induction-heads runs in the pool, and the seed they were trained with.
+struct InductionTraining {
+    var mamba: Pending<InductionRun>, attention: Pending<InductionRun>
+    var seed: UInt64
+}
+
+/// The two induction-heads runs, trained (or loaded) and evaluated: [Mamba, attention].
 func inductionJobs(_ s: InductionSetting, seed: UInt64, progress: TrainingProgress) -> [@Sendable () throws -> InductionRun] {
     let (load, save) = (flags.load, flags.save)
     return [
@@ -475,10 +480,6 @@ struct InductionRun: Sendable {
     var mamba: LanguageModel<MambaMixer<S6Core>>?                     // the trained Mamba model, until it is evaluated
 }
 
-extension Array where Element == InductionRun {
-    var pairs: (InductionRun, InductionRun) { (self[0], self[1]) }
-}
-
 func evaluated<M: SequenceMixer>(_ model: LanguageModel<M>, label: String, _ history: TrainingHistory?, _ s: InductionSetting,
                                   lengths: [Int], seed: UInt64, bytes: (LanguageModel<M>.State) -> Int) throws -> InductionRun {
     var run = InductionRun(label: label, history: history)
@@ -498,10 +499,12 @@ func accuracies<M: SequenceMixer>(_ model: LanguageModel<M>, _ s: InductionSetti
 
 /// The Mamba model's step-mode accuracies at every test length, on both cores: the longest length
 /// on one, all the others (about as many tokens in all) on the other.
-func mambaAccuracies(_ model: LanguageModel<MambaMixer<S6Core>>, _ s: InductionSetting, seed: UInt64) throws -> [Int: (accuracy: Double, bytes: Int)] {
+func mambaAccuracies(_ model: LanguageModel<MambaMixer<S6Core>>, _ s: InductionSetting, seed: UInt64,
+                     pool: JobPool) throws -> [Int: (accuracy: Double, bytes: Int)] {
     let longest = s.testLengths.max()!
     let groups = [[longest], s.testLengths.filter { $0 != longest }]
-    return try runSideBySide(groups.map { lengths in { try accuracies(model, s, lengths: lengths, seed: seed, bytes: mambaStateBytes) } })
+    return try groups.map { lengths in pool.submit { try accuracies(model, s, lengths: lengths, seed: seed, bytes: mambaStateBytes) } }
+        .map { try $0.value() }
         .reduce(into: [:]) { all, part in all.merge(part) { a, _ in a } }
 }
 
@@ -604,6 +607,28 @@ func whatComesNext(_ book: Notebook) {
         """)
 }
 
+/// Submits every training run to a pool of the machine's cores before the first cell, longest
+/// first (the Mamba block + S6 copying model, then S6 alone, …), so that the two cores stay busy
+/// from the first step to the last evaluation; the cells then wait for the results they show.
+/// The seeds of both experiments are drawn here, first.
+@MainActor func startTraining(_ book: Notebook, _ copying: CopyingSetting)
+    -> (pool: JobPool, training: (copying: [MixerKind: Pending<CopyingResult>], induction: InductionTraining?)) {
+    let pool = JobPool(cores: ProcessInfo.processInfo.activeProcessorCount)
+    let progress = TrainingProgress(quiet: book.skipsTimings)
+    let (copyingSeed, inductionSeed) = (book.rng.next(), book.rng.next())
+    var jobs = copyingJobs(copying, seed: copyingSeed, progress: progress)
+    var pending: [MixerKind: Pending<CopyingResult>] = [:]
+    for kind in [MixerKind.mambaS6, .s6, .mambaS4D] { if let job = jobs.removeValue(forKey: kind) { pending[kind] = pool.submit(job) } }
+    var induction: InductionTraining?
+    if !flags.quick {
+        let runs = inductionJobs(defaultInduction, seed: inductionSeed, progress: progress)
+        let mamba = pool.submit(runs[0])
+        if let job = jobs.removeValue(forKey: .s4d) { pending[.s4d] = pool.submit(job) }
+        induction = InductionTraining(mamba: mamba, attention: pool.submit(runs[1]), seed: inductionSeed)
+    }
+    return (pool, (pending, induction))
+}
+
 book.run { book in
     // Training allocates and frees the same arrays every step: keep freed memory for reuse
     // instead of paying a page fault per page per step (`RetainedMemory`).
@@ -613,12 +638,15 @@ book.run { book in
     try requireWritableDirectory(flags.save)
     introduction(book)
     let copying = flags.quick ? quickCopying : defaultCopying
-    try twoTasks(book, copying)
-    let copied = try selectiveCopying(book, copying)
-    let s6Models = copied.compactMap { r in r.s6Model.map { (label: r.kind.label, model: $0) } }
-    if !s6Models.isEmpty { try learnedSelection(book, s6Models, copying.task) }
-    let mambaS6 = copied.first { $0.kind == .mambaS6 }?.s6Model
-    if !flags.quick { try inductionHeads(book, defaultInduction) }
-    if let mambaS6 { try savedWeights(book, mambaS6, copying.task) }
+    try BLASThreads.withSingleThreadedBLAS {
+        let (pool, training) = startTraining(book, copying)
+        try twoTasks(book, copying)
+        let copied = try selectiveCopying(book, copying, training.copying)
+        let s6Models = copied.compactMap { r in r.s6Model.map { (label: r.kind.label, model: $0) } }
+        if !s6Models.isEmpty { try learnedSelection(book, s6Models, copying.task) }
+        let mambaS6 = copied.first { $0.kind == .mambaS6 }?.s6Model
+        if let induction = training.induction { try inductionHeads(book, defaultInduction, induction, pool: pool) }
+        if let mambaS6 { try savedWeights(book, mambaS6, copying.task) }
+    }
     whatComesNext(book)
 }

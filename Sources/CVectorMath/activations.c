@@ -86,3 +86,30 @@ void ass_gate_backward(const double *y, const double *z, const double *dg, doubl
         }
     }
 }
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#define AVX512 __attribute__((target("avx512f,avx512dq,fma")))
+/// glibc's libmvec (≥ 2.35): exp and log1p on 8 doubles (AVX-512 vector ABI), ≤ 4 ulp.
+AVX512 __m512d _ZGVeN8v_exp(__m512d);
+AVX512 __m512d _ZGVeN8v_log1p(__m512d);
+
+/// softplus of 8 entries at a time; the tail masked (its unused lanes compute softplus(0)).
+AVX512 static void softplus_avx512(const double *z, double *out, long n) {
+    const __m512d zero = _mm512_setzero_pd();
+    for (long i = 0; i < n; i += 8) {
+        __mmask8 m = n - i >= 8 ? 0xFF : (__mmask8)((1u << (n - i)) - 1);
+        __m512d v = _mm512_maskz_loadu_pd(m, z + i);
+        __mmask8 positive = _mm512_cmp_pd_mask(v, zero, _CMP_GT_OQ);
+        __m512d l = _ZGVeN8v_log1p(_ZGVeN8v_exp(_mm512_mask_sub_pd(v, positive, zero, v)));   // log1p(e^{−|z|})
+        _mm512_mask_storeu_pd(out + i, m, _mm512_mask_add_pd(l, positive, v, l));              // + z where z > 0
+    }
+}
+#endif
+
+void ass_softplus(const double *z, double *out, long n) {
+#if defined(__x86_64__)
+    if (ass_has_avx512()) { softplus_avx512(z, out, n); return; }
+#endif
+    for (long i = 0; i < n; i++) out[i] = z[i] > 0 ? z[i] + log1p(exp(-z[i])) : log1p(exp(z[i]));
+}

@@ -78,6 +78,9 @@ void ass_silu(const double *x, double *y, long n);
 void ass_silu_backward(const double *x, const double *dy, double *dx, long n);
 /// s = σ(x) = 1/(1 + e^{−x}) (0 at x = −∞, 1 at +∞). s may equal x.
 void ass_sigmoid(const double *x, double *s, long n);
+/// out = softplus(z) = z + log1p(e^{−z}) for z > 0, log1p(e^{z}) otherwise (`softplus(_:)` in
+/// Swift): libmvec's 8-wide exp and log1p where the CPU has AVX-512, else the scalar formula.
+void ass_softplus(const double *z, double *out, long n);
 /// The gate: g = y ⊙ SiLU(z).
 void ass_gate(const double *y, const double *z, double *g, long n);
 /// The gate's backward: dy = dg ⊙ SiLU(z), dz = dg ⊙ y ⊙ SiLU'(z).

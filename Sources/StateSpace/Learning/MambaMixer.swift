@@ -135,8 +135,9 @@ public struct MambaMixer<Core: SequenceMixer>: SequenceMixer {
         let (x, z) = gated ? splitColumns(xz, at: innerWidth) : (xz, nil)
         var c = x                                                     // (B, d_inner)
         if let convolution, var window = state.convolution {
+            state.convolution = nil                                   // window is the only reference: stepped in place, not copied
+            defer { state.convolution = window }
             c = try convolution.step(x, state: &window)
-            state.convolution = window
         }
         let y = try core.step(SiLU.forward(c), state: &state.core)    // (B, d_inner)
         let g = z.map { SiLU.gate(y, $0) } ?? y

@@ -47,7 +47,7 @@ public struct S6Core: SequenceMixer {
         /// Δ = softplus(z) at every position and channel, (B·L, D): the step sizes the forward
         /// used — what a trained layer learned to select with (Chapter 08 plots them).
         /// - Complexity: O(B·L·D).
-        public var delta: Matrix { Matrix(unchecked: z.rows, z.cols, z.elements.map(softplus)) }
+        public var delta: Matrix { Matrix(unchecked: z.rows, z.cols, Softplus.values(z.elements)) }
         /// |Δ_t x_t|·‖B_t‖ at every position and channel, (B·L, D): the size of what token t
         /// writes into the channel's state (B̄_t x_t = Δ_t x_t B_t). A layer can select through Δ_t,
         /// through B_t, or through its input x_t; this measures all three together.
@@ -124,7 +124,7 @@ public struct S6Core: SequenceMixer {
         let batch = try requireSequences(x, length: length, width: width, "S6 input x")
         let (dt, b, c) = split(try xProj.forward(x))                   // (B·L, R), (B·L, N), (B·L, N)
         let z = try dtProj.forward(dt)                                  // (B·L, D)
-        let delta = Matrix(unchecked: z.rows, z.cols, z.elements.map(softplus))
+        let delta = Matrix(unchecked: z.rows, z.cols, Softplus.values(z.elements))
         let (a, d) = (self.a, width)
         var y = Matrix(zeros: x.rows, d), scans: [SelectiveScanTape] = []
         for s in 0..<batch {
@@ -223,7 +223,7 @@ public struct S6Core: SequenceMixer {
         let (dt, b, c) = split(try xProj.forward(x))                    // (B, R), (B, N), (B, N)
         let z = try dtProj.forward(dt)                                  // (B, D)
         let a = self.a
-        let delta = z.elements.map(softplus)                            // (B·D)
+        let delta = Softplus.values(z.elements)                            // (B·D)
         var y = Matrix(zeros: x.rows, d)                                // (B, D)
         // Each sequence is one row (L = 1) of the selective scan's rows kernel (`scanRows`): Ā = exp(Δ A)
         // for a block of channels at a time in L1, then h ← Ā ⊙ h + B (Δx), y = C·h + D x.

@@ -87,7 +87,7 @@ struct LearningLayerTests {
         #expect(abs(dSiLU[0, 2] - (-39 * exp(-40))) < 1e-30)              // σ(z)(1 + z(1−σ)) ≈ e^z(1 + z) for z ≪ 0
     }
 
-    @Test("SiLU's fused passes and the gate = the scalar silu and SiLU' entry by entry (sizes around the 256-entry block, ±∞, ±800)")
+    @Test("SiLU's fused passes, the gate and softplus's = the scalar silu, SiLU' and softplus entry by entry (block edges, ±∞, ±800)")
     func fusedActivationsEqualScalars() throws {
         var rng = SplitMix64(seed: 0x5117)
         for count in [1, 7, 255, 256, 257, 1000] {
@@ -107,6 +107,13 @@ struct LearningLayerTests {
             #expect(close(dy.elements, zip(other.elements, scalarSiLU).map { $0 * $1 }))
             #expect(close(dz.elements, (0..<count).map { other.elements[$0] * other.elements[$0] * scalarDerivative[$0] }))
         }
+        for count in [1, 7, 8, 9, 1000] {                                   // softplus: 8 lanes and a masked tail
+            var z = (0..<count).map { _ in Double.random(in: -40...40, using: &rng) }
+            for (i, v) in [-Double.infinity, .infinity, -800, 800, -745, 0, 1e-300].enumerated() where i < count { z[count - 1 - i] = v }
+            let fused = Softplus.values(z), scalar = z.map(softplus)
+            #expect(zip(fused, scalar).allSatisfy { $0 == $1 || abs($0 - $1) <= 1e-14 * max(1e-300, abs($1)) }, "softplus, \(count) entries")
+        }
+        #expect(Softplus.values([.nan])[0].isNaN)
         let limits = SiLU.forward(try Matrix([[-.infinity, .infinity, .nan]])).elements
         #expect(limits[0] == 0 && limits[0].sign == .minus && limits[1] == .infinity && limits[2].isNaN)
     }
