@@ -131,7 +131,7 @@ func s4dGradientBenchmarks(repetitions: Int) throws {
 }
 
 /// Chapter08's training step (the group `training`, run last): the 2-layer Mamba model (Mamba block + S6, d_model = 64, N = 16) on
-/// the chapter's selective-copying batches (B = 16, L = 64 = 56 + 8 queries, 16 data tokens):
+/// the chapter's selective-copying batches (B = 16, L = 64 = 56 + 8 queries, k = 8 data tokens of 16 ids):
 /// optimiser steps and tokens per second on one core, and on both cores with two models training
 /// side by side (as the chapter runs them: OpenBLAS held to one thread, its kernels chosen for this
 /// CPU by `BLASCore.selectKernelsForThisCPU`). Beside it, the same step's pieces replayed alone on

@@ -88,19 +88,30 @@ final class TrainingProgress: @unchecked Sendable {
 /// use the pool inside `BLASThreads.withSingleThreadedBLAS`, as the chapter does, or OpenBLAS's
 /// own threads put two threads per GEMM on the same two cores, spinning against each other (30%
 /// of the run's CPU time, measured).
+/// A job must not wait on another job's `Pending` (with every core taken, neither would finish).
 final class JobPool: Sendable {
     private let feeder = DispatchQueue(label: "chapter08.jobs")       // serial: starts jobs in order
     private let cores: DispatchSemaphore
+    private let running = DispatchGroup()
 
     init(cores: Int) { self.cores = DispatchSemaphore(value: max(1, cores)) }
 
+    /// Waits until every job submitted so far has finished (also those whose results nobody
+    /// waits for, after an error): no job outlives the run, or the seed, that started it.
+    func waitForAll() {
+        feeder.sync {}                                                // every job submitted so far has been started…
+        running.wait()                                                // …and has finished
+    }
+
     func submit<T: Sendable>(_ job: @escaping @Sendable () throws -> T) -> Pending<T> {
         let pending = Pending<T>()
-        feeder.async { [cores] in
+        running.enter()
+        feeder.async { [cores, running] in
             cores.wait()
             DispatchQueue.global().async {
                 pending.fulfil(Result { try job() })
                 cores.signal()
+                running.leave()
             }
         }
         return pending

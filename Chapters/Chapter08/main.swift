@@ -211,7 +211,8 @@ func selectiveCopying(_ book: Notebook, _ s: CopyingSetting, _ training: [MixerK
         1000 of 2500 steps and was still climbing — a gated time-invariant block can partly count
         its way to the answer at this length — while with 16 it stays near the paper's 56%.
         """)
-    book.show("\(s.task); d = \(s.width), N = \(s.stateSize), batch \(s.batch), \(s.steps) steps; training \(training.count) models, two at a time:")
+    _ = book.rng.next()                                               // the copying seed, which startTraining read ahead
+    book.show("\(s.task); d = \(s.width), N = \(s.stateSize), batch \(s.batch), \(s.steps) steps; training \(training.count) models, one per core at a time:")
     let results = try MixerKind.allCases.reversed().compactMap { try training[$0]?.value() }
     book.table(header: ["mixer", "paper, Table 1", "ours", "per query 1…k", "parameters", "train time"], rows: results.map { r in
         [r.kind.label, String(format: "%.1f%%", r.kind.paperAccuracy), String(format: "%.1f%%", 100 * r.accuracy),
@@ -409,6 +410,7 @@ func inductionHeads(_ book: Notebook, _ s: InductionSetting, _ training: Inducti
         \(s.trainingLength) for \(s.steps) steps (batch \(s.batch)); the loss can sit near ln 16 ≈ 2.77 for a long while before it
         falls (a PyTorch reference Mamba we ran at L = 64: 550–800 steps) — the loss figure shows ours.
         """)
+    _ = book.rng.next()                                               // the induction seed, which startTraining read ahead
     var (mamba, attention) = (try training.mamba.value(), try training.attention.value())
     if let model = mamba.mamba { mamba.accuracy = try mambaAccuracies(model, s, seed: training.seed &+ 2, pool: pool) }
     for run in [mamba, attention] {
@@ -615,7 +617,13 @@ func whatComesNext(_ book: Notebook) {
     -> (pool: JobPool, training: (copying: [MixerKind: Pending<CopyingResult>], induction: InductionTraining?)) {
     let pool = JobPool(cores: ProcessInfo.processInfo.activeProcessorCount)
     let progress = TrainingProgress(quiet: book.skipsTimings)
-    let (copyingSeed, inductionSeed) = (book.rng.next(), book.rng.next())
+    // The cells draw from book.rng in turn: cell 1 its examples, cell 2 the copying seed, cell 3
+    // its test batch, cell 4 the induction seed. Training starts before cell 1, so it reads its two
+    // seeds ahead, from a copy of the generator; cells 2 and 4 then draw the same values, and a
+    // --seed names the same experiment as when each cell trained its own models.
+    var ahead = book.rng
+    let draws = (0..<4).map { _ in ahead.next() }
+    let (copyingSeed, inductionSeed) = (draws[1], draws[3])
     var jobs = copyingJobs(copying, seed: copyingSeed, progress: progress)
     var pending: [MixerKind: Pending<CopyingResult>] = [:]
     for kind in [MixerKind.mambaS6, .s6, .mambaS4D] { if let job = jobs.removeValue(forKey: kind) { pending[kind] = pool.submit(job) } }
@@ -640,6 +648,7 @@ book.run { book in
     let copying = flags.quick ? quickCopying : defaultCopying
     try BLASThreads.withSingleThreadedBLAS {
         let (pool, training) = startTraining(book, copying)
+        defer { pool.waitForAll() }
         try twoTasks(book, copying)
         let copied = try selectiveCopying(book, copying, training.copying)
         let s6Models = copied.compactMap { r in r.s6Model.map { (label: r.kind.label, model: $0) } }

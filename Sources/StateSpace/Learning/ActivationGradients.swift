@@ -9,8 +9,10 @@ import Foundation
 ///     SiLU(z)  = z·σ(z)
 ///     SiLU'(z) = σ(z) + z·σ(z)(1 − σ(z)) = σ(z)·(1 + z·(1 − σ(z)))
 ///
-/// so the backward pass is elementwise: ∂ℓ/∂z = ∂ℓ/∂y ⊙ SiLU'(z). σ is evaluated without
-/// overflow for every z (see `Softplus.derivative`), so SiLU' → 0 as z → −∞ and → 1 as z → +∞.
+/// so the backward pass is elementwise: ∂ℓ/∂z = ∂ℓ/∂y ⊙ SiLU'(z). The scalar `derivative`
+/// evaluates σ without overflow for every z (see `Softplus.derivative`); the matrix passes use
+/// σ = 1/(1 + e^{−z}), which is never NaN either: below z ≈ −709.8, e^{−z} = ∞ and σ = 0 where the
+/// scalar gives a subnormal (< 1e-308). SiLU' → 0 as z → −∞ and → 1 as z → +∞.
 public enum SiLU {
     /// SiLU'(z) = σ(z)(1 + z(1 − σ(z))). - Complexity: O(1).
     @inlinable

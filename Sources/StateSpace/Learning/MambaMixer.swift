@@ -145,8 +145,8 @@ public struct MambaMixer<Core: SequenceMixer>: SequenceMixer {
     }
 }
 
-/// a ⊙ b. - Precondition: equal shapes (callers pass matrices they built). - Complexity: O(n).
-/// The first k columns of m and the rest, as two matrices. (rows, cols) → (rows, k), (rows, cols − k).
+/// Columns 0 ..< k and k ..< cols of `m` as two matrices: (rows, cols) → (rows, k), (rows, cols − k).
+/// - Complexity: O(rows·cols).
 fileprivate func splitColumns(_ m: Matrix, at k: Int) -> (Matrix, Matrix) {
     var left = Matrix(zeros: m.rows, k), right = Matrix(zeros: m.rows, m.cols - k)
     m.elements.withUnsafeBufferPointer { ms in
@@ -162,7 +162,8 @@ fileprivate func splitColumns(_ m: Matrix, at k: Int) -> (Matrix, Matrix) {
     return (left, right)
 }
 
-/// [a b]: a's columns, then b's. (rows, p), (rows, q) → (rows, p + q).
+/// [a | b] side by side: (rows, p), (rows, q) → (rows, p + q).
+/// - Precondition: equal row counts. - Complexity: O(rows·cols).
 fileprivate func concatenateColumns(_ a: Matrix, _ b: Matrix) -> Matrix {
     requirePrecondition(a.rows == b.rows, "concatenateColumns: \(a.rows) rows vs \(b.rows)")
     let cols = a.cols + b.cols

@@ -212,7 +212,7 @@ public func requireNoOverflow(_ resultIsFinite: Bool, result: String,
 /// True when every entry is finite (no NaN, no ±∞).
 ///
 /// v·0 is ±0 for finite v and NaN for NaN or ±∞, so the sum of all v·0 is 0 exactly when every
-/// entry is finite. Summed in eight SIMD lanes without a branch, this runs at memory speed (the
+/// entry is finite. Summed in four chains of eight SIMD lanes without a branch, this runs at memory speed (the
 /// training loop checks every gradient it receives).
 /// - Complexity: O(n).
 @inlinable

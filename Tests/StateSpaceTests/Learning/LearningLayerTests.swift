@@ -92,7 +92,7 @@ struct LearningLayerTests {
         var rng = SplitMix64(seed: 0x5117)
         for count in [1, 7, 255, 256, 257, 1000] {
             var values = (0..<count).map { _ in Double.random(in: -30...30, using: &rng) }
-            for (i, v) in [-Double.infinity, .infinity, -800, 800, 0].enumerated() where i < count { values[count - 1 - i] = v }
+            for (i, v) in [-Double.infinity, .infinity, -800, 800, 0, -720].enumerated() where i < count { values[count - 1 - i] = v }
             let x = try Matrix(rows: 1, cols: count, elements: values)
             let other = try Matrix(rows: 1, cols: count, elements: (0..<count).map { _ in Double.random(in: -3...3, using: &rng) })
             let scalarSiLU = values.map(silu), scalarDerivative = values.map(SiLU.derivative)
