@@ -45,14 +45,20 @@ void ass_silu(const double *x, double *y, long n) {
     }
 }
 
-void ass_silu_backward(const double *x, const double *dy, double *dx, long n) {
-    double e[BLOCK], d[BLOCK];
+/// out = u ⊙ f(x), a block at a time, where f(x) is `silu_block` or `silu_derivative_block`.
+static void times_block_function(void (*f)(const double *, const double *, double *, long),
+                                 const double *x, const double *u, double *out, long n) {
+    double e[BLOCK], fx[BLOCK];
     for (long start = 0; start < n; start += BLOCK) {
         long m = n - start < BLOCK ? n - start : BLOCK;
         negative_exp(x + start, e, m);
-        silu_derivative_block(x + start, e, d, m);
-        for (long i = 0; i < m; i++) dx[start + i] = dy[start + i] * d[i];
+        f(x + start, e, fx, m);
+        for (long i = 0; i < m; i++) out[start + i] = u[start + i] * fx[i];
     }
+}
+
+void ass_silu_backward(const double *x, const double *dy, double *dx, long n) {
+    times_block_function(silu_derivative_block, x, dy, dx, n);
 }
 
 void ass_sigmoid(const double *x, double *s, long n) {
@@ -64,13 +70,7 @@ void ass_sigmoid(const double *x, double *s, long n) {
 }
 
 void ass_gate(const double *y, const double *z, double *g, long n) {
-    double e[BLOCK], a[BLOCK];
-    for (long start = 0; start < n; start += BLOCK) {
-        long m = n - start < BLOCK ? n - start : BLOCK;
-        negative_exp(z + start, e, m);
-        silu_block(z + start, e, a, m);
-        for (long i = 0; i < m; i++) g[start + i] = y[start + i] * a[i];
-    }
+    times_block_function(silu_block, z, y, g, n);
 }
 
 void ass_gate_backward(const double *y, const double *z, const double *dg, double *dy, double *dz, long n) {

@@ -36,7 +36,7 @@ public struct RMSNorm: Trainable, Sendable {
         try body(&weight)
     }
 
-    /// r = 1/√(mean x² + ε) of row `row`.
+    /// r = 1/√(mean x² + ε) of one row, the d entries at `x`.
     ///
     /// When the row's largest |entry| s exceeds 1 the squares could overflow (|x| ≳ 1e154), so
     /// the row is scaled first: r = 1 / (s·√(mean (x/s)² + ε/s²)) — the same number, with every
@@ -57,11 +57,10 @@ public struct RMSNorm: Trainable, Sendable {
         return 1 / (largest * (sum / Double(d) + scaledEpsilon).squareRoot())
     }
 
-    /// 1/rms of row `row` of x (rows, d), as `forward` scales it. - Complexity: O(d).
+    /// 1/rms of row `row` of x (rows, d), as `forward` scales it (for tests). - Complexity: O(d).
     func inverseRMS(_ x: Matrix, row: Int) -> Double {
         x.elements.withUnsafeBufferPointer { inverseRMS($0.baseAddress! + row * width) }
     }
-
 
     /// y = g ⊙ x·r per row. `x` (rows, d) → (rows, d).
     /// - Throws: `shapeMismatch` unless x has d columns; `nonFinite` for NaN/∞ in x.

@@ -227,7 +227,7 @@ public struct S6Core: SequenceMixer {
         var y = Matrix(zeros: x.rows, d)                                // (B, D)
         // Each sequence is one row (L = 1) of the selective scan's rows kernel (`scanRows`): Ā = exp(Δ A)
         // for a block of channels at a time in L1, then h ← Ā ⊙ h + B (Δx), y = C·h + D x.
-        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: max(1024, n))   // Ā of a block of channels
+        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: max(1024, n))   // (≤ 1024): Ā of a block of channels
         defer { scratch.deallocate() }
         state.h.withUnsafeMutableBufferPointer { h in
             y.elements.withUnsafeMutableBufferPointer { y in
@@ -253,7 +253,6 @@ public struct S6Core: SequenceMixer {
         return y
     }
 }
-
 
 extension Matrix {
     /// Rows `range` as a matrix (range.count, cols). - Complexity: O(range.count·cols).
