@@ -612,7 +612,6 @@ func whatComesNext(_ book: Notebook) {
 /// Submits every training run to a pool of the machine's cores before the first cell, longest
 /// first (the Mamba block + S6 copying model, then S6 alone, …), so that the two cores stay busy
 /// from the first step to the last evaluation; the cells then wait for the results they show.
-/// The seeds of both experiments are drawn here, first.
 @MainActor func startTraining(_ book: Notebook, _ copying: CopyingSetting)
     -> (pool: JobPool, training: (copying: [MixerKind: Pending<CopyingResult>], induction: InductionTraining?)) {
     let pool = JobPool(cores: ProcessInfo.processInfo.activeProcessorCount)
