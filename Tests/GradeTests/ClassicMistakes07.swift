@@ -151,37 +151,3 @@ extension GradingTests {
         Case(name: "07.3 θ(1 − λ)", hint: "07.3/unscaled-decay") { Chapter07Grading.adamWStep(Mistaken07.adamUnscaledDecay, seed: $0) },
     ]
 }
-
-/// Chapter 07's exercises on their own: solutions pass, stubs are not implemented, each classic
-/// mistake gets its hint, ≥ 2 per exercise, and every 07 hint is reached by one of them.
-@Suite("Grading chapter 07: gradients through a scan")
-struct Chapter07GradingTests {
-    @Test("every chapter 07 solution passes, on 30 seeds; every stub is not implemented")
-    func solutionsAndStubs() {
-        let solutions = Chapter07Grading.exercises(Reference.self), stubs = Chapter07Grading.exercises(Student.self)
-        #expect(solutions.map(\.id) == ["07.1", "07.2", "07.3"] && stubs.map(\.id) == solutions.map(\.id))
-        for exercise in solutions {
-            for seed in GradingTests.seeds + (0..<26).map(UInt64.init) {
-                let verdict = exercise.grade(seed)
-                #expect(verdict.isPassed, "\(exercise.id), seed \(seed): \(verdict)")
-            }
-        }
-        for exercise in stubs { #expect(exercise.grade(2026) == .notImplemented, "\(exercise.id)") }
-    }
-
-    @Test("each chapter 07 classic mistake is rejected with the hint aimed at it", arguments: GradingTests.chapter07Mistakes)
-    func classicMistake(_ mistake: GradingTests.Case) {
-        for seed in GradingTests.seeds {
-            let verdict = mistake.grade(seed)
-            #expect(verdict.hintID == mistake.hint, "seed \(seed): \(verdict)")
-        }
-    }
-
-    @Test("every chapter 07 hint is reached; ≥ 2 distinct ones per exercise")
-    func hintsCovered() {
-        let defined = Set(GradingTests.hintIDs.filter { $0.hasPrefix("07.") })
-        let reached = Set(GradingTests.chapter07Mistakes.map(\.hint))
-        #expect(!defined.isEmpty && defined == reached, "defined, never reached: \(defined.subtracting(reached).sorted())")
-        for id in ["07.1", "07.2", "07.3"] { #expect(reached.filter { $0.hasPrefix(id + "/") }.count >= 2, "\(id)") }
-    }
-}

@@ -181,37 +181,3 @@ extension GradingTests {
         Case(name: "08.3 mean of the values", hint: "08.3/average") { Chapter08Grading.attentionStep(Mistaken08.stepAverage, seed: $0) },
     ]
 }
-
-/// Chapter 08's exercises on their own: solutions pass, stubs are not implemented, each classic
-/// mistake gets its hint, ≥ 2 per exercise, and every 08 hint is reached by one of them.
-@Suite("Grading chapter 08: learning to select")
-struct Chapter08GradingTests {
-    @Test("every chapter 08 solution passes, on 30 seeds; every stub is not implemented")
-    func solutionsAndStubs() {
-        let solutions = Chapter08Grading.exercises(Reference.self), stubs = Chapter08Grading.exercises(Student.self)
-        #expect(solutions.map(\.id) == ["08.1", "08.2", "08.3"] && stubs.map(\.id) == solutions.map(\.id))
-        for exercise in solutions {
-            for seed in GradingTests.seeds + (0..<26).map(UInt64.init) {
-                let verdict = exercise.grade(seed)
-                #expect(verdict.isPassed, "\(exercise.id), seed \(seed): \(verdict)")
-            }
-        }
-        for exercise in stubs { #expect(exercise.grade(2026) == .notImplemented, "\(exercise.id)") }
-    }
-
-    @Test("each chapter 08 classic mistake is rejected with the hint aimed at it", arguments: GradingTests.chapter08Mistakes)
-    func classicMistake(_ mistake: GradingTests.Case) {
-        for seed in GradingTests.seeds {
-            let verdict = mistake.grade(seed)
-            #expect(verdict.hintID == mistake.hint, "seed \(seed): \(verdict)")
-        }
-    }
-
-    @Test("every chapter 08 hint is reached; ≥ 2 distinct ones per exercise")
-    func hintsCovered() {
-        let defined = Set(GradingTests.hintIDs.filter { $0.hasPrefix("08.") })
-        let reached = Set(GradingTests.chapter08Mistakes.map(\.hint))
-        #expect(!defined.isEmpty && defined == reached, "defined, never reached: \(defined.subtracting(reached).sorted())")
-        for id in ["08.1", "08.2", "08.3"] { #expect(reached.filter { $0.hasPrefix(id + "/") }.count >= 2, "\(id)") }
-    }
-}
