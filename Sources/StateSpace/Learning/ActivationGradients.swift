@@ -52,10 +52,10 @@ public enum SiLU {
     }
 
     /// Mamba's gate, g = y ⊙ SiLU(z), in one pass (`ass_gate`). y, z (rows, cols) → (rows, cols).
-    /// - Precondition: y and z have the same shape.
+    /// - Throws: `shapeMismatch` unless z has y's shape.
     /// - Complexity: O(rows·cols), one vectorised exp per entry.
-    public static func gate(_ y: Matrix, _ z: Matrix) -> Matrix {
-        requirePrecondition(y.rows == z.rows && y.cols == z.cols, "SiLU.gate: y \(y.rows)×\(y.cols) vs z \(z.rows)×\(z.cols)")
+    public static func gate(_ y: Matrix, _ z: Matrix) throws -> Matrix {
+        try requireDimensions(z, y.rows, y.cols, "z of the gate y ⊙ SiLU(z) (rows, cols of y)")
         return elementwise(y) { out in
             y.elements.withUnsafeBufferPointer { ys in
                 z.elements.withUnsafeBufferPointer { ass_gate(ys.baseAddress, $0.baseAddress, out, ys.count) }
@@ -65,10 +65,10 @@ public enum SiLU {
 
     /// The gate's backward in one pass (`ass_gate_backward`): with g = y ⊙ SiLU(z),
     /// ∂ℓ/∂y = ∂ℓ/∂g ⊙ SiLU(z) and ∂ℓ/∂z = ∂ℓ/∂g ⊙ y ⊙ SiLU'(z). All (rows, cols).
-    /// - Throws: `shapeMismatch` unless ∂ℓ/∂g has y's shape; `nonFinite` for NaN/∞ in it.
+    /// - Throws: `shapeMismatch` unless z and ∂ℓ/∂g have y's shape; `nonFinite` for NaN/∞ in ∂ℓ/∂g.
     /// - Complexity: O(rows·cols), one vectorised exp per entry.
     public static func gateBackward(_ y: Matrix, _ z: Matrix, outputGradient dg: Matrix) throws -> (dy: Matrix, dz: Matrix) {
-        requirePrecondition(y.rows == z.rows && y.cols == z.cols, "SiLU.gateBackward: y \(y.rows)×\(y.cols) vs z \(z.rows)×\(z.cols)")
+        try requireDimensions(z, y.rows, y.cols, "z of the gate y ⊙ SiLU(z) (rows, cols of y)")
         try requireGradient(dg, rows: y.rows, cols: y.cols, "∂ℓ/∂g of the gate y ⊙ SiLU(z) (rows, cols)")
         var dz = Matrix(zeros: 0, 0)
         let dy = elementwise(y) { outY in

@@ -90,7 +90,7 @@ public struct MambaMixer<Core: SequenceMixer>: SequenceMixer {
         let (x, z) = gated ? splitColumns(xz, at: innerWidth) : (xz, nil)
         let c = try convolution?.forward(x, length: length) ?? x      // (B·L, d_inner)
         let (y, coreTape) = try core.forward(SiLU.forward(c), length: length)
-        let g = z.map { SiLU.gate(y, $0) } ?? y                       // (B·L, d_inner): y ⊙ SiLU(z)
+        let g = try z.map { try SiLU.gate(y, $0) } ?? y               // (B·L, d_inner): y ⊙ SiLU(z)
         let out = try outProjection.forward(g)                        // (B·L, d_model)
         return (out, Tape(input: u, x: x, z: z, convolved: c, coreTape: coreTape, coreOutput: y, gatedOutput: g, length: length))
     }
@@ -140,7 +140,7 @@ public struct MambaMixer<Core: SequenceMixer>: SequenceMixer {
             c = try convolution.step(x, state: &window)
         }
         let y = try core.step(SiLU.forward(c), state: &state.core)    // (B, d_inner)
-        let g = z.map { SiLU.gate(y, $0) } ?? y
+        let g = try z.map { try SiLU.gate(y, $0) } ?? y
         return try outProjection.forward(g)
     }
 }

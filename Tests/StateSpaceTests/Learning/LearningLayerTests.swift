@@ -102,7 +102,7 @@ struct LearningLayerTests {
             }
             #expect(close(SiLU.forward(x).elements, scalarSiLU), "SiLU, \(count) entries")
             #expect(close(try SiLU.backward(x, outputGradient: other).elements, zip(other.elements, scalarDerivative).map { $0 * $1 }))
-            #expect(close(SiLU.gate(other, x).elements, zip(other.elements, scalarSiLU).map { $0 * $1 }), "gate, \(count) entries")
+            #expect(close(try SiLU.gate(other, x).elements, zip(other.elements, scalarSiLU).map { $0 * $1 }), "gate, \(count) entries")
             let (dy, dz) = try SiLU.gateBackward(other, x, outputGradient: other)
             #expect(close(dy.elements, zip(other.elements, scalarSiLU).map { $0 * $1 }))
             #expect(close(dz.elements, (0..<count).map { other.elements[$0] * other.elements[$0] * scalarDerivative[$0] }))
@@ -114,6 +114,8 @@ struct LearningLayerTests {
             #expect(zip(fused, scalar).allSatisfy { $0 == $1 || abs($0 - $1) <= 1e-14 * max(1e-300, abs($1)) }, "softplus, \(count) entries")
         }
         #expect(Softplus.values([.nan])[0].isNaN)
+        #expect(throws: StateSpaceError.self) { try SiLU.gate(Matrix(zeros: 2, 2), Matrix(zeros: 2, 1)) }
+        #expect(throws: StateSpaceError.self) { try SiLU.gateBackward(Matrix(zeros: 2, 2), Matrix(zeros: 1, 2), outputGradient: Matrix(zeros: 2, 2)) }
         let limits = SiLU.forward(try Matrix([[-.infinity, .infinity, .nan]])).elements
         #expect(limits[0] == 0 && limits[0].sign == .minus && limits[1] == .infinity && limits[2].isNaN)
     }
