@@ -1,3 +1,4 @@
+import CVectorMath
 import Foundation
 import Numerics
 
@@ -25,8 +26,15 @@ import Numerics
 /// `example.py` both are plain parameters, which its `setup_optimizer` gives the model's learning
 /// rate and weight decay.
 ///
-/// - Complexity: forward O(H·M·L) for the kernels + (1 + 2B)·H FFTs of size n; backward
-///   O(H·M·L) + 3B·H FFTs.
+/// **Two routes** for the three convolutions (`convolution`): `.fft`, the FFTs above (any L, and
+/// what Chapter 07 derives), and `.direct`, the same three sums written out — O(B·H·L²) multiply-adds
+/// each, over the H channels of a row at a time in C (`ass_causal_conv_rows`, …). At the short L of
+/// Chapter 08's training (64) they beat B·H FFTs of size 128 with their copies (that chapter's S4D
+/// trained ≈ 1.4× more tokens per second with them); their O(L²) loses as L grows. Both routes
+/// give the same numbers up to rounding (tests: 1e-11 of the largest entry).
+///
+/// - Complexity: forward O(H·M·L) for the kernels + (1 + 2B)·H FFTs of size n (`.direct`:
+///   B·H·L²/2 multiply-adds); backward O(H·M·L) + 3B·H FFTs (`.direct`: B·H·L² multiply-adds).
 public struct S4DCore: SequenceMixer {
     public var logAReal: Parameter                                    // log_A_real: (H, M)
     public var aImag: Parameter                                       // A_imag: (H, M)
@@ -34,17 +42,23 @@ public struct S4DCore: SequenceMixer {
     public var c: Parameter                                           // C: (H, 2M), (re, im) per mode
     public var logStep: Parameter                                     // log_dt: (1, H)
     public var skip: Parameter                                        // D: (1, H)
-    /// Workers over channels (≥ 1).
+    /// Workers over channels (≥ 1; the `.direct` route runs on one).
     public var threads: Int
+    /// How the convolutions run: by FFT (the default) or by their direct sums (short L).
+    public var convolution: Route = .fft
+
+    /// The convolutions' route (see the type).
+    public enum Route: Sendable { case fft, direct }
     public var width: Int { skip.value.cols }
     public var modes: Int { logAReal.value.cols }
 
-    /// The input and the spectra the backward reuses.
+    /// The input and what the backward reuses: the spectra (`.fft`) or the kernels (`.direct`).
     public struct Tape: Sendable {
         let x: Matrix                                                 // (B·L, H)
         let length: Int
-        let kernelSpectra: [Complex<Double>]                          // (H, n/2+1): DFT(K_h)/n
-        let inputSpectra: [Complex<Double>]                           // (B, H, n/2+1): DFT(u)
+        let kernelSpectra: [Complex<Double>]                          // (H, n/2+1): DFT(K_h)/n; empty for .direct
+        let inputSpectra: [Complex<Double>]                           // (B, H, n/2+1): DFT(u); empty for .direct
+        var transposedKernels: [Double] = []                          // (L, H): K_h[j] at j·H + h; .direct only
     }
 
     /// The diagonal recurrence's state: h (B, H, M), complex.
@@ -121,6 +135,7 @@ public struct S4DCore: SequenceMixer {
         let batch = try requireSequences(x, length: length, width: width, "S4D input x")
         let n = try CausalConvolution.paddedSize(for: length), f = n / 2 + 1, h = width
         let k = try kernels(length: length)                              // (H, L)
+        if convolution == .direct { return try directForward(x, length: length, batch: batch, kernels: k) }
         var y = Matrix(zeros: x.rows, h)                                 // (B·L, H)
         var kernelSpectra = [Complex<Double>](repeating: .zero, count: h * f)
         var inputSpectra = [Complex<Double>](repeating: .zero, count: batch * h * f)
@@ -155,6 +170,7 @@ public struct S4DCore: SequenceMixer {
     public mutating func backward(_ tape: Tape, outputGradient dy: Matrix) throws -> Matrix {
         let (h, length, x) = (width, tape.length, tape.x)
         try requireGradient(dy, rows: x.rows, cols: h, "∂ℓ/∂y of S4D (B·L, H)")
+        if !tape.transposedKernels.isEmpty { return try directBackward(tape, outputGradient: dy) }
         let (batch, n) = (x.rows / length, try CausalConvolution.paddedSize(for: length))
         let f = n / 2 + 1, scale = FFT.inverseScale(n), d = skip.value.elements
         var dx = Matrix(zeros: x.rows, h)                                 // (B·L, H)
@@ -246,6 +262,49 @@ public struct S4DCore: SequenceMixer {
             }
         }
         return y
+    }
+}
+
+extension S4DCore {
+    /// The `.direct` forward: y = K ∗ u + D u by the sums, the kernels (H, L) transposed once.
+    /// - Complexity: O(B·H·L²).
+    func directForward(_ x: Matrix, length: Int, batch: Int, kernels k: [Double]) throws -> (output: Matrix, tape: Tape) {
+        let h = width
+        let kt = transposedMatrix(k, rows: h, cols: length).elements    // (L, H)
+        var y = Matrix(zeros: x.rows, h)                                 // (B·L, H)
+        ass_causal_conv_rows(kt, x.elements, batch, length, h, &y.elements)
+        let d = skip.value.elements
+        y.elements.withUnsafeMutableBufferPointer { py in
+            for r in 0..<x.rows { for ch in 0..<h { py[r * h + ch] += d[ch] * x.elements[r * h + ch] } }
+        }
+        try requireNoOverflow(allFinite(y.elements), result: "S4D output y", suspects: [OverflowSuspect("S4D input x", x.elements)])
+        return (y, Tape(x: x, length: length, kernelSpectra: [], inputSpectra: [], transposedKernels: kt))
+    }
+
+    /// The `.direct` backward: ∂x = (g ⋆ K) + D g, ∂K_h[j] = Σ g_t u_{t−j}, ∂D = Σ g u by the sums,
+    /// then each channel's ∂K through `S4DChannel.kernelBackward`. - Complexity: O(B·H·L² + H·M·L).
+    mutating func directBackward(_ tape: Tape, outputGradient dy: Matrix) throws -> Matrix {
+        let (h, length, x) = (width, tape.length, tape.x)
+        let batch = x.rows / length, d = skip.value.elements
+        var dx = Matrix(zeros: x.rows, h)                                 // (B·L, H)
+        ass_causal_corr_rows(tape.transposedKernels, dy.elements, batch, length, h, &dx.elements)
+        var dkt = [Double](repeating: 0, count: length * h)              // (L, H): ∂ℓ/∂K_h[j] at j·H + h
+        ass_causal_conv_kernel_gradient(dy.elements, x.elements, batch, length, h, &dkt)
+        var dSkip = [Double](repeating: 0, count: h)                     // (H)
+        dx.elements.withUnsafeMutableBufferPointer { pdx in
+            for r in 0..<x.rows {
+                for ch in 0..<h {
+                    let g = dy.elements[r * h + ch]
+                    pdx[r * h + ch] += d[ch] * g
+                    dSkip[ch] += g * x.elements[r * h + ch]
+                }
+            }
+        }
+        let grads = (0..<h).map { ch in channelUnchecked(ch).kernelBackward((0..<length).map { dkt[$0 * h + ch] }) }
+        accumulate(grads, dSkip)
+        let finite = [logAReal, aImag, b, c, logStep, skip].allSatisfy { allFinite($0.gradient.elements) } && allFinite(dx.elements)
+        try requireNoOverflow(finite, result: "S4D gradients", suspects: [OverflowSuspect("∂ℓ/∂y", dy.elements)])
+        return dx
     }
 }
 

@@ -21,12 +21,14 @@ import Testing
 struct S4DCoreCase: CustomStringConvertible {
     let batch: Int, length: Int, width: Int, stateSize: Int, threads: Int
     let data: UInt64
+    var route: S4DCore.Route = .fft
 
-    var description: String { "B = \(batch), L = \(length), H = \(width), N = \(stateSize), threads \(threads), data seed \(data)" }
+    var description: String { "B = \(batch), L = \(length), H = \(width), N = \(stateSize), threads \(threads), data seed \(data), \(route)" }
 
     func draw() throws -> (S4DCore, Matrix, Matrix) {
         var rng = SplitMix64(seed: data)
         var core = try S4DCore(width: width, stateSize: stateSize, threads: threads, rng: &rng)
+        core.convolution = route
         for i in core.logAReal.value.elements.indices { core.logAReal.value.elements[i] += Double.random(in: -1...1, using: &rng) }
         for i in core.aImag.value.elements.indices { core.aImag.value.elements[i] += Double.random(in: -1...1, using: &rng) }
         core.b.value.elements = gaussianArray(core.b.value.elements.count, rng: &rng)
@@ -36,6 +38,7 @@ struct S4DCoreCase: CustomStringConvertible {
 
     static let generator = zip(Gen.int(in: 1...2), lengthGenerator(upTo: 67), Gen.int(in: 1...3), Gen.int(in: 1...4), Gen.int(in: 1...2), dataSeed)
         .map { t in S4DCoreCase(batch: t.0, length: t.1, width: t.2, stateSize: 2 * t.3, threads: t.4, data: t.5) }
+    static let directGenerator = generator.map { c in var d = c; d.route = .direct; return d }
 }
 
 /// S4D's backward (FFT correlations, then the Vandermonde sums) against central differences:
@@ -57,6 +60,32 @@ struct S4DCoreTests {
     func finiteDifferences() async {
         let run = await checkProperty("S4D gradient", count: 60, seed: 0x54D_C0DE, input: S4DCoreCase.generator) { try s4dGradientProperty($0) }
         expectCoverage(run.cases.map(\.length))
+    }
+
+    @Test("the .direct route: every gradient = central differences, rel. err ≤ 1e-6 (60 cases, L ≤ 67, H ≤ 3, N ≤ 8)")
+    func directFiniteDifferences() async {
+        let run = await checkProperty("S4D gradient, direct sums", count: 60, seed: 0xD1_2EC7, input: S4DCoreCase.directGenerator) { try s4dGradientProperty($0) }
+        expectCoverage(run.cases.map(\.length))
+    }
+
+    /// The two routes compute the same sums, one by FFT (rounding ≈ ε·log n relative to the
+    /// largest term), one term by term: 1e-11 of each result's largest entry.
+    @Test("the .direct route = the .fft route: y, ∂x and every parameter's gradient (1e-11 of the largest entry; 30 cases)")
+    func directEqualsFFT() async {
+        _ = await checkProperty("S4D direct = FFT", count: 30, seed: 0xF17D, input: S4DCoreCase.generator) { c -> [Comparison] in
+            let (model, x, w) = try c.draw()
+            var (fft, direct) = (model, model)
+            direct.convolution = .direct
+            let (yF, tapeF) = try fft.forward(x, length: c.length), (yD, tapeD) = try direct.forward(x, length: c.length)
+            let (dxF, dxD) = (try fft.backward(tapeF, outputGradient: w), try direct.backward(tapeD, outputGradient: w))
+            func gap(_ a: [Double], _ b: [Double]) -> Double {
+                zip(a, b).map { abs($0 - $1) }.max()! / max(a.map(abs).max()!, 1e-300)
+            }
+            let gradients = zip(fft.parameters, direct.parameters).map { gap($0.gradient.elements, $1.gradient.elements) }.max()!
+            return [Comparison(name: "y", error: gap(yF.elements, yD.elements), tolerance: 1e-11),
+                    Comparison(name: "∂x", error: gap(dxF.elements, dxD.elements), tolerance: 1e-11),
+                    Comparison(name: "parameter gradients (worst)", error: gradients, tolerance: 1e-11)]
+        }
     }
 
     @Test("long sequence through the padded FFT (L = 1000, n = 2048): x, log Δ and Λ gradients = central differences")
