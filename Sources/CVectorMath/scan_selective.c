@@ -28,6 +28,29 @@ void ass_scan_exp(const double *x, double *y, long n) {
     ass_vector_exp(x, y, n);
 }
 
+#if defined(__x86_64__)
+/// `ass_scan_channel_decay` on AVX-512: per step, Δ_t·A in the register the exp takes (lanes past
+/// N masked: they hold exp(0) and are not stored).
+AVX512 static void channel_decay_avx512(const double *a, const double *delta, long count, long n, double *decay) {
+    for (long t = 0; t < count; t++) {
+        __m512d s = _mm512_set1_pd(delta[t]);
+        for (long i = 0; i < n; i += 8) {
+            __mmask8 m = n - i >= 8 ? 0xFF : (__mmask8)((1u << (n - i)) - 1);
+            _mm512_mask_storeu_pd(decay + t * n + i, m, _ZGVeN8v_exp(_mm512_mul_pd(s, _mm512_maskz_loadu_pd(m, a + i))));
+        }
+    }
+}
+#endif
+
+void ass_scan_channel_decay(const double *a, const double *delta, long count, long n, double *decay) {
+#if defined(__x86_64__)
+    if (ass_has_avx512()) { channel_decay_avx512(a, delta, count, n, decay); return; }
+#endif
+    for (long t = 0; t < count; t++)
+        for (long i = 0; i < n; i++) decay[t * n + i] = delta[t] * a[i];
+    ass_vector_exp(decay, decay, count * n);
+}
+
 /// Channels per block: Ā for a block (≤ 1024 doubles) stays in L1. Eight channels (one group of
 /// `step_avx512`) while N ≤ 128: a block's steps then follow its exps closely enough for the
 /// processor to overlap them with the next block's exps (measured: ~10% faster than 64 at N = 16).
@@ -162,7 +185,7 @@ void ass_scan_rows_portable(const double *x, const double *delta, const double *
         const double *xt = x + t * dd, *deltat = delta + t * dd, *bt = b + t * n, *ct = c + t * n;
         for (long first = lo; first < hi; first += block) {
             long width = hi - first < block ? hi - first : block;
-            for (long j = 0; j < width; j++) {                       // Δ_t·A_d, as `scaleRow`
+            for (long j = 0; j < width; j++) {                       // Δ_t·A_d
                 double s = deltat[first + j];
                 const double *row = a + (first + j) * n;
                 for (long i = 0; i < n; i++) decay[j * n + i] = s * row[i];

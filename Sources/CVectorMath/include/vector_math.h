@@ -40,6 +40,11 @@ void ass_cauchy_tangents(long start, long count, long length, double *out);
 /// `ass_has_avx512()`, else `ass_vector_exp` (4-wide AVX2 or 2-wide SSE). x may equal y.
 void ass_scan_exp(const double *x, double *y, long n);
 
+/// One channel's Ā over `count` steps: decay[t·n + i] = exp(delta[t]·a[i]) for t < count, i < n
+/// (a: the channel's row of A, N = n entries; delta: its Δ_t, consecutive). Each product Δ_t·a_i is
+/// exponentiated by `ass_scan_exp`'s routine, in the register the exp takes.
+void ass_scan_channel_decay(const double *a, const double *delta, long count, long n, double *decay);
+
 /// The selective scan's rows t0 ..< t1 for the channels lo ..< hi (`scanRows` in SelectiveScan.swift):
 /// x, Δ (L, D) with D = dd; A (D, N); B, C (L, N); skip (D); h ((hi − lo), N), updated in place.
 /// carry = 0: h ← Ā_t ⊙ h + B_t·(Δ_t x_t), y[t, d] = C_t·h + D_d x_t (written).

@@ -33,12 +33,11 @@ final class ScanColumns: @unchecked Sendable {
 
     deinit { [x, delta, a, b, c, skip, h0].forEach { $0.deallocate() } }
 
-    /// Ā_{t,d,n} = exp(Δ_{t,d}·A_{d,n}) for t₀ ..< t₀ + count into `decay` (count, N), one
-    /// call of libmvec's widest exp (`scanExponentials`). - Complexity: O(count·N).
+    /// Ā_{t,d,n} = exp(Δ_{t,d}·A_{d,n}) for t₀ ..< t₀ + count into `decay` (count, N): each product
+    /// formed in the register libmvec's widest exp takes (`ass_scan_channel_decay`).
+    /// - Complexity: O(count·N).
     func fillDecay(channel d: Int, from start: Int, count: Int, into decay: UnsafeMutablePointer<Double>) {
-        let (l, n) = (length, stateSize)
-        for t in 0..<count { scaleRow(a + d * n, by: delta[d * l + start + t], into: decay + t * n, n: n) }
-        scanExponentials(UnsafeBufferPointer(start: decay, count: count * n), into: UnsafeMutableBufferPointer(start: decay, count: count * n))
+        ass_scan_channel_decay(a + d * stateSize, delta + d * length + start, count, stateSize, decay)
     }
 
     /// Runs h ← Ā ⊙ h + B̄x over t₀ ..< t₀ + count for channel d, from the state `before`

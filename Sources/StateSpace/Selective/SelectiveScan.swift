@@ -202,19 +202,6 @@ func withRows<R>(_ inputs: SelectiveScanInputs,
     }
 }
 
-/// out = s·row for a row of n doubles, four at a time in SIMD registers (Δ_t·A_d, before exp).
-@inline(__always)
-func scaleRow(_ row: UnsafePointer<Double>, by s: Double, into out: UnsafeMutablePointer<Double>, n: Int) {
-    var i = 0
-    let factor = SIMD4<Double>(repeating: s)
-    while i + 4 <= n {
-        UnsafeMutableRawPointer(out + i).storeBytes(of: factor * UnsafeRawPointer(row + i).loadUnaligned(as: SIMD4<Double>.self),
-                                                    as: SIMD4<Double>.self)
-        i += 4
-    }
-    while i < n { out[i] = s * row[i]; i += 1 }
-}
-
 /// One time step for one channel: h ← Ā ⊙ h + B·(Δx), returning C·h. Four state entries at a
 /// time in SIMD registers when N is a multiple of 4 (the arithmetic is the same, in lanes).
 /// - Complexity: O(N).
