@@ -22,12 +22,15 @@ struct CausalConvolutionTests {
         #expect(maxAbsDifference(y, expected) <= 1e-14)
     }
 
-    @Test("one CausalConvolution applied to many inputs (padding re-zeroed each time)")
+    @Test("one CausalConvolution applied to many inputs, one of them refused (NaN): each = the direct sum (the padding stays zero)")
     func reuse() throws {
         let conv = try CausalConvolution(kernel: randomVector(300, seed: 3))
         for seed in 20..<24 as Range<UInt64> {
             let u = randomVector(300, seed: seed)
             #expect(relativeDifference(try conv.apply(u), try directCausalConvolution(randomVector(300, seed: 3), u)) <= 1e-12)
+            var bad = u
+            bad[299] = .nan
+            #expect(throws: StateSpaceError.self) { _ = try conv.apply(bad) }
         }
         #expect(conv.paddedLength == 1024)
     }

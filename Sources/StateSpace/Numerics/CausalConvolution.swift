@@ -10,8 +10,10 @@ import Synchronization
 ///
 /// The kernel's spectrum (with the inverse's 1/n folded in) is computed once in `init`; each
 /// `apply` does one r2c, one pointwise product and one c2r — the cost of a convolution layer
-/// whose kernel is fixed (S4 at inference): measured at 1.1–1.2× FFTW's bare round trip (`Bench`).
-/// An instance owns scratch buffers: use one instance per thread.
+/// whose kernel is fixed (S4 at inference), measured against FFTW's bare round trip in `Bench`.
+/// The c2r writes into its own buffer, so the input buffer's zero padding is written once, in
+/// `init`, and never again (an out-of-place r2c leaves its input as it was). An instance owns
+/// scratch buffers: use one instance per thread.
 public final class CausalConvolution {
     /// L: the length of the kernel, of each input and of each output.
     public let length: Int
@@ -21,8 +23,9 @@ public final class CausalConvolution {
     private let kernelScale: Double                             // max |K_i|, for overflow messages
     private let forwardPlan: FFTPlan
     private let inversePlan: FFTPlan
-    private let signal: FFTWRealBuffer                          // (n)
+    private let signal: FFTWRealBuffer                          // (n): u, then zeros that stay zero
     private let spectrum: FFTWComplexBuffer                     // (n/2+1)
+    private let output: FFTWRealBuffer                          // (n): the c2r's result
 
     /// The longest kernel (and input) supported: L ≤ 2²⁹ = 536,870,912, so that the padded
     /// size n ≤ 2³⁰ is a power of two FFTW can plan (its sizes are C `int`s, ≤ 2³¹ − 1).
@@ -42,8 +45,10 @@ public final class CausalConvolution {
         inversePlan = FFTPlanCache.shared.plan(.realInverse, size: n)
         signal = FFTWRealBuffer(count: n)
         spectrum = FFTWComplexBuffer(count: n / 2 + 1)
+        output = FFTWRealBuffer(count: n)
         _ = signal.buffer.update(fromContentsOf: kernel)       // rest stays zero: the padding
         forwardPlan.execute(signal, spectrum)
+        signal.pointer.update(repeating: 0, count: length)     // each apply writes its u there
         let scale = FFT.inverseScale(n)
         kernelSpectrum = spectrum.buffer.map { $0.multiplied(by: scale) }
         kernelScale = maxMagnitude(kernel)
@@ -70,19 +75,17 @@ public final class CausalConvolution {
     /// - Complexity: O(n log n), n = `paddedLength`.
     public func apply(_ u: [Double]) throws -> [Double] {
         try requireCount(u.count, length, "input u of a length-\(length) convolution")
-        let x = signal.pointer                                 // (n)
-        if !copyChecked(u, into: x, padTo: paddedLength) {     // zero padding too (the last c2r wrote there)
-            try requireFinite(u, "input u")
-        }
+        let finiteInput = u.withUnsafeBufferPointer { copyChecked($0.baseAddress!, into: signal.pointer, count: length) }
+        if !finiteInput { try requireFinite(u, "input u") }    // the padding [L, n) is still zero
         forwardPlan.execute(signal, spectrum)
         let s = spectrum.pointer
         kernelSpectrum.withUnsafeBufferPointer { k in
             for i in 0..<spectrum.count { s[i] = s[i] * k[i] }
         }
-        inversePlan.execute(spectrum, signal)
+        inversePlan.execute(spectrum, output)
         var finite = true
         let y = [Double](unsafeUninitializedCapacity: length) { out, count in   // (L), checked as it is copied
-            finite = copyChecked(UnsafePointer(x), into: out.baseAddress!, count: length)
+            finite = copyChecked(UnsafePointer(output.pointer), into: out.baseAddress!, count: length)
             count = length
         }
         try requireNoOverflow(finite, result: "output y", suspects: [OverflowSuspect("kernel K", scale: "\(kernelScale) (largest |entry|)"),
