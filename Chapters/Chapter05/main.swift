@@ -241,7 +241,7 @@ func hardwareAware(_ book: Notebook) throws {
           backward kernel loads them, so the layer needs about the memory of a FlashAttention
           Transformer layer.
 
-        `selectiveScan` is the CPU analogue of the fused kernel: time is the outer loop, Ā for 64
+        `selectiveScan` is the CPU analogue of the fused kernel: time is the outer loop, Ā for 8
         channels at a time is formed in a buffer that stays in L1 cache and consumed at once, and
         the only state is (D, N). `selectiveScanUnfused` is the unfused alternative (what the
         reference code `selective_scan_ref` does): it materialises Ā and B̄x, then scans. Both

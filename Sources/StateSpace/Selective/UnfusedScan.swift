@@ -46,10 +46,10 @@ public func selectiveScanUnfused(_ inputs: SelectiveScanInputs) throws -> (y: Ma
 }
 
 /// The bytes `selectiveScan` allocates besides its inputs and output: per worker, the state of its
-/// channels ((hi − lo)·N doubles) and one block of Ā (64·N doubles) — D·N + workers·64·N doubles
-/// in all, independent of L.
+/// channels ((hi − lo)·N doubles) and one buffer of Ā for a block of channels (max(1024, N)
+/// doubles) — D·N + workers·max(1024, N) doubles in all, independent of L.
 /// - Complexity: O(1).
 public func fusedScanWorkingSetBytes(_ inputs: SelectiveScanInputs, threads: Int) -> Int {
     let workers = max(1, min(threads, inputs.channels))
-    return (inputs.channels * inputs.stateSize + workers * 64 * inputs.stateSize) * MemoryLayout<Double>.size
+    return (inputs.channels * inputs.stateSize + workers * max(1024, inputs.stateSize)) * MemoryLayout<Double>.size
 }
