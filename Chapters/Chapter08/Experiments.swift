@@ -44,14 +44,18 @@ enum MixerKind: String, CaseIterable, Sendable {
 struct CopyingSetting: Sendable {
     var task: SelectiveCopyingTask
     var width = 64, stateSize = 16, layers = 2, batch = 16
-    var steps = 2000, warmup = 100, learningRate = 1e-2
+    /// Optimiser steps of the two Mamba blocks and of the two layers without a gate.
+    var blockSteps = 2000, noGateSteps = 4000
+    var warmup = 100, learningRate = 1e-2
     var testSequences = 1000
+
+    func steps(_ kind: MixerKind) -> Int { kind.block ? blockSteps : noGateSteps }
 }
 
 struct InductionSetting: Sendable {
     var task: InductionHeadsTask
     var trainingLength = 32
-    var width = 64, stateSize = 16, layers = 2, batch = 32, heads = 2
+    var width = 64, stateSize = 16, layers = 2, batch = 32, heads = 1
     var steps = 800, warmup = 100, learningRate = 3e-3
     var testLengths: [Int] = (5...14).map { 1 << $0 }
     var testSequences = 100
@@ -151,8 +155,13 @@ func s6Core(_ width: Int, _ stateSize: Int) -> @Sendable (inout SplitMix64) thro
     { rng in try S6Core("mixer", width: 2 * width, stateSize: stateSize, dtRank: (width + 15) / 16, rng: &rng) }
 }
 
+/// S4D with its convolutions as direct sums: at L = 64 they are faster than FFTs (`S4DCore.Route`).
 func s4dCore(_ width: Int, _ stateSize: Int) -> @Sendable (inout SplitMix64) throws -> S4DCore {
-    { rng in try S4DCore("mixer", width: 2 * width, stateSize: stateSize, rng: &rng) }
+    { rng in
+        var core = try S4DCore("mixer", width: 2 * width, stateSize: stateSize, rng: &rng)
+        core.convolution = .direct
+        return core
+    }
 }
 
 /// The recipe: AdamW (β = 0.9, 0.95, the library's defaults; weight decay 0.1 except the groups
@@ -162,14 +171,16 @@ func recipe(steps: Int, warmup: Int, learningRate: Double) throws -> TrainingRec
                        optimizer: try AdamW.Configuration(learningRate: learningRate, ssmLearningRate: learningRate, weightDecay: 0.1))
 }
 
-/// Trains `model` on fresh selective-copying batches (data seeded by `seed`).
-func trainCopying<M: SequenceMixer>(_ model: inout LanguageModel<M>, _ label: String, _ s: CopyingSetting, seed: UInt64,
+/// Trains `model` (a `kind` model) for `s.steps(kind)` steps on fresh selective-copying batches
+/// (data seeded by `seed`).
+func trainCopying<M: SequenceMixer>(_ model: inout LanguageModel<M>, _ kind: MixerKind, _ s: CopyingSetting, seed: UInt64,
                                      progress: TrainingProgress) throws -> TrainingHistory {
     var data = SplitMix64(seed: seed)
-    return try train(&model, recipe: try recipe(steps: s.steps, warmup: s.warmup, learningRate: s.learningRate), nextBatch: { _ in
+    let steps = s.steps(kind)
+    return try train(&model, recipe: try recipe(steps: steps, warmup: s.warmup, learningRate: s.learningRate), nextBatch: { _ in
         let b = try s.task.batch(s.batch, rng: &data)
         return TrainingBatch(tokens: b.tokens, targets: b.targets, weights: b.mask, length: s.task.length)
-    }, progress: { progress.report(label, step: $0, of: s.steps, $1) })
+    }, progress: { progress.report(kind.label, step: $0, of: steps, $1) })
 }
 
 /// Accuracy at each of the k queries on `count` fresh sequences (B = 100 per forward pass).
