@@ -4,13 +4,8 @@
 // scalars `silu(_:)` and `SiLU.derivative(_:)` (Selective/Activations.swift,
 // Learning/ActivationGradients.swift); LearningLayerTests compares these passes with them.
 #include <math.h>
+#include "clones.h"
 #include "vector_math.h"
-
-#if defined(__x86_64__)
-#define CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define CLONES
-#endif
 
 enum { BLOCK = 256 };
 

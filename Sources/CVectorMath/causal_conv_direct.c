@@ -1,13 +1,9 @@
 #include "causal_conv_direct.h"
+#include "clones.h"
 
 // Each output row is a sum of products of rows, H channels wide: the inner loops over h are
 // independent and vectorise; products may be fused with their sums (FMA), so the results can
 // differ from the FFT route in rounding only (Tests/StateSpaceTests/Learning/S4DCoreTests.swift).
-#if defined(__x86_64__)
-#define CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define CLONES
-#endif
 
 CLONES
 void ass_causal_conv_rows(const double *restrict kt, const double *restrict x, long batch, long length, long width,

@@ -1,15 +1,11 @@
 #include "selective_scan_gradient.h"
+#include "clones.h"
 
 // The sums over the state index (C·h, λ·B, r·A) may be reassociated so that they run in vector
 // lanes; products may be fused (FMA). The results then differ from the Swift loops in rounding
 // only (Tests/StateSpaceTests/Learning/LearningScanKernelTests.swift bounds the difference). The
 // inner loops run over N = 16 state entries in Mamba: four lanes and no interleaving keep all of
 // them in the vector loop (a wider or interleaved loop would leave N = 16 to its scalar remainder).
-#if defined(__x86_64__)
-#define CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define CLONES
-#endif
 
 CLONES
 void ass_scan_forward_chunk(long count, long n, const double *restrict before, const double *restrict decay,
