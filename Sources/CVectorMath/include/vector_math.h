@@ -41,8 +41,8 @@ void ass_cauchy_tangents(long start, long count, long length, double *out);
 void ass_scan_exp(const double *x, double *y, long n);
 
 /// One channel's Ā over `count` steps: decay[t·n + i] = exp(delta[t]·a[i]) for t < count, i < n
-/// (a: the channel's row of A, N = n entries; delta: its Δ_t, consecutive). Each product Δ_t·a_i is
-/// exponentiated by `ass_scan_exp`'s routine, in the register the exp takes.
+/// (a: the channel's row of A, N = n entries; delta: its Δ_t, consecutive). The exp is `ass_scan_exp`'s
+/// routine; on AVX-512 each product Δ_t·a_i is formed in the register the 8-wide exp takes.
 void ass_scan_channel_decay(const double *a, const double *delta, long count, long n, double *decay);
 
 /// The selective scan's rows t0 ..< t1 for the channels lo ..< hi (`scanRows` in SelectiveScan.swift):

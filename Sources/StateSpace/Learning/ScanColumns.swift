@@ -33,8 +33,8 @@ final class ScanColumns: @unchecked Sendable {
 
     deinit { [x, delta, a, b, c, skip, h0].forEach { $0.deallocate() } }
 
-    /// Ā_{t,d,n} = exp(Δ_{t,d}·A_{d,n}) for t₀ ..< t₀ + count into `decay` (count, N): each product
-    /// formed in the register libmvec's widest exp takes (`ass_scan_channel_decay`).
+    /// Ā_{t,d,n} = exp(Δ_{t,d}·A_{d,n}) for t₀ ..< t₀ + count into `decay` (count, N), by libmvec's
+    /// widest exp (`ass_scan_channel_decay`; on AVX-512 each product is formed in the exp's register).
     /// - Complexity: O(count·N).
     func fillDecay(channel d: Int, from start: Int, count: Int, into decay: UnsafeMutablePointer<Double>) {
         ass_scan_channel_decay(a + d * stateSize, delta + d * length + start, count, stateSize, decay)
