@@ -43,9 +43,9 @@ enum MixerKind: String, CaseIterable, Sendable {
 /// A task size and training recipe (the chapter's defaults, `--quick`, or `--steps` overrides).
 struct CopyingSetting: Sendable {
     var task: SelectiveCopyingTask
-    var width = 64, stateSize = 16, layers = 2, batch = 16
+    var width = 32, stateSize = 16, layers = 2, batch = 16
     /// Optimiser steps of the two Mamba blocks and of the two layers without a gate.
-    var blockSteps = 2000, noGateSteps = 4000
+    var blockSteps = 4000, noGateSteps = 6000
     var warmup = 100, learningRate = 1e-2
     var testSequences = 1000
 
@@ -55,7 +55,7 @@ struct CopyingSetting: Sendable {
 struct InductionSetting: Sendable {
     var task: InductionHeadsTask
     var trainingLength = 32
-    var width = 64, stateSize = 16, layers = 2, batch = 32, heads = 1
+    var width = 32, stateSize = 16, layers = 2, batch = 32, heads = 1
     var steps = 800, warmup = 100, learningRate = 3e-3
     var testLengths: [Int] = (5...14).map { 1 << $0 }
     var testSequences = 100

@@ -91,4 +91,8 @@ void ass_gate(const double *y, const double *z, double *g, long n);
 /// The gate's backward: dy = dg ⊙ SiLU(z), dz = dg ⊙ y ⊙ SiLU'(z).
 void ass_gate_backward(const double *y, const double *z, const double *dg, double *dy, double *dz, long n);
 
+/// out (cols, rows) = the transpose of the row-major (rows, cols) block p, in 8 × 8 tiles.
+/// p and out must not overlap.
+void ass_transpose(const double *p, long rows, long cols, double *out);
+
 #endif

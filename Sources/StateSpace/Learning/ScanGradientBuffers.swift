@@ -1,3 +1,5 @@
+import CVectorMath
+
 /// Where `selectiveScanBackward`'s workers write: per-channel gradients in disjoint slices,
 /// and ∂B, ∂C (shared by all channels) in one (L, N) slice per worker, summed at the end.
 final class ScanGradientBuffers: @unchecked Sendable {
@@ -65,23 +67,17 @@ final class ChannelScratch {
 /// The transpose of the (rows, cols) row-major block at `p`, as a (cols, rows) matrix.
 /// - Complexity: O(rows·cols).
 func transposedMatrix(_ p: UnsafePointer<Double>, rows: Int, cols: Int) -> Matrix {
-    var m = Matrix(zeros: cols, rows)
-    m.elements.withUnsafeMutableBufferPointer { e in if let base = e.baseAddress { transpose(p, rows: rows, cols: cols, into: base) } }
-    return m
+    Matrix(unchecked: cols, rows, [Double](unsafeUninitializedCapacity: rows * cols) { e, count in
+        if let base = e.baseAddress { transpose(p, rows: rows, cols: cols, into: base) }
+        count = rows * cols
+    })
 }
 
 /// out (cols, rows) = the transpose of the (rows, cols) row-major block at `p`, in 8 × 8 tiles
-/// (a tile's reads and writes stay in a few cache lines, where a row-by-row loop touches a new
-/// line on every write). - Complexity: O(rows·cols).
+/// (`ass_transpose`: a tile's reads and writes stay in a few cache lines, where a row-by-row loop
+/// touches a new line on every write). `p` and `out` must not overlap. - Complexity: O(rows·cols).
 func transpose(_ p: UnsafePointer<Double>, rows: Int, cols: Int, into out: UnsafeMutablePointer<Double>) {
-    let tile = 8
-    for i0 in stride(from: 0, to: rows, by: tile) {
-        for j0 in stride(from: 0, to: cols, by: tile) {
-            for i in i0..<min(i0 + tile, rows) {
-                for j in j0..<min(j0 + tile, cols) { out[j * rows + i] = p[i * cols + j] }
-            }
-        }
-    }
+    ass_transpose(p, rows, cols, out)
 }
 
 /// h₀ as (D, N) values: zeros for nil, else checked.

@@ -93,13 +93,12 @@ public struct SelectiveScanInputs: Sendable {
     /// - Complexity: O(L·(D + N) + D).
     private static func requireBounded(x: Matrix, delta: Matrix, b: Matrix, c: Matrix, skip: [Double], stateSize n: Int) throws {
         let (d, limitLog2) = (x.cols, scanBoundLog2)
-        let largestDelta = largestMagnitude(delta.elements), largestX = largestMagnitude(x.elements)
-        let (xm, bm, cm, dm) = (largestX.value, largestMagnitude(b.elements).value, largestMagnitude(c.elements).value,
-                                largestMagnitude(skip).value)
+        let (deltaMax, xm) = (maxMagnitude(delta.elements), maxMagnitude(x.elements))
+        let (bm, cm, dm) = (maxMagnitude(b.elements), maxMagnitude(c.elements), maxMagnitude(skip))
         let scale = [Double(x.rows), Double(n), xm, bm, cm]          // the bound's factors besides Δmax
         let scaleLog2 = scale.contains(0) ? -Double.infinity : scale.reduce(0) { $0 + Double.log2($1) }
-        if largestDelta.value > 0, scaleLog2 + Double.log2(largestDelta.value) > limitLog2 {
-            let i = largestDelta.index
+        if deltaMax > 0, scaleLog2 + Double.log2(deltaMax) > limitLog2 {
+            let largestDelta = largestMagnitude(delta.elements), i = largestDelta.index
             throw StateSpaceError.invalidParameter(
                 name: "Δ[\(i / d), \(i % d)] (the largest Δ)", value: "\(largestDelta.value)",
                 allowed: "must be ≤ \(short(Double.exp2(limitLog2 - scaleLog2))) for these inputs: every state and output of "
@@ -107,7 +106,7 @@ public struct SelectiveScanInputs: Sendable {
                     + "max|B| = \(short(bm)), max|C| = \(short(cm))), which must stay ≤ 2¹⁰²¹ so that nothing overflows Double")
         }
         if dm * xm > Double.exp2(limitLog2) {
-            let i = largestX.index
+            let i = largestMagnitude(x.elements).index
             throw StateSpaceError.invalidParameter(
                 name: "x[\(i / d), \(i % d)] (the largest |x|)", value: "\(x.elements[i])",
                 allowed: "too large: the skip term D·x must stay ≤ 2¹⁰²¹ so that no output overflows Double (max|D| = \(short(dm)))")
