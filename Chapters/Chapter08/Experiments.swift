@@ -55,7 +55,9 @@ struct CopyingSetting: Sendable {
 struct InductionSetting: Sendable {
     var task: InductionHeadsTask
     var trainingLength = 32
-    var width = 32, stateSize = 16, layers = 2, batch = 32, heads = 1
+    var width = 32, stateSize = 16, layers = 2, batch = 32
+    /// The attention baseline's width and heads: d = 64 (the paper's), twice the Mamba model's.
+    var attentionWidth = 64, heads = 1
     var steps = 800, warmup = 100, learningRate = 3e-3
     var testLengths: [Int] = (5...14).map { 1 << $0 }
     var testSequences = 100
@@ -65,7 +67,7 @@ struct InductionSetting: Sendable {
 }
 
 /// Progress lines on stderr, shared by the runs training at the same time: one line per run
-/// every 10% of its steps ("Mamba block + S6  [████░░░░░░]  40%  step 1000/2500  loss 0.41 …").
+/// every 10% of its steps ("Mamba block + S6  [████░░░░░░]  40%  step 1600/4000  loss 0.41 …").
 final class TrainingProgress: @unchecked Sendable {
     private let lock = NSLock()
     private let quiet: Bool

@@ -210,7 +210,7 @@ func selectiveCopying(_ book: Notebook, _ s: CopyingSetting, _ training: [MixerK
         | model | 2 layers, d = 64 | 2 layers, d = \(s.width), N = \(s.stateSize) |
         | training | 400K steps, batch 64, lr 1e-4 | \(s.blockSteps) steps (Mamba blocks) or \(s.noGateSteps) (no gate), batch \(s.batch), lr 1e-2 |
 
-        Why this setting — each choice measured (test accuracy; seeds as stated):
+        Why the default setting — each choice measured (test accuracy unless marked; seeds as stated):
 
         - **Vocabulary 16, not 8.** With 8 data tokens the Mamba block + S4D reached 71% after
           1000 of 2500 steps and was still climbing: a gated time-invariant block can partly count
@@ -221,12 +221,12 @@ func selectiveCopying(_ book: Notebook, _ s: CopyingSetting, _ training: [MixerK
           At d = 32 the time-invariant block learns more slowly (seed 3: 54% after 2000 steps,
           70% after 4000), the selective one still finishes (89%, then 100%), and a step costs
           less than half as much.
-        - **4000 and 6000 steps.** Without its gate S6 learns the task more slowly. At d = 32
+        - **4000 steps for the blocks, 6000 without a gate.** Without its gate S6 learns the task more slowly. At d = 32
           and 4000 steps S6 alone had 93–100% (93.0% at seed 2; 98.7% there after 6000 steps); a
           learning rate of 2e-2 instead lifted seed 2 to 97.9% but left seed 1 at 69% (training
-          accuracy after 3200 steps). So the layers without a gate train 1.5× the steps of the
-          blocks. The two mixers of a pair get the same budget, so each comparison is at equal
-          training.
+          accuracy, after 3200 of 4000 steps). So by default the layers without a gate train 1.5×
+          the steps of the blocks (`--steps N`: N and 3N/2). The two mixers of a pair get the same
+          budget, so each comparison is at equal training.
         """)
     _ = book.rng.next()                                               // the copying seed, which startTraining read ahead
     let steps = s.blockSteps == s.noGateSteps ? "\(s.blockSteps) steps" : "\(s.blockSteps) steps (Mamba blocks), \(s.noGateSteps) (no gate)"
@@ -253,8 +253,9 @@ func copyingChecks(_ book: Notebook, _ results: [CopyingResult]) {
             book.check(.bound("\(r.kind.label) learns selective copying (test accuracy)", r.accuracy, .greaterOrEqual, flags.quick ? 0.9 : 0.95,
                               reason: "the paper's claim: a selective layer solves it (Table 1: 97.0%, 99.8%)"))
         } else if !flags.quick {
-            book.check(.bound("\(r.kind.label) does not (test accuracy)", r.accuracy, .lessOrEqual, 0.75,
-                              reason: "the paper's claim: a time-invariant layer cannot select by content (Table 1: 18.3%, 56.4%)"))
+            book.check(.bound("\(r.kind.label) does not, in the same budget (test accuracy)", r.accuracy, .lessOrEqual, 0.75,
+                              reason: "the paper's claim (Table 1: 18.3%, 56.4%): a time-invariant layer cannot select by content. "
+                                + "Ours can still place part of the data by position and by counting, and creeps up with more steps (cell 2)"))
         }
     }
 }
@@ -272,15 +273,25 @@ func copyingFinding(_ results: [CopyingResult]) -> String {
         }
         return text
     }
-    return "The time-invariant mixers: " + rows.joined(separator: "; ") + ". At L = 64 the j-th data token wanders over only a few "
-        + "positions (cell 1), so a fixed kernel still places part of the data by position — more than at the paper's L = 4096, "
-        + "which is why our S4D alone is far above the paper's 18.3% — and a budget of more steps would raise them further."
+    let rising = lti.filter { r in
+        guard let h = r.history?.accuracies, h.count >= 20 else { return false }
+        return TrainingHistory.tail(h, h.count / 10) > TrainingHistory.tail(Array(h.dropLast(h.count / 10)), h.count / 10)
+    }.map(\.kind.label)
+    let above = lti.allSatisfy { 100 * $0.accuracy > $0.kind.paperAccuracy }
+    return "The time-invariant mixers: " + rows.joined(separator: "; ") + "."
+        + (above ? " Both above the paper's numbers; our guess why, not tested here:" : " A guess, not tested here:")
+        + " in a 64-token sequence a fixed kernel still finds part of the data by position (cell 1 measures how "
+        + "far the j-th data token's position spreads: a kernel aimed at its mean position catches it part of the time), and "
+        + "two layers with nonlinearities can count data tokens; the paper's L = 4096, 16 data tokens and constant learning "
+        + "rate leave less of both."
+        + (rising.isEmpty ? "" : " The training accuracy of \(rising.joined(separator: " and ")) was still rising at the end: "
+            + "more steps would likely raise it further.")
 }
 
 func copyingFigures(_ book: Notebook, _ results: [CopyingResult], _ s: CopyingSetting) throws {
     let trained = results.filter { $0.history != nil }
     guard !trained.isEmpty else { return }
-    let window = max(1, max(s.blockSteps, s.noGateSteps) / 50)
+    let window = max(1, min(s.blockSteps, s.noGateSteps) / 40)
     try book.figure(Figure(name: "copying-loss", title: "Selective copying: training loss (mean over \(window) steps)",
                            xLabel: "optimiser step", yLabel: "cross-entropy at the markers (nats)", series: trained.map { r in
         let m = windowMeans(r.history!.losses, window: window)
@@ -313,7 +324,7 @@ func relativeSteps(_ delta: Matrix, _ batch: SelectiveCopyingBatch) throws -> [D
     return (0..<l).map { t in (0..<channels).map { delta.elements[t * channels + $0] / noise[$0] }.sorted()[channels / 2] }
 }
 
-func learnedSelection(_ book: Notebook, _ models: [(label: String, model: LanguageModel<MambaMixer<S6Core>>)], _ task: SelectiveCopyingTask) throws {
+func learnedSelection(_ book: Notebook, _ trained: [(label: String, model: LanguageModel<MambaMixer<S6Core>>)], _ s: CopyingSetting) throws {
     book.cell("3. How the trained S6 layers select: Δ_t, and what is written", """
         Chapter 05 set Δ_t by hand: large on the tokens to keep (the state is overwritten by the
         new input, Ā = exp(ΔA) ≈ 0), near zero on the tokens to ignore (Ā ≈ 1, the state passes
@@ -322,12 +333,17 @@ func learnedSelection(_ book: Notebook, _ models: [(label: String, model: Langua
         channel's state, |Δ_t x_t|·‖B_t‖ (`writeStrength`: B̄_t x_t = Δ_t x_t B_t, so a layer can
         select through Δ_t, through B_t or through its input x_t). For every channel: its mean on
         data tokens ÷ its mean on noise tokens, the table giving the median over the channels —
-        measured ℓ steps after each data token, at the ℓ ∈ 0…3 where it is largest.
+        measured ℓ steps after each data token, at the ℓ ∈ 0…3 where it is largest. The last rows
+        are S6 alone before training: the baseline a learned selection must rise above.
         """)
-    var rng = SplitMix64(seed: book.rng.next())
+    let (task, seed) = (s.task, book.rng.next())
+    var rng = SplitMix64(seed: seed), fresh = SplitMix64(seed: seed &+ 1)
     let batch = try task.batch(200, rng: &rng)
+    // The baseline the check's reason cites: S6 alone as initialised, before any training.
+    let models = trained + [(label: "S6 alone, untrained", model: try copyingModel(.s6, s, core: s6Core(s.width, s.stateSize), rng: &fresh))]
     var rows: [[String]] = [], curves: [Figure.Series] = [], alone: [Double] = []   // S6 alone's ratio per layer
     for (label, model) in models {
+        var best: (ratio: Double, layer: Int, lag: Int, delta: Matrix)?   // the model's more selective layer, for the figure
         for layer in model.mixers.indices {
             let tape = try s6Tape(model, batch, layer: layer)
             let (lag, steps) = try bestLag(tape.delta, batch)
@@ -335,17 +351,20 @@ func learnedSelection(_ book: Notebook, _ models: [(label: String, model: Langua
             rows.append([label, "\(layer + 1)", "\(lag)", String(format: "%.2f", steps[steps.count / 2]),
                          "\(steps.filter { $0 >= 2 }.count) of \(steps.count)", String(format: "%.2f", writes[writes.count / 2])])
             if label == MixerKind.s6.label { alone.append(steps[steps.count / 2]) }
-            if layer == 0 {
-                curves.append(Figure.Series(label, x: (0..<task.length).map(Double.init), y: try relativeSteps(tape.delta, batch),
-                                            style: "linespoints lw 2 pt 7 ps 0.6"))
-            }
+            if steps[steps.count / 2] > best?.ratio ?? -1 { best = (steps[steps.count / 2], layer, lag, tape.delta) }
+        }
+        if let best {
+            let peak = best.lag == 0 ? "peaks on the data tokens" : "peaks \(best.lag) steps after them"
+            curves.append(Figure.Series("\(label), layer \(best.layer + 1) (\(peak))",
+                                        x: (0..<task.length).map(Double.init),
+                                        y: try relativeSteps(best.delta, batch), style: "linespoints lw 2 pt 7 ps 0.6"))
         }
     }
     book.table(header: ["model", "layer", "lag ℓ", "Δ: data ÷ noise (median channel)", "channels with Δ ratio ≥ 2", "write: data ÷ noise"],
                rows: rows)
     if let best = alone.max() {
         book.check(.bound("S6 alone, its more selective layer: learned Δ on data tokens ÷ on noise, median channel", best, .greaterOrEqual, 1.5,
-                          reason: "S6 alone has no other way to select than Δ, B and C; an untrained layer gives ≈ 1 (the Mamba block, "
+                          reason: "S6 alone has no other way to select than Δ, B and C; untrained, it gives ≈ 1 (the table's last rows; the Mamba block, "
                             + "which can also select with its gate and conv1d, is reported, not checked)"))
     }
     book.finding(selectionFinding(rows))
@@ -375,7 +394,7 @@ func deltaFigure(_ book: Notebook, _ curves: [Figure.Series], _ batch: Selective
     guard !curves.isEmpty else { return }
     let data = try batch.dataPositions(ofSequence: 0).map(Double.init)
     let top = curves.flatMap(\.y).max() ?? 1
-    var figure = Figure(name: "learned-delta", title: "Learned Δ_t of layer 1 along one test sequence (÷ each channel's mean on noise away from data; median channel)",
+    var figure = Figure(name: "learned-delta", title: "Learned Δ_t, each model's more selective layer (median channel, ÷ its mean on noise)",
                         xLabel: "position t in the sequence (markers after the dashed line)", yLabel: "Δ_t relative to noise (log scale)",
                         series: curves + [Figure.Series("a data token is at t", x: data, y: data.map { _ in top * 1.5 }, style: "points pt 11 ps 1.5 lc rgb 'gray30'")])
     figure.logY = true
@@ -414,8 +433,8 @@ func stepVersusParallel<M: SequenceMixer>(_ model: LanguageModel<M>, _ task: Ind
 
 func inductionHeads(_ book: Notebook, _ s: InductionSetting, _ training: InductionTraining, pool: JobPool) throws {
     book.cell("4. Induction heads: trained on short sequences, tested up to 2¹⁴ in step mode", """
-        A Mamba model (2 Mamba blocks + S6) and an attention model (2 blocks of causal softmax
-        attention, \(s.heads == 1 ? "one head" : "\(s.heads) heads"), rotary position encoding (RoPE), both d = \(s.width) as in cell 2) are trained on
+        A Mamba model (2 Mamba blocks + S6, d = \(s.width) as in cell 2) and an attention model (2 blocks of
+        causal softmax attention, \(s.heads == 1 ? "one head" : "\(s.heads) heads"), rotary position encoding (RoPE), d = \(s.attentionWidth)) are trained on
         induction heads at L = \(s.trainingLength), with the loss on the last position only. Both are then
         tested on longer sequences, one token at a time (`LanguageModel.step`): the SSM carries a
         state of fixed size, attention a KV cache that grows by 2·d numbers per token and layer,
@@ -426,9 +445,11 @@ func inductionHeads(_ book: Notebook, _ s: InductionSetting, _ training: Inducti
         stays perfect to 2²⁰, 4000× its training length, and no other model it tests works
         beyond 2× (its attention models were run only up to 2¹⁴, for memory). Ours trains at
         \(s.trainingLength) for \(s.steps) steps (batch \(s.batch)); the loss can sit near ln 16 ≈ 2.77 for a long while before it
-        falls (a PyTorch reference Mamba we ran at L = 64: 550–800 steps) — the loss figure shows ours.
-        Attention gets one head: with two, at one seed of three it still had 67% of the keys right
-        at 4× its training length.
+        falls (a PyTorch reference Mamba, d = 64, that we ran at L = 64: 550–800 steps) — the loss figure shows ours.
+        Attention gets the wider model and one head. At d = 64 with two heads it still had 67% of
+        the keys right at 4× its training length at one seed of three; at d = 32 with one head it
+        had 13–60% at seeds 0–4 and 42 — too close to the 60% the check allows. At d = 64 with one
+        head: 26–48% at the same seeds.
         """)
     _ = book.rng.next()                                               // the induction seed, which startTraining read ahead
     var (mamba, attention) = (try training.mamba.value(), try training.attention.value())
@@ -481,8 +502,10 @@ func inductionJobs(_ s: InductionSetting, seed: UInt64, progress: TrainingProgre
         },
         {
             var rng = SplitMix64(seed: seed &+ 3)
-            let mixers = try (0..<s.layers).map { i in try CausalAttention("layers.\(i).attention", width: s.width, heads: s.heads, rng: &rng) }
-            var model = try LanguageModel(vocabulary: s.task.vocabularySize, width: s.width, mixers: mixers, rng: &rng)
+            let mixers = try (0..<s.layers).map { i in
+                try CausalAttention("layers.\(i).attention", width: s.attentionWidth, heads: s.heads, rng: &rng)
+            }
+            var model = try LanguageModel(vocabulary: s.task.vocabularySize, width: s.attentionWidth, mixers: mixers, rng: &rng)
             let history = try trainedOrLoaded(&model, name: "induction-attention", load: load, save: save) { m in
                 try trainInduction(&m, "attention (RoPE)", s, seed: seed &+ 1, progress: progress)
             }
@@ -539,7 +562,7 @@ func inductionFinding(_ mamba: InductionRun, _ s: InductionSetting) -> String {
     let measured = far.compactMap { l in mamba.accuracy[l].map { String(format: "%.1f%% at %d (%g×)", 100 * $0.accuracy, l, Double(l) / Double(s.trainingLength)) } }
     return "Far beyond the training length, this run's Mamba model reaches " + measured.joined(separator: ", ")
         + " — the paper reports 100% to 2²⁰. At CPU size this depends on the seed and on the training length"
-        + " (a PyTorch reference Mamba we trained at 64: 51–100% at 16×, 18–77% at 64×), so it is measured here, not asserted."
+        + " (a PyTorch reference Mamba, d = 64, that we trained at 64: 51–100% at 16×, 18–77% at 64×), so it is measured here, not asserted."
 }
 
 func inductionFigure(_ book: Notebook, _ mamba: InductionRun, _ attention: InductionRun, _ s: InductionSetting) throws {
@@ -670,7 +693,7 @@ book.run { book in
         try twoTasks(book, copying)
         let copied = try selectiveCopying(book, copying, training.copying)
         let s6Models = copied.compactMap { r in r.s6Model.map { (label: r.kind.label, model: $0) } }
-        if !s6Models.isEmpty { try learnedSelection(book, s6Models, copying.task) }
+        if !s6Models.isEmpty { try learnedSelection(book, s6Models, copying) }
         let mambaS6 = copied.first { $0.kind == .mambaS6 }?.s6Model
         if let induction = training.induction { try inductionHeads(book, defaultInduction, induction, pool: pool) }
         if let mambaS6 { try savedWeights(book, mambaS6, copying.task) }

@@ -131,7 +131,7 @@ func maxMagnitude(_ values: [Double]) -> Double {
             low.replace(with: v, where: v .< low)
             i += 8
         }
-        var best = max(high.max(), -low.min())
+        var best = max(-low.min(), high.max())                         // +0 when all are zero: max returns its second argument on a tie
         while i < p.count { if abs(p[i]) > best { best = abs(p[i]) }; i += 1 }
         return best
     }
@@ -188,7 +188,7 @@ public struct OverflowSuspect: Sendable {
     /// An array input, described by its largest |entry|.
     /// - Complexity: O(n).
     public init(_ name: String, _ values: [Double]) {
-        self.init(name, scale: "\(largestMagnitude(values).value) (largest |entry|)")
+        self.init(name, scale: "\(maxMagnitude(values)) (largest |entry|)")
     }
 
     /// A complex array input, described by its largest |real or imaginary part|.

@@ -135,7 +135,7 @@ public struct MambaBlock: Sendable {
     /// overflow or the scan's Δ bound), and is reported against it, quoting the inner reason.
     private func blamingInput<R>(_ input: [Double], _ name: String, _ body: () throws -> R) throws -> R {
         do { return try body() } catch let error as StateSpaceError {
-            throw StateSpaceError.invalidParameter(name: name, value: "\(largestMagnitude(input).value) (its largest |entry|)",
+            throw StateSpaceError.invalidParameter(name: name, value: "\(maxMagnitude(input)) (its largest |entry|)",
                                                    allowed: "too large for this block: inside it, \(error.description)")
         }
     }

@@ -124,7 +124,7 @@ public func selectiveScan(_ inputs: SelectiveScanInputs, initialState: Matrix?, 
 func requireInitialState(_ state: Matrix, rows: Int, _ n: Int, c: Matrix, _ name: String) throws {
     try requireDimensions(state, rows, n, name)
     try state.requireFinite(name)
-    let largest = largestMagnitude(state.elements).value, cmax = largestMagnitude(c.elements).value
+    let largest = maxMagnitude(state.elements), cmax = maxMagnitude(c.elements)
     guard largest > 0, cmax > 0 else { return }
     let log2Bound = Double.log2(Double(n)) + Double.log2(cmax) + Double.log2(largest)
     if log2Bound > scanBoundLog2 {
