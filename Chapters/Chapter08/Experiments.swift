@@ -45,7 +45,7 @@ struct CopyingSetting: Sendable {
     var task: SelectiveCopyingTask
     var width = 32, stateSize = 16, layers = 2, batch = 16
     /// Optimiser steps of the two Mamba blocks and of the two layers without a gate.
-    var blockSteps = 4000, noGateSteps = 6000
+    var blockSteps = 4000, noGateSteps = 5000
     var warmup = 100, learningRate = 1e-2
     var testSequences = 1000
 

@@ -57,7 +57,8 @@ public func selectiveScanForward(_ inputs: SelectiveScanInputs, initialState: Ma
     let y = transposedMatrix(yT, rows: dd, cols: l)                    // (L, D)
     let finalState = Matrix(unchecked: dd, n, Array(UnsafeBufferPointer(start: final, count: dd * n)))
     try requireNoOverflow(allFinite(y.elements), result: "output y", suspects: [OverflowSuspect("initial state h₀", h0)])
-    let tape = SelectiveScanTape(inputs: inputs, mode: mode, kernel: kernel, chunk: chunk, initialState: h0, states: states)
+    let tape = SelectiveScanTape(inputs: inputs, mode: mode, kernel: kernel, chunk: chunk, initialState: h0, states: states,
+                                 columns: columns)
     return (y, finalState, tape)
 }
 
@@ -101,7 +102,7 @@ public func selectiveScanBackward(_ tape: SelectiveScanTape, outputGradient dy: 
     try requireGradient(dy, rows: l, cols: dd, "∂ℓ/∂y of the selective scan (L, D)")
     if let finalStateGradient { try requireGradient(finalStateGradient, rows: dd, cols: n, "∂ℓ/∂h_{L−1} of the selective scan (D, N)") }
     let workers = max(1, min(threads, dd))
-    let columns = ScanColumns(inputs, initialState: tape.initialState)
+    let columns = tape.columns                                         // the forward's copies: read only, by every worker
     let buffers = ScanGradientBuffers(length: l, channels: dd, stateSize: n, workers: workers, outputGradient: dy,
                                       finalStateGradient: finalStateGradient)
     forEachChannelRange(dd, workers: workers) { lo, hi, worker in

@@ -87,6 +87,9 @@ public struct SelectiveScanTape: Sendable {
     /// stored: (D, L, N), h_t of channel d at (d·L + t)·N; recomputed: (D, ⌈L/T⌉, N), the
     /// state entering chunk k (h_{kT−1}) at (d·⌈L/T⌉ + k)·N.
     let states: [Double]
+    /// The forward's raw copies of the inputs (x and Δ transposed), reused by the backward
+    /// instead of copied again: O(L·D + L·N + D·N) doubles, against the states' L·D·N.
+    let columns: ScanColumns
 
     /// Bytes of states this tape holds (h₀ included): what each mode costs.
     public var keptBytes: Int { (states.count + initialState.count) * MemoryLayout<Double>.stride }
