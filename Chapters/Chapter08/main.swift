@@ -212,8 +212,8 @@ func selectiveCopying(_ book: Notebook, _ s: CopyingSetting, _ training: [MixerK
 
         Why the default setting — each choice measured (test accuracy unless marked; seeds as stated):
 
-        - **Vocabulary 16, not 8.** With 8 the Mamba block + S4D reached 71% after 1000 of 2500
-          steps, still climbing: a gated time-invariant block can partly count its way there.
+        - **Vocabulary 16, not 8.** With 8 (at d = 64) the Mamba block + S4D reached 71% after 1000
+          of 2500 steps, still climbing: a gated time-invariant block can partly count its way there.
         - **d = 32, not the paper's 64.** At d = 64, after 2000 steps, the Mamba block + S6 had
           only 74.6% and 89.4% at seeds 3 and 4 while the Mamba block + S4D already had 64–74%
           (seeds 0–4; 79% after 3000 steps at seed 1). At d = 32 (seed 3) the time-invariant block
