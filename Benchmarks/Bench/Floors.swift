@@ -6,13 +6,31 @@ import StateSpace
 // The floors every row is measured against, in the same run: FFTW's own transforms, libmvec's
 // exponentials, OpenBLAS's dgemm rate, and memory bandwidth from a copy loop.
 
-/// Medians (and minima) of several bodies timed *interleaved*: one call of each per repetition,
-/// after one warm-up round, so that a machine that gets busier slows every body of a row alike
-/// and their ratios hold. Bodies faster than 2 ms are looped (the count fixed from the warm-up).
-/// The minimum is reported beside the median: on a machine shared with other work, the fastest
-/// run is the least disturbed one, and the ratio of minima is the steadier of the two.
-/// - Returns: one median and one minimum per body, in order.
-func interleavedTimes(repetitions: Int, _ bodies: [() throws -> Void]) throws -> (median: [Double], minimum: [Double]) {
+/// Times of several bodies measured *interleaved*: one call of each per repetition, after one
+/// warm-up round, so that a machine that gets busier slows every body of a row alike. Each timed
+/// call comes right after an untimed call of the same body, so every body — a row and its floor
+/// alike — is timed with its own buffers in cache, as in a loop that calls it again and again
+/// (otherwise a row with buffers of its own pays to fetch them after the other bodies evicted
+/// them, and its floor, whose buffers are shared, does not). Bodies faster than 2 ms are looped
+/// (the count fixed from the warm-up).
+struct InterleavedTimes {
+    /// samples[i][r]: body i's time in repetition r, in seconds.
+    let samples: [[Double]]
+    /// One median per body.
+    var median: [Double] { samples.map(Timing.medianOf) }
+    /// One minimum per body: on a machine shared with other work, the least disturbed run.
+    var minimum: [Double] { samples.map { $0.min()! } }
+
+    /// Body `row`'s time over body `floor`'s, *paired*: the median over repetitions of the two
+    /// times taken moments apart in the same repetition — steadier on a shared machine than the
+    /// ratio of the two medians, whose runs may fall in different busy spells.
+    func pairedRatio(_ row: Int, over floor: Int) -> Double {
+        Timing.medianOf(zip(samples[row], samples[floor]).map { $0 / $1 })
+    }
+}
+
+/// Runs `bodies` interleaved (see `InterleavedTimes`).
+func interleavedTimes(repetitions: Int, _ bodies: [() throws -> Void]) throws -> InterleavedTimes {
     var inner: [Int] = []
     for body in bodies {
         let once = try Timing.seconds(body)
@@ -21,16 +39,17 @@ func interleavedTimes(repetitions: Int, _ bodies: [() throws -> Void]) throws ->
     var samples = [[Double]](repeating: [], count: bodies.count)
     for _ in 0..<repetitions {
         for (i, body) in bodies.enumerated() {
+            try body()                                                 // untimed: its buffers into cache
             samples[i].append(try Timing.seconds { for _ in 0..<inner[i] { try body() } } / Double(inner[i]))
         }
     }
-    return (samples.map(Timing.medianOf), samples.map { $0.min()! })
+    return InterleavedTimes(samples: samples)
 }
 
-/// A row's ratio to its floor from the medians, with the ratio of the minima beside it:
-/// "1.04 (min 0.98)".
-func ratios(_ t: (median: [Double], minimum: [Double]), _ row: Int, over floor: Int) -> String {
-    String(format: "%.2f (min %.2f)", t.median[row] / t.median[floor], t.minimum[row] / t.minimum[floor])
+/// A row's ratio to its floor: the median of the paired ratios, with the ratio of the minima
+/// beside it: "1.04 (min 0.98)".
+func ratios(_ t: InterleavedTimes, _ row: Int, over floor: Int) -> String {
+    String(format: "%.2f (min %.2f)", t.pairedRatio(row, over: floor), t.minimum[row] / t.minimum[floor])
 }
 
 /// OpenBLAS's dgemm alone at 64×64×64 (the SSD's chunk size) on every core at once, one BLAS

@@ -24,7 +24,7 @@ func ssdBenchmarks(repetitions: Int) throws {
     let dgemmRate = dgemm.flops / dgemmTime                            // all cores
     let gemmFlops = try SSDFlops.chunkedGEMM(t: t, h: h, p: p, n: n, q: q)
     let chunkedRate = gemmFlops / chunked                              // whole run: includes the non-GEMM steps
-    let wholeShare = String(format: "%.0f%% (min: %.0f%%)", 100 * gemmFlops / reused / dgemmRate,
+    let wholeShare = String(format: "%.0f%% (min: %.0f%%)", 100 * (gemmFlops / dgemm.flops) / times.pairedRatio(0, over: 1),
                             100 * (gemmFlops / times.minimum[0]) / (dgemm.flops / times.minimum[1]))
     // Inside the GEMM steps: the same run with a profile timing every GEMM call.
     let profiles = try (0..<repetitions).map { _ in

@@ -173,7 +173,8 @@ func scanThreeWays(_ book: Notebook) throws {
         reference CUDA kernel does the same inside a chunk, each thread first combining its own
         consecutive steps — cell 5):
         split time into P blocks, one per core; (1) each core scans its block from a zero state,
-        keeping its last state s_k and its decay ∏Ā; (2) the P carries are combined in order,
+        keeping its last state s_k and its decay ∏Ā = exp(A·ΣΔ) (A is fixed, so the exponents add:
+        no extra product per step); (2) the P carries are combined in order,
         h_in(k) = ∏Ā(k−1) ⊙ h_in(k−1) + s_{k−1} — the same ⊕ on just P elements; (3) each block
         adds what its incoming state contributes, C_t·(Ā_t⋯Ā_{t₀} ⊙ h_in(k)). Linearity in the state
         is what makes (3) legal: a block's true states are its zero-start states plus the decayed
@@ -201,7 +202,7 @@ func scanThreeWays(_ book: Notebook) throws {
                               tolerance: 1e-12))
         book.check(.agreement("L = \(l), D = \(d), N = \(n): two-level scan (3 time blocks) = sequential",
                               selectiveScanTwoLevel(inputs, threads: 3).elements, sequential.elements, tolerance: 1e-12,
-                              reason: l == 64 ? "the carried state's decay is a product in another order: rounding only" : nil))
+                              reason: l == 64 ? "the carried state's decay is exp(A·ΣΔ), not a product of the steps' Ā: rounding only" : nil))
     }
     let work = try ScanCost.sequential(2048), tree = try ScanCost.blelloch(2048)
     book.table(header: ["scan (L = 2048, per channel and state)", "work (⊕ applications)", "depth"], rows: [

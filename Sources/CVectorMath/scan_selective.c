@@ -58,8 +58,8 @@ static long channel_block(long n) { long b = n <= 128 ? 8 : 1024 / n; return b <
 
 /// The portable step: the arithmetic of `scanStep` / `decayStep`, one state entry at a time.
 static void step_rows_scalar(const double *decay, const double *bt, const double *ct, const double *xt, const double *deltat,
-                             const double *skip, long n, long first, long width, long lo, double *h, double *product,
-                             int carry, double *yt) {
+                             const double *skip, long n, long first, long width, long lo, double *h, int carry,
+                             double *yt) {
     for (long j = 0; j < width; j++) {
         long d = first + j;
         double *hd = h + (d - lo) * n;
@@ -69,7 +69,6 @@ static void step_rows_scalar(const double *decay, const double *bt, const double
             hd[i] = carry ? e[i] * hd[i] : e[i] * hd[i] + bt[i] * input;
             out += ct[i] * hd[i];
         }
-        if (product) for (long i = 0; i < n; i++) product[(d - lo) * n + i] *= e[i];
         if (carry) yt[d] += out; else yt[d] = out + skip[d] * xt[d];
     }
 }
@@ -101,10 +100,10 @@ AVX512 static inline __attribute__((always_inline)) void decay_avx512(const doub
 }
 
 /// One channel's step with 8 state entries per register (the last masked when 8 ∤ N) and FMA:
-/// h ← Ā ⊙ h + B·(Δx) (or h ← Ā ⊙ h when carrying; ∏Ā updated if `product`). Returns the
+/// h ← Ā ⊙ h + B·(Δx) (or h ← Ā ⊙ h when carrying). Returns the
 /// register of C ⊙ h, whose lanes sum to the channel's C·h.
 AVX512 static inline __attribute__((always_inline)) __m512d channel_avx512(const double *e, const double *bt, const double *ct,
-                                                                           double input, long n, double *hd, double *pd, int carry) {
+                                                                           double input, long n, double *hd, int carry) {
     __m512d in = _mm512_set1_pd(input), acc = _mm512_setzero_pd();
     for (long i = 0; i < n; i += 8) {
         __mmask8 m = n - i >= 8 ? 0xFF : (__mmask8)((1u << (n - i)) - 1);
@@ -112,7 +111,6 @@ AVX512 static inline __attribute__((always_inline)) __m512d channel_avx512(const
         s = carry ? _mm512_mul_pd(a, s) : _mm512_fmadd_pd(a, s, _mm512_mul_pd(_mm512_maskz_loadu_pd(m, bt + i), in));
         _mm512_mask_storeu_pd(hd + i, m, s);
         acc = _mm512_fmadd_pd(_mm512_maskz_loadu_pd(m, ct + i), s, acc);
-        if (pd) _mm512_mask_storeu_pd(pd + i, m, _mm512_mul_pd(_mm512_maskz_loadu_pd(m, pd + i), a));
     }
     return acc;
 }
@@ -122,9 +120,9 @@ AVX512 static inline __attribute__((always_inline)) __m512d channel_avx512(const
 AVX512 static inline __attribute__((always_inline)) void step_avx512(const double *decay, const double *bt, const double *ct,
                                                                      const double *xt, const double *deltat, const double *skip,
                                                                      long n, long first, long width, long lo, double *h,
-                                                                     double *product, int carry, double *yt) {
+                                                                     int carry, double *yt) {
 #define CHANNEL(g) channel_avx512(decay + (j0 + (g)) * n, bt, ct, carry ? 0 : deltat[first + j0 + (g)] * xt[first + j0 + (g)], n, \
-                                  h + (first + j0 + (g) - lo) * n, product ? product + (first + j0 + (g) - lo) * n : 0, carry)
+                                  h + (first + j0 + (g) - lo) * n, carry)
     for (long j0 = 0; j0 < width; j0 += 8) {
         long group = width - j0 < 8 ? width - j0 : 8;
         __m512d acc[8];
@@ -149,37 +147,36 @@ AVX512 static inline __attribute__((always_inline)) void step_avx512(const doubl
 AVX512 static inline __attribute__((always_inline)) void scan_rows_avx512(const double *x, const double *delta, const double *a,
                                                                           const double *b, const double *c, const double *skip,
                                                                           long dd, long n, long t0, long t1, long lo, long hi,
-                                                                          double *h, double *product, int carry, double *y,
-                                                                          double *decay, long block) {
+                                                                          double *h, int carry, double *y, double *decay,
+                                                                          long block) {
     for (long t = t0; t < t1; t++) {
         const double *xt = x + t * dd, *deltat = delta + t * dd, *bt = b + t * n, *ct = c + t * n;
         for (long first = lo; first < hi; first += block) {
             long width = hi - first < block ? hi - first : block;
             decay_avx512(a, deltat, n, first, width, decay);
-            step_avx512(decay, bt, ct, xt, deltat, skip, n, first, width, lo, h, product, carry, y + t * dd);
+            step_avx512(decay, bt, ct, xt, deltat, skip, n, first, width, lo, h, carry, y + t * dd);
         }
     }
 }
 
 AVX512 static void scan_rows_avx512_16(const double *x, const double *delta, const double *a, const double *b, const double *c,
                                        const double *skip, long dd, long t0, long t1, long lo, long hi,
-                                       double *h, double *product, int carry, double *y, double *decay) {
-    // The three uses, each compiled with its mode fixed: the scan, the scan with ∏Ā, the carry.
-    if (carry) scan_rows_avx512(x, delta, a, b, c, skip, dd, 16, t0, t1, lo, hi, h, 0, 1, y, decay, channel_block(16));
-    else if (product) scan_rows_avx512(x, delta, a, b, c, skip, dd, 16, t0, t1, lo, hi, h, product, 0, y, decay, channel_block(16));
-    else scan_rows_avx512(x, delta, a, b, c, skip, dd, 16, t0, t1, lo, hi, h, 0, 0, y, decay, channel_block(16));
+                                       double *h, int carry, double *y, double *decay) {
+    // The two uses, each compiled with its mode fixed: the scan and the carry.
+    if (carry) scan_rows_avx512(x, delta, a, b, c, skip, dd, 16, t0, t1, lo, hi, h, 1, y, decay, channel_block(16));
+    else scan_rows_avx512(x, delta, a, b, c, skip, dd, 16, t0, t1, lo, hi, h, 0, y, decay, channel_block(16));
 }
 
 AVX512 static void scan_rows_avx512_any(const double *x, const double *delta, const double *a, const double *b, const double *c,
                                         const double *skip, long dd, long n, long t0, long t1, long lo, long hi,
-                                        double *h, double *product, int carry, double *y, double *decay) {
-    scan_rows_avx512(x, delta, a, b, c, skip, dd, n, t0, t1, lo, hi, h, product, carry, y, decay, channel_block(n));
+                                        double *h, int carry, double *y, double *decay) {
+    scan_rows_avx512(x, delta, a, b, c, skip, dd, n, t0, t1, lo, hi, h, carry, y, decay, channel_block(n));
 }
 #endif
 
 void ass_scan_rows_portable(const double *x, const double *delta, const double *a, const double *b, const double *c,
                             const double *skip, long dd, long n, long t0, long t1, long lo, long hi,
-                            double *h, double *product, int carry, double *y, double *decay) {
+                            double *h, int carry, double *y, double *decay) {
     long block = channel_block(n);
     for (long t = t0; t < t1; t++) {
         const double *xt = x + t * dd, *deltat = delta + t * dd, *bt = b + t * n, *ct = c + t * n;
@@ -191,22 +188,22 @@ void ass_scan_rows_portable(const double *x, const double *delta, const double *
                 for (long i = 0; i < n; i++) decay[j * n + i] = s * row[i];
             }
             ass_vector_exp(decay, decay, width * n);
-            step_rows_scalar(decay, bt, ct, xt, deltat, skip, n, first, width, lo, h, product, carry, y + t * dd);
+            step_rows_scalar(decay, bt, ct, xt, deltat, skip, n, first, width, lo, h, carry, y + t * dd);
         }
     }
 }
 
 void ass_scan_rows(const double *x, const double *delta, const double *a, const double *b, const double *c,
                    const double *skip, long dd, long n, long t0, long t1, long lo, long hi,
-                   double *h, double *product, int carry, double *y, double *decay) {
+                   double *h, int carry, double *y, double *decay) {
 #if defined(__x86_64__)
     if (ass_has_avx512()) {
-        if (n == 16) scan_rows_avx512_16(x, delta, a, b, c, skip, dd, t0, t1, lo, hi, h, product, carry, y, decay);
-        else scan_rows_avx512_any(x, delta, a, b, c, skip, dd, n, t0, t1, lo, hi, h, product, carry, y, decay);
+        if (n == 16) scan_rows_avx512_16(x, delta, a, b, c, skip, dd, t0, t1, lo, hi, h, carry, y, decay);
+        else scan_rows_avx512_any(x, delta, a, b, c, skip, dd, n, t0, t1, lo, hi, h, carry, y, decay);
         return;
     }
 #endif
-    ass_scan_rows_portable(x, delta, a, b, c, skip, dd, n, t0, t1, lo, hi, h, product, carry, y, decay);
+    ass_scan_rows_portable(x, delta, a, b, c, skip, dd, n, t0, t1, lo, hi, h, carry, y, decay);
 }
 
 // ---- Blelloch's tree for one channel (`selectiveScanParallel` in ParallelScan.swift) ----

@@ -22,7 +22,7 @@ func blocksFromZeroState(_ inputs: SelectiveScanInputs, blocks: Int) throws -> M
 @Suite("Two-level parallel scan (scan blocks, combine carries, fix up)")
 struct TwoLevelScanTests {
     /// Same tolerance as sequential = Blelloch (`selectiveProperty`): the two-level scan is the
-    /// same recurrence with the carried state's decay formed as a product in another order.
+    /// same recurrence with the carried state's decay formed as exp(A·ΣΔ) instead of ∏ exp(Δ_t A).
     @Test("two-level = sequential = materialised (300 cases, L ≤ 521, 1–8 blocks)")
     func equalsSequential() async {
         let run = await checkProperty("two-level scan", count: 300, seed: 0x2_1E7E1, input: TwoLevelCase.generator) { c in

@@ -49,12 +49,12 @@ void ass_scan_channel_decay(const double *a, const double *delta, long count, lo
 /// x, Δ (L, D) with D = dd; A (D, N); B, C (L, N); skip (D); h ((hi − lo), N), updated in place.
 /// carry = 0: h ← Ā_t ⊙ h + B_t·(Δ_t x_t), y[t, d] = C_t·h + D_d x_t (written).
 /// carry = 1: h ← Ā_t ⊙ h, y[t, d] += C_t·h (the two-level scan's fix-up).
-/// product ((hi − lo), N) or NULL: multiplied by every Ā_t. decay: scratch of max(1024, N) doubles.
+/// decay: scratch of max(1024, N) doubles.
 /// Ā = exp(Δ·A) through `ass_scan_exp`, a block of channels at a time; AVX-512 + FMA for the
 /// state update when the CPU has it, else one state entry at a time.
 void ass_scan_rows(const double *x, const double *delta, const double *a, const double *b, const double *c,
                    const double *skip, long dd, long n, long t0, long t1, long lo, long hi,
-                   double *h, double *product, int carry, double *y, double *decay);
+                   double *h, int carry, double *y, double *decay);
 
 /// Blelloch's scan of one channel of the selective scan (`selectiveScanParallel`): x, Δ the
 /// channel's columns (L entries, `stride` apart: D when they point into x, Δ (L, D)); a its row of
@@ -71,7 +71,7 @@ void ass_scan_blelloch(const double *x, const double *delta, long stride, const 
 void ass_cauchy_s4_sums_portable(const double *packed, long poles, const double *gi, long count, double *sums);
 void ass_scan_rows_portable(const double *x, const double *delta, const double *a, const double *b, const double *c,
                             const double *skip, long dd, long n, long t0, long t1, long lo, long hi,
-                            double *h, double *product, int carry, double *y, double *decay);
+                            double *h, int carry, double *y, double *decay);
 void ass_scan_blelloch_portable(const double *x, const double *delta, long stride, const double *a, const double *b,
                                 const double *c, double skip, long l, long padded, long n, double *work, double *y);
 

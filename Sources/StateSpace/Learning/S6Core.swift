@@ -240,7 +240,7 @@ public struct S6Core: SequenceMixer {
                                         for s in 0..<x.count / max(1, d) {
                                             ass_scan_rows(x.baseAddress! + s * d, delta.baseAddress! + s * d, a.baseAddress, b.baseAddress! + s * n,
                                                           c.baseAddress! + s * n, skip.baseAddress, d, n, 0, 1, 0, d,
-                                                          h.baseAddress! + s * d * n, nil, 0, y.baseAddress! + s * d, scratch)
+                                                          h.baseAddress! + s * d * n, 0, y.baseAddress! + s * d, scratch)
                                         }
                                     }
                                 }

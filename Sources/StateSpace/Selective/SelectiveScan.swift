@@ -52,7 +52,7 @@ enum RowMode {
     /// The selective scan: h ← Ā_t ⊙ h + B̄_t x_t, y_t = C_t·h + D ⊙ x_t (y written).
     case scan
     /// The fix-up of the two-level scan: h ← Ā_t ⊙ h, y_t += C_t·h — the contribution of a state
-    /// carried into a block, added to outputs computed from a zero state. `product` unused.
+    /// carried into a block, added to outputs computed from a zero state.
     case carry
 }
 
@@ -61,9 +61,7 @@ enum RowMode {
 ///
 /// Time is the outer loop, so x, Δ, B, C are read and y written row by row, front to back;
 /// within a row, Ā is formed and exponentiated for a block of channels at a time (≤ 1024 numbers,
-/// so that it stays in L1), then each channel takes its step. With `product` ((channels.count, N),
-/// set to 1 by the caller), it also accumulates ∏_t Ā_t: the block's decay, which the two-level
-/// scan needs to carry a state across it.
+/// so that it stays in L1), then each channel takes its step.
 ///
 /// The loop runs in C (`ass_scan_rows`, Sources/CVectorMath/scan_selective.c): the step of
 /// `scanStep` (`decayStep` for `.carry`) with eight state entries per AVX-512 register and FMA,
@@ -71,7 +69,7 @@ enum RowMode {
 /// (`portable` forces that form, for tests).
 /// - Complexity: O(|times|·|channels|·N), |times|·|channels|·N exponentials.
 func scanRows(_ inputs: SelectiveScanInputs, times: Range<Int>, channels: Range<Int>, state h: UnsafeMutablePointer<Double>,
-              mode: RowMode, product: UnsafeMutablePointer<Double>? = nil, y out: DisjointWrites<Double>, portable: Bool = false) {
+              mode: RowMode, y out: DisjointWrites<Double>, portable: Bool = false) {
     let (dd, n) = (inputs.channels, inputs.stateSize)
     guard !times.isEmpty, !channels.isEmpty else { return }
     let decay = UnsafeMutablePointer<Double>.allocate(capacity: max(1024, n))   // (block, N): Ā_t for a block of channels
@@ -79,7 +77,7 @@ func scanRows(_ inputs: SelectiveScanInputs, times: Range<Int>, channels: Range<
     inputs.skip.withUnsafeBufferPointer { skip in
         withRows(inputs) { x, delta, a, b, c in
             (portable ? ass_scan_rows_portable : ass_scan_rows)(x, delta, a, b, c, skip.baseAddress!, dd, n, times.lowerBound,
-                                                                times.upperBound, channels.lowerBound, channels.upperBound, h, product,
+                                                                times.upperBound, channels.lowerBound, channels.upperBound, h,
                                                                 mode == .carry ? 1 : 0, out.base, decay)
         }
     }

@@ -11,7 +11,9 @@ import Dispatch
 /// Split [0, L) into P = `threads` blocks of ≈ L/P steps. Then
 ///
 /// 1. **each thread scans its block** from a zero state (block 0 from h_{−1}), writing y and
-///    keeping the block's last local state s_k and its decay ∏_{t in k} Ā_t (all channels);
+///    keeping the block's last local state s_k and its decay ∏_{t in k} Ā_t (all channels) —
+///    which costs no product per step: A is the same at every step, so the exponents add,
+///    ∏_t exp(Δ_t A) = exp(A · Σ_t Δ_t) (`blockDecay`; the last block's is never needed);
 /// 2. **carries are combined**, sequentially over the P blocks: the state entering block k is
 ///    h_in(k) = (∏ Ā over block k−1) ⊙ h_in(k−1) + s_{k−1}, h_in(0) = h_{−1}: P − 1 steps of
 ///    the same affine composition (a₁, b₁) ⊕ (a₂, b₂) = (a₁a₂, a₂b₁ + b₂) as the Blelloch tree;
@@ -20,7 +22,8 @@ import Dispatch
 ///    split over all P threads.
 ///
 /// Work: the sequential scan's L steps, plus (P−1)/P·L fix-up steps (each with its own
-/// exponentials); time ≈ (L/P)·(2 − 1/P) per core against L for one core: 0.75 L at P = 2.
+/// exponentials); time ≈ (L/P)·(2 − 1/P) per core against L for one core: 0.75 L at P = 2 on
+/// cores that do not slow each other down (`Bench` measures how much two of them do).
 /// Blelloch's tree does ≈ 3L combines to buy a depth of 2 log₂ L that only thousands of cores
 /// can use; with 2 cores, the depth that matters is P, and the two-level scheme's work is
 /// within 2× of the sequential scan's. Where channels are plenty (D = 256 and more), splitting
@@ -53,10 +56,10 @@ func selectiveScanTwoLevel(_ inputs: SelectiveScanInputs, threads: Int, portable
     let times: @Sendable (Int) -> Range<Int> = { k in (k * l / blocks)..<((k + 1) * l / blocks) }
     y.elements.withUnsafeMutableBufferPointer { buffer in
         let out = DisjointWrites(buffer.baseAddress!)                  // phase 1: block k writes its rows; phase 3: its channels
-        // 1. Each block from a zero state: y, its last state s_k and its decay ∏ Ā.
+        // 1. Each block from a zero state: y and its last state s_k; then its decay ∏ Ā (blocks 1 … P−2 use it).
         concurrent(blocks) { k in
-            scanRows(inputs, times: times(k), channels: 0..<dd, state: states.value + k * size, mode: .scan,
-                     product: k == 0 ? nil : products.value + k * size, y: out, portable: portable)
+            scanRows(inputs, times: times(k), channels: 0..<dd, state: states.value + k * size, mode: .scan, y: out, portable: portable)
+            if k >= 1 && k < blocks - 1 { blockDecay(inputs, times: times(k), into: products.value + k * size) }
         }
         // 2. Carries, in block order: h_in(k) = ∏Ā(k−1) ⊙ h_in(k−1) + s_{k−1}, h_in(0) = 0.
         for k in 1..<blocks {
@@ -75,6 +78,26 @@ func selectiveScanTwoLevel(_ inputs: SelectiveScanInputs, threads: Int, portable
         }
     }
     return y
+}
+
+/// ∏_{t ∈ times} Ā_t for every (d, n), into `decay` (D, N). A is the same at every step, so the
+/// exponents add: ∏_t exp(Δ_{t,d} A_{d,n}) = exp(A_{d,n} · Σ_t Δ_{t,d}) — D sums over the block's
+/// rows and D·N exponentials, instead of a product per step. (Equal up to rounding; with A < 0
+/// and Δ ≥ 0 the exponent is ≤ 0, and a sum that overflows gives exp(−∞) = 0, as the product would.)
+/// - Complexity: O(|times|·D + D·N).
+func blockDecay(_ inputs: SelectiveScanInputs, times: Range<Int>, into decay: UnsafeMutablePointer<Double>) {
+    let (dd, n) = (inputs.channels, inputs.stateSize)
+    var total = [Double](repeating: 0, count: dd)                      // (D): Σ_{t ∈ times} Δ_t
+    total.withUnsafeMutableBufferPointer { sum in
+        inputs.delta.elements.withUnsafeBufferPointer { delta in
+            for t in times { for d in 0..<dd { sum[d] += delta[t * dd + d] } }
+        }
+        inputs.a.elements.withUnsafeBufferPointer { a in
+            for d in 0..<dd { for i in 0..<n { decay[d * n + i] = a[d * n + i] * sum[d] } }
+        }
+    }
+    let exponents = UnsafeMutableBufferPointer(start: decay, count: dd * n)    // (D, N)
+    scanExponentials(UnsafeBufferPointer(exponents), into: exponents)
 }
 
 /// Runs `body(0..<count)` on `count` threads (inline when count = 1).
