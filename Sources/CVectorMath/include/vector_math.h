@@ -33,6 +33,15 @@ int ass_has_avx512(void);
 /// CPU has it, else one frequency at a time; the same formula per term either way.
 void ass_cauchy_s4_sums(const double *packed, long poles, const double *gi, long count, double *sums);
 
+/// The FFT convolution's pointwise product: s[i] ← (scale·k[i])·s[i] for `count` complex numbers
+/// stored as (re, im) pairs (FFTW's and swift-numerics' layout). AVX-512, AVX2 or baseline
+/// clone per CPU; every caller on one CPU gets the same roundings.
+void ass_spectrum_product(double *s, const double *k, double scale, long count);
+
+/// Copies `count` doubles from source to target; returns 1 if all were finite, 0 if any was NaN
+/// or ±∞ (branch-free, so the copy and the check vectorise together).
+int ass_copy_finite(const double *source, double *target, long count);
+
 /// out[i] = tan(π·(start + i)/length) for i < count, through libmvec's vector tan (≤ 4 ulp).
 void ass_cauchy_tangents(long start, long count, long length, double *out);
 
