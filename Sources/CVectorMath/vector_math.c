@@ -58,3 +58,16 @@ CLONES int ass_copy_finite(const double *restrict source, double *restrict targe
     }
     return (carries >> 63) == 0;
 }
+
+// Columns first ..< first + width of a (rows, ld) row-major matrix into `width` rows of `out`,
+// `pitch` apart: out[j·pitch + t] = p[t·ld + first + j], row by row of p.
+void ass_gather_columns(const double *restrict p, long rows, long ld, long first, long width, double *restrict out, long pitch) {
+    for (long t = 0; t < rows; t++)
+        for (long j = 0; j < width; j++) out[j * pitch + t] = p[t * ld + first + j];
+}
+
+// The inverse of `ass_gather_columns`: p[t·ld + first + j] = in[j·pitch + t].
+void ass_scatter_columns(const double *restrict in, long pitch, long rows, long ld, long first, long width, double *restrict p) {
+    for (long t = 0; t < rows; t++)
+        for (long j = 0; j < width; j++) p[t * ld + first + j] = in[j * pitch + t];
+}

@@ -42,6 +42,12 @@ void ass_spectrum_product(double *s, const double *k, double scale, long count);
 /// or ±∞ (branch-free, so the copy and the check vectorise together).
 int ass_copy_finite(const double *source, double *target, long count);
 
+/// Columns first ..< first + width of the row-major (rows, ld) matrix p into `width` rows of out,
+/// `pitch` doubles apart: out[j·pitch + t] = p[t·ld + first + j], row by row of p (the selective
+/// scan's per-channel gather). `ass_scatter_columns` is the inverse: p[t·ld + first + j] = in[j·pitch + t].
+void ass_gather_columns(const double *p, long rows, long ld, long first, long width, double *out, long pitch);
+void ass_scatter_columns(const double *in, long pitch, long rows, long ld, long first, long width, double *p);
+
 /// out[i] = tan(π·(start + i)/length) for i < count, through libmvec's vector tan (≤ 4 ulp).
 void ass_cauchy_tangents(long start, long count, long length, double *out);
 
