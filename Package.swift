@@ -94,7 +94,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StateSpaceTests",
-            dependencies: ["StateSpace", .product(name: "PropertyBased", package: "swift-property-based")]
+            dependencies: ["StateSpace", "CVectorMath", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
         .testTarget(name: "ChapterTests", dependencies: []),

@@ -9,10 +9,10 @@ import StateSpace
 /// Times of several bodies measured *interleaved*: one call of each per repetition, after one
 /// warm-up round, so that a machine that gets busier slows every body of a row alike. Each timed
 /// call comes right after an untimed call of the same body, so every body — a row and its floor
-/// alike — is timed with its own buffers in cache, as in a loop that calls it again and again
-/// (otherwise a row with buffers of its own pays to fetch them after the other bodies evicted
-/// them, and its floor, whose buffers are shared, does not). Bodies faster than 2 ms are looped
-/// (the count fixed from the warm-up).
+/// alike — finds in cache what a loop calling it again and again would (its own buffers, where
+/// they fit; a body that allocates still allocates): otherwise a row with buffers of its own pays
+/// to fetch them after the other bodies evicted them, and its floor, whose buffers are shared,
+/// does not. Bodies faster than 2 ms are looped (the count fixed from the warm-up).
 struct InterleavedTimes {
     /// samples[i][r]: body i's time in repetition r, in seconds.
     let samples: [[Double]]

@@ -41,7 +41,7 @@ func ssdBenchmarks(repetitions: Int) throws {
         ["OpenBLAS dgemm 64×64×64 (\(BLASCore.name)) alone, same parallelism", "", String(format: "%.1f GFLOP/s", dgemmRate / 1e9), ""],
         ["its GEMM steps, timed inside (reused output)", String(format: "%.0f%% of its time", 100 * profile.gemmShare),
          String(format: "%.1f GFLOP/s", profile.gemmRatePerCore * Double(cores) / 1e9),
-         String(format: "%.0f%% of dgemm's (≥ 50%%)", 100 * profile.gemmRatePerCore * Double(cores) / dgemmRate)],
+         String(format: "%.0f%% of dgemm's (≥ 50%%)", 100 * profile.gemmRatePerCore * Double(cores) / dgemmRate)],   // the profile's own runs: no pairing
         ["whole chunked SSD ÷ dgemm's rate (GEMM flops / total time, reused output)", "", wholeShare, "≥ 60%"],
         ["recurrent SSD", Timing.format(recurrent),
          String(format: "%.1f GFLOP/s = %.0f%% of dgemm's rate", try SSDFlops.recurrent(t: t, h: h, p: p, n: n) / recurrent / 1e9,

@@ -1,3 +1,4 @@
+import CVectorMath
 import Foundation
 import Numerics
 import PropertyBased
@@ -165,6 +166,49 @@ struct PerfKernelsTests {
         for bad in [Double.nan, .infinity, -.infinity] {
             #expect(!complexFinite(finite + [Complex(bad, 0)]))
             #expect(!complexFinite(finite + [Complex(0, bad)] + finite))
+        }
+    }
+
+    @Test("C spectrum product = the readable complex loop to 2 roundings per part, every length 1…40 (the vector tails)")
+    func spectrumProductEqualsReadable() {
+        var rng = SplitMix64(seed: 0x15_C0)
+        for count in 1...40 {
+            let k = (0..<count).map { _ in Complex(rng.nextGaussian(), rng.nextGaussian()) }   // (count)
+            let s = (0..<count).map { _ in Complex(rng.nextGaussian(), rng.nextGaussian()) }   // (count)
+            let scale = 1 / Double(count + 3)
+            var fast = s, readable = s, conjugated = s
+            k.withUnsafeBufferPointer { pk in
+                spectrumProduct(&fast, pk.baseAddress!, scale: scale, count: count)
+                spectrumProductReadable(&readable, pk.baseAddress!, scale: scale, count: count)
+                let wrong = pk.map { $0.conjugate }                    // the wrong ingredient: K̄ for K
+                spectrumProductReadable(&conjugated, wrong, scale: scale, count: count)
+            }
+            for i in 0..<count {
+                // One product of each part may be fused with the sum (FMA): at most 2u of the terms' magnitudes.
+                let (kr, ki, sr, si) = (scale * k[i].real, scale * k[i].imaginary, s[i].real, s[i].imaginary)
+                let bound = (re: 2 * unitRoundoff * (abs(kr * sr) + abs(ki * si)), im: 2 * unitRoundoff * (abs(kr * si) + abs(ki * sr)))
+                #expect(abs(fast[i].real - readable[i].real) <= bound.re && abs(fast[i].imaginary - readable[i].imaginary) <= bound.im,
+                        "count \(count), i \(i): \(fast[i]) vs \(readable[i])")
+            }
+            let caught = (0..<count).contains { i in abs(conjugated[i].imaginary - readable[i].imaginary) > 1e-3 * abs(readable[i].imaginary) + 1e-12 }
+            #expect(caught || k.allSatisfy { abs($0.imaginary) < 1e-9 }, "a conjugated kernel spectrum went unnoticed at count \(count)")
+        }
+    }
+
+    @Test("C column gather and scatter = their index definitions, exactly (widths 1…33, odd pitches, the last rows)")
+    func gatherScatterColumns() {
+        var rng = SplitMix64(seed: 0x15_6A)
+        for (rows, ld) in [(1, 1), (3, 5), (17, 40), (64, 33), (130, 97)] {
+            let p = (0..<rows * ld).map { _ in rng.nextGaussian() }   // (rows, ld)
+            for width in [1, 7, 8, 9, 33] where width <= ld {
+                let first = ld - width, pitch = rows + 3
+                var gathered = [Double](repeating: .nan, count: width * pitch)   // (width, pitch)
+                ass_gather_columns(p, rows, ld, first, width, &gathered, pitch)
+                #expect((0..<width).allSatisfy { j in (0..<rows).allSatisfy { t in gathered[j * pitch + t] == p[t * ld + first + j] } })
+                var back = [Double](repeating: 0, count: rows * ld)       // (rows, ld)
+                ass_scatter_columns(gathered, pitch, rows, ld, first, width, &back)
+                #expect((0..<rows).allSatisfy { t in (0..<ld).allSatisfy { c in back[t * ld + c] == (c >= first ? p[t * ld + c] : 0) } })
+            }
         }
     }
 }

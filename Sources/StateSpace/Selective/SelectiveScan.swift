@@ -233,27 +233,32 @@ struct ChannelBuffers {
 /// Runs `body(channel, buffers, scratch)` for every channel and gathers y (L, D): for
 /// algorithms that need a channel's whole sequence at once (the parallel scan).
 ///
-/// Channels go to `threads` workers in blocks (32 channels while a block's three buffers fit in
-/// 8 MB, else 8; fewer if that leaves a worker idle), whose columns of x and Δ are gathered row by row into per-channel buffers
-/// (`ass_gather_columns`) and scattered back the same way into y. Each pass over the rows of x
-/// touches a new page per row, so fewer, wider blocks make fewer passes (32 against 8: 5–8%
-/// less time for the Blelloch scan at D = 256, L = 2048, in four runs of 15 interleaved repetitions). The columns
-/// sit L + 8 doubles apart, not L: columns a power of two apart (L = 2048: 16 KiB) all map to
-/// the same sets of the L1 cache and evict each other. Each worker allocates its buffers once.
+/// Channels go to `threads` workers in blocks of at most 32 channels (8 where 32 columns of
+/// three buffers would pass 8 MB), sized so that every worker gets the same number of blocks
+/// (D = 96 on 2 threads: two blocks of 24 each, not 32 + 32 against 32). A block's columns of x
+/// and Δ are gathered row by row into per-channel buffers (`ass_gather_columns`) and scattered
+/// back the same way into y. Each pass reads a short piece of every row of x and Δ, rows D·8
+/// bytes apart, so fewer, wider blocks make fewer passes (32 against 8: 3–7% less time for the
+/// Blelloch scan at D = 256, L = 2048, in four runs of 15 interleaved repetitions). A block's
+/// columns sit an odd number of cache lines apart (L rounded up to whole lines, plus one if that
+/// is even): columns a power of two apart (L = 2048: 16 KiB) map to the same sets of the L1
+/// cache and evict each other. Each worker allocates its buffers once.
 func forEachChannel(_ inputs: SelectiveScanInputs, threads: Int, scratch: Int,
                     _ body: @escaping @Sendable (Int, ChannelBuffers, UnsafeMutablePointer<Double>) -> Void) -> Matrix {
     let (l, dd) = (inputs.length, inputs.channels)
-    let widest = 3 * 32 * (l + 8) * 8 <= 8 << 20 ? 32 : 8           // channels per block, by memory
-    let block = max(1, min(widest, (dd + max(1, threads) - 1) / max(1, threads)))   // and at least one block per thread
+    let lines = (l + 7) / 8, pitch = 8 * (lines % 2 == 0 ? lines + 1 : lines)   // doubles between columns: an odd number of lines
+    let widest = 3 * 32 * pitch * 8 <= 8 << 20 ? 32 : 8                // channels per block, by memory
+    let t = max(1, threads)
+    let rounds = (dd + t * widest - 1) / (t * widest)                 // blocks per worker
+    let block = max(1, (dd + t * rounds - 1) / (t * rounds))          // ≤ widest, the same count for every worker
     var y = Matrix(zeros: l, dd)                                       // (L, D)
     y.elements.withUnsafeMutableBufferPointer { buffer in
         let out = DisjointWrites(buffer.baseAddress!)                  // block b's worker writes its columns
         let workers = max(1, min(threads, (dd + block - 1) / block))
         let run: @Sendable (Int) -> Void = { worker in
-            let pitch = l + 8                                         // a column's start, 64 bytes past a power of two
-            let xs = UnsafeMutablePointer<Double>.allocate(capacity: block * pitch)       // (block, L + 8)
-            let deltas = UnsafeMutablePointer<Double>.allocate(capacity: block * pitch)   // (block, L + 8)
-            let ys = UnsafeMutablePointer<Double>.allocate(capacity: block * pitch)       // (block, L + 8)
+            let xs = UnsafeMutablePointer<Double>.allocate(capacity: block * pitch)       // (block, pitch)
+            let deltas = UnsafeMutablePointer<Double>.allocate(capacity: block * pitch)   // (block, pitch)
+            let ys = UnsafeMutablePointer<Double>.allocate(capacity: block * pitch)       // (block, pitch)
             let work = UnsafeMutablePointer<Double>.allocate(capacity: max(1, scratch))
             defer { [xs, deltas, ys, work].forEach { $0.deallocate() } }
             inputs.x.elements.withUnsafeBufferPointer { px in

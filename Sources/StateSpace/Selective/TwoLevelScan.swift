@@ -1,3 +1,4 @@
+import CVectorMath
 import Dispatch
 
 /// The selective scan split along *time* over `threads` cores by the two-level scheme CPUs use
@@ -13,7 +14,9 @@ import Dispatch
 /// 1. **each thread scans its block** from a zero state (block 0 from h_{−1}), writing y and
 ///    keeping the block's last local state s_k and its decay ∏_{t in k} Ā_t (all channels) —
 ///    which costs no product per step: A is the same at every step, so the exponents add,
-///    ∏_t exp(Δ_t A) = exp(A · Σ_t Δ_t) (`blockDecay`; the last block's is never needed);
+///    ∏_t exp(Δ_t A) = exp(A · Σ_t Δ_t) (`blockDecay`). Step 2 reads the decays of blocks
+///    1 … P−2 only (block 0's multiplies h_in(0) = 0, the last block's carries into nothing),
+///    so only those are formed;
 /// 2. **carries are combined**, sequentially over the P blocks: the state entering block k is
 ///    h_in(k) = (∏ Ā over block k−1) ⊙ h_in(k−1) + s_{k−1}, h_in(0) = h_{−1}: P − 1 steps of
 ///    the same affine composition (a₁, b₁) ⊕ (a₂, b₂) = (a₁a₂, a₂b₁ + b₂) as the Blelloch tree;
@@ -59,7 +62,7 @@ func selectiveScanTwoLevel(_ inputs: SelectiveScanInputs, threads: Int, portable
         // 1. Each block from a zero state: y and its last state s_k; then its decay ∏ Ā (blocks 1 … P−2 use it).
         concurrent(blocks) { k in
             scanRows(inputs, times: times(k), channels: 0..<dd, state: states.value + k * size, mode: .scan, y: out, portable: portable)
-            if k >= 1 && k < blocks - 1 { blockDecay(inputs, times: times(k), into: products.value + k * size) }
+            if k >= 1 && k < blocks - 1 { blockDecay(inputs, times: times(k), into: products.value + k * size, portable: portable) }
         }
         // 2. Carries, in block order: h_in(k) = ∏Ā(k−1) ⊙ h_in(k−1) + s_{k−1}, h_in(0) = 0.
         for k in 1..<blocks {
@@ -84,8 +87,10 @@ func selectiveScanTwoLevel(_ inputs: SelectiveScanInputs, threads: Int, portable
 /// exponents add: ∏_t exp(Δ_{t,d} A_{d,n}) = exp(A_{d,n} · Σ_t Δ_{t,d}) — D sums over the block's
 /// rows and D·N exponentials, instead of a product per step. (Equal up to rounding; with A < 0
 /// and Δ ≥ 0 the exponent is ≤ 0, and a sum that overflows gives exp(−∞) = 0, as the product would.)
+/// `portable` takes the exponentials from `ass_vector_exp` (the portable form's exp) instead of the
+/// scan's widest one.
 /// - Complexity: O(|times|·D + D·N).
-func blockDecay(_ inputs: SelectiveScanInputs, times: Range<Int>, into decay: UnsafeMutablePointer<Double>) {
+func blockDecay(_ inputs: SelectiveScanInputs, times: Range<Int>, into decay: UnsafeMutablePointer<Double>, portable: Bool = false) {
     let (dd, n) = (inputs.channels, inputs.stateSize)
     var total = [Double](repeating: 0, count: dd)                      // (D): Σ_{t ∈ times} Δ_t
     total.withUnsafeMutableBufferPointer { sum in
@@ -96,8 +101,7 @@ func blockDecay(_ inputs: SelectiveScanInputs, times: Range<Int>, into decay: Un
             for d in 0..<dd { for i in 0..<n { decay[d * n + i] = a[d * n + i] * sum[d] } }
         }
     }
-    let exponents = UnsafeMutableBufferPointer(start: decay, count: dd * n)    // (D, N)
-    scanExponentials(UnsafeBufferPointer(exponents), into: exponents)
+    (portable ? ass_vector_exp : ass_scan_exp)(decay, decay, dd * n)   // (D, N), in place
 }
 
 /// Runs `body(0..<count)` on `count` threads (inline when count = 1).
