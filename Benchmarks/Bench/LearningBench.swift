@@ -169,21 +169,30 @@ func trainingThroughput(width d: Int, repetitions: Int, reference: String) throw
         return times
     }
     _ = RetainedMemory.retainFreedMemory()
-    let (one, sideBySide) = try BLASThreads.withSingleThreadedBLAS { () throws -> (Double, Double) in
+    // Interleaved rounds, as `interleavedTimes` does: each round times one model alone, then two
+    // side by side, `steps` steps each (mean seconds per step), so that both see the same machine.
+    let (one, speedUp) = try BLASThreads.withSingleThreadedBLAS { () throws -> (Double, Double) in
         _ = try trainSteps(1)                                           // warm-up
-        let one = Timing.medianOf(try trainSteps(2))
+        var alone: [Double] = [], together: [Double] = []              // seconds per step: one model; the slower of two
         let pair = UnsafeMutablePointer<Double>.allocate(capacity: 2)
         defer { pair.deallocate() }
         let slots = DisjointWrites(pair)
-        DispatchQueue.concurrentPerform(iterations: 2) { i in slots.base[i] = (try? trainSteps(UInt64(3 + i)).reduce(0, +)) ?? .nan }
-        return (one, 2 * Double(steps) / max(pair[0], pair[1]))       // steps/s of the two together
+        for round in 0..<3 {
+            alone.append(try trainSteps(UInt64(2 + 3 * round)).reduce(0, +) / Double(steps))
+            DispatchQueue.concurrentPerform(iterations: 2) { i in slots.base[i] = (try? trainSteps(UInt64(3 + 3 * round + i)).reduce(0, +)) ?? .nan }
+            together.append(max(pair[0], pair[1]) / Double(steps))
+        }
+        let ratios = zip(alone, together).map { 2 * $0 / $1 }          // steps/s of the two together ÷ one alone
+        return (Timing.medianOf(alone), Timing.medianOf(ratios))
     }
+    let sideBySide = speedUp / one                                     // steps/s of the two together
     let (scan, gemm) = try trainingStepPieces(d: d, n: n, layers: layers, batch: batch, length: l, vocabulary: task.vocabularySize,
                                               repetitions: repetitions)
     let tokens = Double(batch * l)
     print(renderTable(header: ["training step: 2 × (Mamba block + S6), d = \(d), N = \(n), B = \(batch), L = \(l)", "median", "rate"], rows: [
-        ["one model on one core", Timing.format(one), String(format: "%.1f steps/s, %.0f tokens/s", 1 / one, tokens / one)],
-        ["two models side by side (both cores)", "", String(format: "%.1f steps/s, %.0f tokens/s together", sideBySide, tokens * sideBySide)],
+        ["one model on one core (mean step, median of 3 rounds)", Timing.format(one), String(format: "%.1f steps/s, %.0f tokens/s", 1 / one, tokens / one)],
+        ["two models side by side (both cores)", "", String(format: "%.1f steps/s, %.0f tokens/s together: %.2f× one model (paired)",
+                                                           sideBySide, tokens * sideBySide, speedUp)],
         ["  its selective scans (forward + backward), alone", Timing.format(scan), String(format: "%.0f%% of the step", 100 * scan / one)],
         ["  its GEMMs (forward, ∂W, ∂x of every projection), alone", Timing.format(gemm), String(format: "%.0f%% of the step", 100 * gemm / one)],
         ["  everything else (activations, conv1d, norms, copies, AdamW)", "", String(format: "%.0f%%", 100 * (one - scan - gemm) / one)],
