@@ -29,16 +29,17 @@ void ass_scan_exp(const double *x, double *y, long n) {
 }
 
 #if defined(__x86_64__)
-/// `ass_scan_channel_decay` on AVX-512: per step, Δ_t·A in the register the exp takes (lanes past
-/// N masked: they hold exp(0) and are not stored).
+/// `ass_scan_channel_decay` on AVX-512: the products Δ_t·A first (lanes past N masked), then the
+/// exponentials in place over the count·N contiguous entries, as `decay_avx512` below does.
 AVX512 static void channel_decay_avx512(const double *a, const double *delta, long count, long n, double *decay) {
     for (long t = 0; t < count; t++) {
         __m512d s = _mm512_set1_pd(delta[t]);
         for (long i = 0; i < n; i += 8) {
             __mmask8 m = n - i >= 8 ? 0xFF : (__mmask8)((1u << (n - i)) - 1);
-            _mm512_mask_storeu_pd(decay + t * n + i, m, _ZGVeN8v_exp(_mm512_mul_pd(s, _mm512_maskz_loadu_pd(m, a + i))));
+            _mm512_mask_storeu_pd(decay + t * n + i, m, _mm512_mul_pd(s, _mm512_maskz_loadu_pd(m, a + i)));
         }
     }
+    exp_avx512(decay, decay, count * n);
 }
 #endif
 
@@ -85,8 +86,12 @@ AVX512 static inline __m512d sum_lanes8(const __m512d v[8]) {
     return _mm512_add_pd(_mm512_shuffle_f64x2(c[0], c[1], 0x88), _mm512_shuffle_f64x2(c[0], c[1], 0xDD));
 }
 
-/// Ā for `width` channels from `first`: decay[j·N + i] = exp(Δ_{t,first+j}·A_{first+j,i}), the
-/// product formed in the register the exp takes (lanes past N masked).
+/// Ā for `width` channels from `first`: decay[j·N + i] = exp(Δ_{t,first+j}·A_{first+j,i}). The
+/// products first (lanes past N masked), then the exponentials in place over the block's
+/// width·N contiguous entries (`exp_avx512`): a loop of exp calls with nothing else live across
+/// them, where forming each product in the exp's register kept Δ's broadcast alive across every
+/// call (spilled and reloaded each time; measured: 0.86–1.00×, median 0.97×, the time of that
+/// form for the D = 1536 scan, in eight runs of 15 interleaved repetitions).
 AVX512 static inline __attribute__((always_inline)) void decay_avx512(const double *a, const double *deltat, long n, long first,
                                                                       long width, double *decay) {
     for (long j = 0; j < width; j++) {
@@ -94,9 +99,10 @@ AVX512 static inline __attribute__((always_inline)) void decay_avx512(const doub
         const double *row = a + (first + j) * n;
         for (long i = 0; i < n; i += 8) {
             __mmask8 m = n - i >= 8 ? 0xFF : (__mmask8)((1u << (n - i)) - 1);
-            _mm512_mask_storeu_pd(decay + j * n + i, m, _ZGVeN8v_exp(_mm512_mul_pd(s, _mm512_maskz_loadu_pd(m, row + i))));
+            _mm512_mask_storeu_pd(decay + j * n + i, m, _mm512_mul_pd(s, _mm512_maskz_loadu_pd(m, row + i)));
         }
     }
+    exp_avx512(decay, decay, width * n);
 }
 
 /// One channel's step with 8 state entries per register (the last masked when 8 ∤ N) and FMA:

@@ -57,7 +57,7 @@ void ass_scan_exp(const double *x, double *y, long n);
 
 /// One channel's Ā over `count` steps: decay[t·n + i] = exp(delta[t]·a[i]) for t < count, i < n
 /// (a: the channel's row of A, N = n entries; delta: its Δ_t, consecutive). The exp is `ass_scan_exp`'s
-/// routine; on AVX-512 each product Δ_t·a_i is formed in the register the 8-wide exp takes.
+/// routine; on AVX-512 the products Δ_t·a_i are formed first, then exponentiated in place.
 void ass_scan_channel_decay(const double *a, const double *delta, long count, long n, double *decay);
 
 /// The selective scan's rows t0 ..< t1 for the channels lo ..< hi (`scanRows` in SelectiveScan.swift):

@@ -34,7 +34,7 @@ final class ScanColumns: @unchecked Sendable {
     deinit { [x, delta, a, b, c, skip, h0].forEach { $0.deallocate() } }
 
     /// Ā_{t,d,n} = exp(Δ_{t,d}·A_{d,n}) for t₀ ..< t₀ + count into `decay` (count, N), by libmvec's
-    /// widest exp (`ass_scan_channel_decay`; on AVX-512 each product is formed in the exp's register).
+    /// widest exp (`ass_scan_channel_decay`; the products first, then the exponentials in place).
     /// - Complexity: O(count·N).
     func fillDecay(channel d: Int, from start: Int, count: Int, into decay: UnsafeMutablePointer<Double>) {
         ass_scan_channel_decay(a + d * stateSize, delta + d * length + start, count, stateSize, decay)
