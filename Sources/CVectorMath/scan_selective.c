@@ -90,8 +90,8 @@ AVX512 static inline __m512d sum_lanes8(const __m512d v[8]) {
 /// products first (lanes past N masked), then the exponentials in place over the block's
 /// width·N contiguous entries (`exp_avx512`): a loop of exp calls with nothing else live across
 /// them, where forming each product in the exp's register kept Δ's broadcast alive across every
-/// call (spilled and reloaded each time; measured: 0.86–1.00×, median 0.97×, the time of that
-/// form for the D = 1536 scan, in eight runs of 15 interleaved repetitions).
+/// call (spilled and reloaded each time; measured: 0.86–1.02×, median 0.97×, the time of that
+/// form for the D = 1536 scan, in eleven runs of 15 interleaved repetitions).
 AVX512 static inline __attribute__((always_inline)) void decay_avx512(const double *a, const double *deltat, long n, long first,
                                                                       long width, double *decay) {
     for (long j = 0; j < width; j++) {
