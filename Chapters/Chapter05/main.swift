@@ -173,9 +173,8 @@ func scanThreeWays(_ book: Notebook) throws {
         reference CUDA kernel does the same inside a chunk, each thread first combining its own
         consecutive steps — cell 5):
         split time into P blocks, one per core; (1) each core scans its block from a zero state,
-        keeping its last state s_k and its decay ∏Ā = exp(A·ΣΔ) (A is fixed, so the exponents add:
-        no extra product per step); (2) the P carries are combined in order,
-        h_in(k) = ∏Ā(k−1) ⊙ h_in(k−1) + s_{k−1} — the same ⊕ on just P elements; (3) each block
+        keeping its last state s_k and its decay ∏Ā = exp(A·ΣΔ); (2) the P carries are combined
+        in order, h_in(k) = ∏Ā(k−1) ⊙ h_in(k−1) + s_{k−1} — the same ⊕ on just P elements; (3) each block
         adds what its incoming state contributes, C_t·(Ā_t⋯Ā_{t₀} ⊙ h_in(k)). Linearity in the state
         is what makes (3) legal: a block's true states are its zero-start states plus the decayed
         carry. The work is (2 − 1/P)× the sequential scan's (not ~3×), and the depth L/P + P.
