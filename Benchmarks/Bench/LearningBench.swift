@@ -169,41 +169,46 @@ func trainingThroughput(width d: Int, repetitions: Int, reference: String) throw
         return times
     }
     _ = RetainedMemory.retainFreedMemory()
-    // Interleaved rounds, as `interleavedTimes` does: each round times one model alone, then two
-    // side by side, `steps` steps each (mean seconds per step), so that both see the same machine.
-    let (one, speedUp) = try BLASThreads.withSingleThreadedBLAS { () throws -> (Double, Double) in
+    // Interleaved rounds, as `interleavedTimes` does: each round times one model alone, two side
+    // by side (`steps` steps each, mean seconds per step), and the step's scans and GEMMs replayed
+    // alone, so that all of them see the same machine; ratios and shares are paired per round.
+    let pieces = try trainingStepPieces(d: d, n: n, layers: layers, batch: batch, length: l, vocabulary: task.vocabularySize)
+    let rounds = 5
+    let (one, speedUp, scanShare, gemmShare) = try BLASThreads.withSingleThreadedBLAS { () throws -> (Double, Double, Double, Double) in
         _ = try trainSteps(1)                                           // warm-up
+        try pieces.scan(); pieces.gemm()
         var alone: [Double] = [], together: [Double] = []              // seconds per step: one model; the slower of two
+        var scans: [Double] = [], gemms: [Double] = []                 // seconds: the step's pieces alone
         let pair = UnsafeMutablePointer<Double>.allocate(capacity: 2)
         defer { pair.deallocate() }
         let slots = DisjointWrites(pair)
-        for round in 0..<3 {
+        for round in 0..<rounds {
             alone.append(try trainSteps(UInt64(2 + 3 * round)).reduce(0, +) / Double(steps))
+            scans.append(try Timing.seconds(pieces.scan))
+            gemms.append(Timing.seconds(pieces.gemm))
             DispatchQueue.concurrentPerform(iterations: 2) { i in slots.base[i] = (try? trainSteps(UInt64(3 + 3 * round + i)).reduce(0, +)) ?? .nan }
             together.append(max(pair[0], pair[1]) / Double(steps))
         }
-        let ratios = zip(alone, together).map { 2 * $0 / $1 }          // steps/s of the two together ÷ one alone
-        return (Timing.medianOf(alone), Timing.medianOf(ratios))
+        let paired = { (xs: [Double], ys: [Double]) in Timing.medianOf(zip(xs, ys).map { $0 / $1 }) }
+        return (Timing.medianOf(alone), 2 * paired(alone, together), paired(scans, alone), paired(gemms, alone))
     }
     let sideBySide = speedUp / one                                     // steps/s of the two together
-    let (scan, gemm) = try trainingStepPieces(d: d, n: n, layers: layers, batch: batch, length: l, vocabulary: task.vocabularySize,
-                                              repetitions: repetitions)
     let tokens = Double(batch * l)
     print(renderTable(header: ["training step: 2 × (Mamba block + S6), d = \(d), N = \(n), B = \(batch), L = \(l)", "median", "rate"], rows: [
-        ["one model on one core (mean step, median of 3 rounds)", Timing.format(one), String(format: "%.1f steps/s, %.0f tokens/s", 1 / one, tokens / one)],
+        ["one model on one core (mean step, median of \(rounds) rounds)", Timing.format(one), String(format: "%.1f steps/s, %.0f tokens/s", 1 / one, tokens / one)],
         ["two models side by side (both cores)", "", String(format: "%.1f steps/s, %.0f tokens/s together: %.2f× one model (paired)",
                                                            sideBySide, tokens * sideBySide, speedUp)],
-        ["  its selective scans (forward + backward), alone", Timing.format(scan), String(format: "%.0f%% of the step", 100 * scan / one)],
-        ["  its GEMMs (forward, ∂W, ∂x of every projection), alone", Timing.format(gemm), String(format: "%.0f%% of the step", 100 * gemm / one)],
-        ["  everything else (activations, conv1d, norms, copies, AdamW)", "", String(format: "%.0f%%", 100 * (one - scan - gemm) / one)],
+        ["  its selective scans (forward + backward), alone", "", String(format: "%.0f%% of the step (paired per round)", 100 * scanShare)],
+        ["  its GEMMs (forward, ∂W, ∂x of every projection), alone", "", String(format: "%.0f%% of the step (paired per round)", 100 * gemmShare)],
+        ["  everything else (activations, conv1d, norms, copies, AdamW)", "", String(format: "%.0f%%", 100 * (1 - scanShare - gemmShare))],
     ] + (reference.isEmpty ? [] : [["PyTorch reference Mamba at this d (issue 16: 2 threads, vocabulary 8; quoted, not run here)", "", reference]])))
 }
 
-/// Medians of the scans and of the GEMMs of one training step, replayed alone on random inputs
-/// of the step's shapes (per layer: B scans of (L, 2d, N); in_proj, x_proj, dt_proj, out_proj;
-/// plus the head), one thread.
-func trainingStepPieces(d: Int, n: Int, layers: Int, batch: Int, length l: Int, vocabulary: Int,
-                        repetitions: Int) throws -> (scan: Double, gemm: Double) {
+/// The scans and the GEMMs of one training step, as two bodies that replay them alone on random
+/// inputs of the step's shapes (per layer: B scans of (L, 2d, N); in_proj, x_proj, dt_proj,
+/// out_proj; plus the head), to be timed on one thread between the step's own rounds.
+func trainingStepPieces(d: Int, n: Int, layers: Int, batch: Int, length l: Int,
+                        vocabulary: Int) throws -> (scan: () throws -> Void, gemm: () -> Void) {
     var rng = SplitMix64(seed: 29)
     let inner = 2 * d, r = (d + 15) / 16
     let params = try SelectiveParameters(channels: inner, stateSize: n, dtRank: r, rng: &rng)
@@ -218,24 +223,19 @@ func trainingStepPieces(d: Int, n: Int, layers: Int, batch: Int, length l: Int, 
     }
     var matrices: [(x: Matrix, w: Matrix, dy: Matrix)] = []
     for (m, k, c) in shapes { matrices.append((try random(m, k), try random(k, c), try random(m, c))) }
-    var scanTimes: [Double] = [], gemmTimes: [Double] = []
-    try BLASThreads.withSingleThreadedBLAS {
-        for _ in 0..<repetitions {
-            scanTimes.append(try Timing.seconds {
-                for _ in 0..<(batch * layers) {
-                    let (_, _, tape) = try selectiveScanForward(inputs)
-                    _ = try selectiveScanBackward(tape, outputGradient: dy)
-                }
-            })
-            gemmTimes.append(Timing.seconds {
-                for (x, w, g) in matrices {
-                    var y = Matrix(zeros: x.rows, w.cols), dw = Matrix(zeros: w.rows, w.cols), dx = Matrix(zeros: x.rows, x.cols)
-                    gemm(1, x, w, 0, &y)
-                    gemm(1, x, transposeA: true, g, 0, &dw)
-                    gemm(1, g, w, transposeB: true, 0, &dx)
-                }
-            })
+    let scans = {
+        for _ in 0..<(batch * layers) {
+            let (_, _, tape) = try selectiveScanForward(inputs)
+            _ = try selectiveScanBackward(tape, outputGradient: dy)
         }
     }
-    return (Timing.medianOf(scanTimes), Timing.medianOf(gemmTimes))
+    let gemms = { [matrices] in
+        for (x, w, g) in matrices {
+            var y = Matrix(zeros: x.rows, w.cols), dw = Matrix(zeros: w.rows, w.cols), dx = Matrix(zeros: x.rows, x.cols)
+            gemm(1, x, w, 0, &y)
+            gemm(1, x, transposeA: true, g, 0, &dw)
+            gemm(1, g, w, transposeB: true, 0, &dx)
+        }
+    }
+    return (scans, gemms)
 }
