@@ -195,6 +195,17 @@ struct PerfKernelsTests {
         }
     }
 
+    @Test("C transpose = its index definition, exactly (shapes across the 8 × 8 tiles' edges)")
+    func transposeMatchesDefinition() {
+        var rng = SplitMix64(seed: 0x15_7A)
+        for (rows, cols) in [(1, 1), (1, 9), (7, 8), (8, 8), (9, 17), (33, 5), (64, 64), (65, 3)] {
+            let p = (0..<rows * cols).map { _ in rng.nextGaussian() }   // (rows, cols)
+            var out = [Double](repeating: .nan, count: rows * cols)      // (cols, rows)
+            ass_transpose(p, rows, cols, &out)
+            #expect((0..<rows).allSatisfy { i in (0..<cols).allSatisfy { j in out[j * rows + i] == p[i * cols + j] } }, "\(rows) × \(cols)")
+        }
+    }
+
     @Test("C column gather and scatter = their index definitions, exactly (widths 1…33, odd pitches, the last rows)")
     func gatherScatterColumns() {
         var rng = SplitMix64(seed: 0x15_6A)
